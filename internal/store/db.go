@@ -1,0 +1,150 @@
+// Package store keeps Perisai's data in SQLite (embedded, the default) or PostgreSQL
+// (production) through one schema and one set of queries. Dialect code lives only where the two
+// differ, in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the handle every store function takes. On SQLite, writes go through one connection
+// (SQLite has one writer; queuing in Go beats spinning on SQLITE_BUSY) and reads through a pool
+// of read-only connections. On PostgreSQL both are the same pool.
+type DB struct {
+	Dialect Dialect
+	read    *sql.DB
+	write   *sql.DB
+	url     string
+}
+
+// Open connects to url: postgres://… or postgresql://… for PostgreSQL; sqlite://PATH, file:PATH
+// or a plain path for SQLite (the file and its folder are created when missing).
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	var db *DB
+	var err error
+	switch {
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		db, err = openPostgres(rawURL)
+	default:
+		db, err = openSQLite(rawURL)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", db.Redacted(), err)
+	}
+	return db, nil
+}
+
+func openPostgres(rawURL string) (*DB, error) {
+	pool, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(32)
+	pool.SetMaxIdleConns(32)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{Dialect: Postgres, read: pool, write: pool, url: rawURL}, nil
+}
+
+func openSQLite(rawURL string) (*DB, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite://"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "" {
+		return nil, fmt.Errorf("open sqlite: empty path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	// synchronous(FULL): a write acknowledged to a user is on disk, even after a power cut.
+	// _txlock=immediate: a write transaction takes the write lock at BEGIN, so two writers never
+	// deadlock upgrading read locks.
+	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(FULL)&_time_format=sqlite"
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	// Create the file and switch it to WAL before readers open it read-only.
+	if _, err := write.Exec("SELECT 1"); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{Dialect: SQLite, read: read, write: write, url: "sqlite://" + path}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if e := db.read.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Redacted is the URL without a password, fit for logs.
+func (db *DB) Redacted() string {
+	u, err := url.Parse(db.url)
+	if err != nil || u.User == nil {
+		return db.url
+	}
+	return u.Redacted()
+}
+
+// Querier is what both *sql.DB and *sql.Tx offer; query functions take one so that they run
+// alone or inside a transaction.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// R is the handle for reads outside a transaction.
+func (db *DB) R() Querier { return db.read }
+
+// Ping checks both handles.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return err
+	}
+	return db.read.PingContext(ctx)
+}
+
+// URL is the address the DB was opened with (with its password; see Redacted for logs).
+func (db *DB) URL() string { return db.url }

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/pressly/goose/v3"
+)
+
+// goMigrations are the steps whose SQL differs between the dialects. Each keeps its version
+// number in the same sequence as the .sql files.
+func goMigrations(d Dialect) []*goose.Migration {
+	return []*goose.Migration{
+		goose.NewGoMigration(2,
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, appendOnly(d, "audit_log"))
+			}},
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, dropAppendOnly(d, "audit_log"))
+			}}),
+	}
+}
+
+// appendOnly makes the database itself refuse UPDATE and DELETE on a table, so that history
+// tables (the audit log, later the ledger) stay whole even against a careless operator.
+func appendOnly(d Dialect, table string) []string {
+	if d == Postgres {
+		return []string{
+			`CREATE OR REPLACE FUNCTION perisai_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`,
+			`CREATE TRIGGER ` + table + `_append_only BEFORE UPDATE OR DELETE ON ` + table +
+				` FOR EACH ROW EXECUTE FUNCTION perisai_append_only()`,
+		}
+	}
+	return []string{
+		`CREATE TRIGGER ` + table + `_no_update BEFORE UPDATE ON ` + table +
+			` BEGIN SELECT RAISE(ABORT, '` + table + ` is append-only'); END`,
+		`CREATE TRIGGER ` + table + `_no_delete BEFORE DELETE ON ` + table +
+			` BEGIN SELECT RAISE(ABORT, '` + table + ` is append-only'); END`,
+	}
+}
+
+func dropAppendOnly(d Dialect, table string) []string {
+	if d == Postgres {
+		return []string{`DROP TRIGGER IF EXISTS ` + table + `_append_only ON ` + table}
+	}
+	return []string{`DROP TRIGGER IF EXISTS ` + table + `_no_update`, `DROP TRIGGER IF EXISTS ` + table + `_no_delete`}
+}
+
+func execAll(ctx context.Context, tx *sql.Tx, stmts []string) error {
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Tx is a write transaction.
+type Tx struct {
+	*sql.Tx
+	Dialect Dialect
+}
+
+const maxAttempts = 5
+
+// Transact runs fn in a write transaction and commits it, or rolls back if fn fails. When the
+// database refuses the transaction for a reason that a second try can cure (PostgreSQL
+// serialization failure or deadlock, SQLite busy), it runs fn again, so fn must not have effects
+// outside the transaction.
+func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = db.transactOnce(ctx, fn)
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
+	}
+	return fmt.Errorf("after %d attempts: %w", maxAttempts, err)
+}
+
+func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect}); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// errNoRows lets callers test for sql.ErrNoRows without importing database/sql.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
