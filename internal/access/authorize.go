@@ -1,0 +1,111 @@
+package access
+
+import (
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/region"
+)
+
+// Action is something a user asks to do.
+type Action string
+
+const (
+	ReadRegions  Action = "regions.read"
+	ReadBranch   Action = "branch.read"
+	ManageBranch Action = "branch.manage"
+	ReadUsers    Action = "users.read"
+	ManageUsers  Action = "users.manage"
+	ManageTokens Action = "tokens.manage" // one's own API tokens
+	ReadAudit    Action = "audit.read"
+)
+
+// Resource is the record an action touches, described by what scopes it belongs to. The zero
+// value is a resource that belongs to nobody in particular (a list, the region tree).
+type Resource struct {
+	BranchID int64
+	WadahID  int64
+	AgentID  int64
+	UserID   int64
+	// Regions the record lies in: a branch's regencies, a wadah's village, a user's region.
+	Regions []string
+}
+
+type rule struct {
+	roles  []Role
+	scoped bool // the principal's scope must cover the resource
+}
+
+// policy is the whole table of who may do what. A new action gets a row here, nowhere else.
+var policy = map[Action]rule{
+	ReadRegions:  {roles: Roles},
+	ReadBranch:   {roles: Roles, scoped: true},
+	ManageBranch: {roles: []Role{Admin}},
+	ReadUsers:    {roles: []Role{Admin, BranchOfficer}, scoped: true},
+	ManageUsers:  {roles: []Role{Admin, BranchOfficer}, scoped: true},
+	ManageTokens: {roles: Roles, scoped: true},
+	ReadAudit:    {roles: []Role{Admin}},
+}
+
+// Authorize returns nil when p may do a to r, and an error wrapping errs.ErrForbidden otherwise.
+func Authorize(p Principal, a Action, r Resource) error {
+	rl, ok := policy[a]
+	if !ok {
+		return errs.Forbidden("unknown action %s", a)
+	}
+	if !hasRole(rl.roles, p.Role) {
+		return errs.Forbidden("%s may not %s", p.Role, a)
+	}
+	if rl.scoped && !p.Covers(r) {
+		return errs.Forbidden("%s: outside %s's scope", a, p.Username)
+	}
+	return nil
+}
+
+// Covers reports whether the resource lies inside the principal's scope.
+func (p Principal) Covers(r Resource) bool {
+	if r.UserID != 0 && r.UserID == p.UserID {
+		return true // one's own account
+	}
+	switch p.Role {
+	case Admin:
+		return true
+	case BranchOfficer:
+		return (r.BranchID != 0 && r.BranchID == p.BranchID) || anyWithin(r.Regions, p.Regencies)
+	case WadahManager:
+		return (r.WadahID != 0 && r.WadahID == p.WadahID) || (isBranchOnly(r) && r.BranchID == p.BranchID)
+	case Agent:
+		return (r.AgentID != 0 && r.AgentID == p.AgentID) || (isBranchOnly(r) && r.BranchID == p.BranchID)
+	case Government:
+		for _, c := range r.Regions {
+			if region.Within(c, p.Region) || region.Within(p.Region, c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isBranchOnly: the resource is the branch itself, not something inside it. Wadah and agents
+// may see their own branch office, not everything the branch holds.
+func isBranchOnly(r Resource) bool {
+	return r.BranchID != 0 && r.WadahID == 0 && r.AgentID == 0 && r.UserID == 0
+}
+
+func anyWithin(codes, areas []string) bool {
+	for _, c := range codes {
+		for _, a := range areas {
+			if region.Within(c, a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasRole(rs []Role, r Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}

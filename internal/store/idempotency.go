@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/perisai/perisai/internal/errs"
+)
+
+// Replay is the stored answer to an earlier request with the same idempotency key.
+type Replay struct {
+	Status      int
+	ContentType string
+	Body        string
+}
+
+// stale is how long a key whose first request never finished (a crash) blocks a retry.
+const stale = 2 * time.Minute
+
+// ClaimIdempotencyKey records that a request with this key and body hash is being served. It
+// returns a Replay when the same request was answered before, and ErrConflict when the key was
+// used with a different body or its first request is still being served.
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, hash string) (*Replay, error) {
+	var out *Replay
+	err := db.Transact(ctx, func(tx *Tx) error {
+		var gotHash, ctype, body string
+		var status int
+		var created time.Time
+		err := tx.QueryRowContext(ctx, `SELECT request_hash, status, content_type, response, created_at FROM idempotency_keys
+WHERE user_id = $1 AND idem_key = $2`+tx.ForUpdate(), userID, key).Scan(&gotHash, &status, &ctype, &body, &created)
+		switch {
+		case isNoRows(err):
+			_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4)`,
+				userID, key, hash, now())
+			if isUniqueViolation(err) {
+				return errs.Conflict("a request with this Idempotency-Key is being served")
+			}
+			return err
+		case err != nil:
+			return err
+		case gotHash != hash:
+			return errs.Conflict("Idempotency-Key was already used for a different request")
+		case status == 0 && time.Since(created) < stale:
+			return errs.Conflict("a request with this Idempotency-Key is being served")
+		case status == 0: // the first attempt died; this one takes over
+			_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND idem_key = $3`, now(), userID, key)
+			return err
+		default:
+			out = &Replay{Status: status, ContentType: ctype, Body: body}
+			return nil
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("idempotency key: %w", err)
+	}
+	return out, nil
+}
+
+// FinishIdempotencyKey stores the answer so that a replay gets it.
+func (db *DB) FinishIdempotencyKey(ctx context.Context, userID int64, key string, r Replay) error {
+	return db.Transact(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, content_type = $2, response = $3 WHERE user_id = $4 AND idem_key = $5`,
+			r.Status, r.ContentType, r.Body, userID, key)
+		return err
+	})
+}
+
+// ReleaseIdempotencyKey forgets a key whose request failed on the server's side, so that the
+// client may retry it.
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string) error {
+	return db.Transact(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status = 0`, userID, key)
+		return err
+	})
+}

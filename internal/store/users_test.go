@@ -1,0 +1,187 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/network"
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+var cli = audit.Actor{Name: "cli:test"}
+
+func seedBranch(t *testing.T, db *store.DB, code string, regencies ...string) network.Branch {
+	t.Helper()
+	b := network.Branch{Code: code, Name: "KC " + code, Province: "51", Regencies: regencies}
+	if err := db.CreateBranch(context.Background(), cli, &b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestBranches(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		dps := seedBranch(t, db, "DPS", "51.71", "51.03")
+		seedBranch(t, db, "GIA", "51.04")
+		dup := network.Branch{Code: "X", Name: "x", Province: "51", Regencies: []string{"51.03"}}
+		if err := db.CreateBranch(ctx, cli, &dup); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("regency served twice: %v", err)
+		}
+		got, err := db.BranchByCode(ctx, "dps")
+		if err != nil || got.ID != dps.ID || len(got.Regencies) != 2 || got.Regencies[0] != "51.03" {
+			t.Fatalf("%+v %v", got, err)
+		}
+		all, err := db.Branches(ctx)
+		if err != nil || len(all) != 2 {
+			t.Fatalf("%d %v", len(all), err)
+		}
+		if _, err := db.Branch(ctx, 42); !errors.Is(err, errs.ErrNotFound) {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestUsersAndPrincipal(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		b := seedBranch(t, db, "DPS", "51.71", "51.03")
+		w := network.Wadah{BranchID: b.ID, Village: "51.03.01.1001", Name: "Bumdes Tuban"}
+		if err := db.CreateWadah(ctx, cli, &w); err != nil {
+			t.Fatal(err)
+		}
+		ag := network.Agent{WadahID: w.ID, Name: "Made"}
+		if err := db.CreateAgent(ctx, cli, &ag); err != nil {
+			t.Fatal(err)
+		}
+		pw := "rahasia-sekali"
+		mk := func(name string, role access.Role, s access.Scope) access.User {
+			u, err := db.CreateUser(ctx, cli, access.NewUser{Username: name, Name: name, Role: role, Scope: s, Password: pw})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return u
+		}
+		officer := mk("petugas", access.BranchOfficer, access.Scope{BranchID: b.ID})
+		agent := mk("agen", access.Agent, access.Scope{AgentID: ag.ID})
+		mk("pemda", access.Government, access.Scope{Region: "51"})
+		mk("admin", access.Admin, access.Scope{})
+
+		if _, err := db.CreateUser(ctx, cli, access.NewUser{Username: "PETUGAS", Name: "x", Role: access.Admin, Password: pw}); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("duplicate username (case-folded): %v", err)
+		}
+		if _, err := db.CreateUser(ctx, cli, access.NewUser{Username: "ghost", Name: "x", Role: access.Agent, Scope: access.Scope{AgentID: 7}, Password: pw}); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("scope to a missing agent: %v", err)
+		}
+		if _, err := db.CreateUser(ctx, cli, access.NewUser{Username: "gov2", Name: "x", Role: access.Government, Scope: access.Scope{Region: "51.03.01"}, Password: pw}); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("government scoped to a district: %v", err)
+		}
+
+		u, hash, err := db.UserByUsername(ctx, "petugas")
+		if err != nil || u.ID != officer.ID || !access.CheckPassword(hash, pw) {
+			t.Fatalf("%+v %v", u, err)
+		}
+		p, err := db.Principal(ctx, officer.ID)
+		if err != nil || p.Role != access.BranchOfficer || len(p.Regencies) != 2 {
+			t.Fatalf("officer principal %+v %v", p, err)
+		}
+		p, err = db.Principal(ctx, agent.ID)
+		if err != nil || p.WadahID != w.ID || p.BranchID != b.ID {
+			t.Fatalf("agent principal %+v %v", p, err)
+		}
+		inBranch, err := db.Users(ctx, store.UserFilter{BranchID: b.ID})
+		if err != nil || len(inBranch) != 2 {
+			t.Fatalf("users in branch: %+v %v", inBranch, err)
+		}
+		entries, err := db.ListAudit(ctx, store.AuditFilter{Entity: "user"})
+		if err != nil || len(entries) != 4 || entries[0].Actor != "cli:test" {
+			t.Fatalf("audit: %+v %v", entries, err)
+		}
+	})
+}
+
+func TestSessionsAndTokens(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u, err := db.CreateUser(ctx, cli, access.NewUser{Username: "admin", Name: "A", Role: access.Admin, Password: "rahasia-sekali"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sid, err := db.CreateSession(ctx, cli, u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.SessionUser(ctx, sid); err != nil || got != u.ID {
+			t.Fatalf("session: %d %v", got, err)
+		}
+		expired, _ := db.CreateSession(ctx, cli, u.ID, -time.Second)
+		if _, err := db.SessionUser(ctx, expired); !errors.Is(err, errs.ErrUnauthorized) {
+			t.Fatalf("expired session: %v", err)
+		}
+		if err := db.DeleteSession(ctx, audit.Actor{UserID: u.ID, Name: "admin"}, sid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SessionUser(ctx, sid); !errors.Is(err, errs.ErrUnauthorized) {
+			t.Fatalf("after logout: %v", err)
+		}
+
+		secret, tk, err := db.CreateToken(ctx, cli, u.ID, "laptop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.TokenUser(ctx, secret); err != nil || got != u.ID {
+			t.Fatalf("token: %d %v", got, err)
+		}
+		if _, err := db.TokenUser(ctx, secret+"x"); !errors.Is(err, errs.ErrUnauthorized) {
+			t.Fatalf("wrong token: %v", err)
+		}
+		list, _ := db.Tokens(ctx, u.ID)
+		if len(list) != 1 || list[0].LastUsedAt == nil || list[0].Prefix != secret[:10] {
+			t.Fatalf("tokens: %+v", list)
+		}
+		if err := db.RevokeToken(ctx, cli, u.ID, tk.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.TokenUser(ctx, secret); !errors.Is(err, errs.ErrUnauthorized) {
+			t.Fatalf("revoked token: %v", err)
+		}
+	})
+}
+
+func TestIdempotencyKeys(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r, err := db.ClaimIdempotencyKey(ctx, 1, "k1", "h1")
+		if err != nil || r != nil {
+			t.Fatalf("first claim: %v %v", r, err)
+		}
+		if _, err := db.ClaimIdempotencyKey(ctx, 1, "k1", "h1"); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("claim while in flight: %v", err)
+		}
+		if err := db.FinishIdempotencyKey(ctx, 1, "k1", store.Replay{Status: 201, ContentType: "application/json", Body: `{"id":1}`}); err != nil {
+			t.Fatal(err)
+		}
+		r, err = db.ClaimIdempotencyKey(ctx, 1, "k1", "h1")
+		if err != nil || r == nil || r.Status != 201 || r.Body != `{"id":1}` {
+			t.Fatalf("replay: %+v %v", r, err)
+		}
+		if _, err := db.ClaimIdempotencyKey(ctx, 1, "k1", "h2"); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("different body: %v", err)
+		}
+		if r, err := db.ClaimIdempotencyKey(ctx, 2, "k1", "h2"); err != nil || r != nil {
+			t.Fatalf("keys are per user: %v %v", r, err)
+		}
+		if err := db.ReleaseIdempotencyKey(ctx, 2, "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := db.ClaimIdempotencyKey(ctx, 2, "k1", "h3"); err != nil || r != nil {
+			t.Fatalf("after release: %v %v", r, err)
+		}
+	})
+}
