@@ -2,8 +2,9 @@
 // application, not by the database, so that one schema serves SQLite and PostgreSQL alike and
 // rows can later be spread over shards without a central sequence.
 //
-// A key is milliseconds since 2024-01-01 shifted left 22 bits, plus a 12-bit counter within the
-// millisecond and a 10-bit node number: time-ordered, unique per node, good for 139 years.
+// A key is milliseconds since 2024-01-01 (41 bits) shifted left 12 bits, plus a 10-bit counter
+// within the millisecond and a 2-bit node number: time-ordered, unique per node, good until
+// 2093, and below 2^53 so that JavaScript and JSON clients read it exactly.
 package idgen
 
 import (
@@ -21,8 +22,8 @@ type Generator struct {
 	seq  int64
 }
 
-// New returns a generator for node 0–1023.
-func New(node int) *Generator { return &Generator{node: int64(node) & 1023} }
+// New returns a generator for node 0–3.
+func New(node int) *Generator { return &Generator{node: int64(node) & 3} }
 
 var std = New(0)
 
@@ -39,12 +40,12 @@ func (g *Generator) Next() int64 {
 	}
 	if ms == g.last {
 		g.seq++
-		if g.seq > 4095 { // counter full: borrow the next millisecond
+		if g.seq > 1023 { // counter full: borrow the next millisecond
 			g.last++
 			g.seq = 0
 		}
 	} else {
 		g.last, g.seq = ms, 0
 	}
-	return g.last<<22 | g.seq<<10 | g.node
+	return g.last<<12 | g.seq<<2 | g.node
 }

@@ -6,14 +6,14 @@ import (
 )
 
 func TestIncreasingAndUnique(t *testing.T) {
-	g := New(7)
+	g := New(3)
 	prev := int64(0)
 	for range 100000 {
 		id := g.Next()
 		if id <= prev {
 			t.Fatalf("%d after %d", id, prev)
 		}
-		if id&1023 != 7 {
+		if id&3 != 3 || id >= 1<<53 {
 			t.Fatalf("node bits lost in %d", id)
 		}
 		prev = id

@@ -59,7 +59,7 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, erro
 		return nil, fmt.Errorf("list audit: %w", err)
 	}
 	defer rows.Close()
-	var out []audit.Entry
+	out := []audit.Entry{}
 	for rows.Next() {
 		var e audit.Entry
 		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Region, &e.Detail, &e.RequestID); err != nil {

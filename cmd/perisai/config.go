@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// dbFlags are the flags every command shares.
+type dbFlags struct {
+	data     string
+	database string
+}
+
+func (d *dbFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.data, "data", envOr("PERISAI_DATA", "data"), "data directory (SQLite file, key file) [PERISAI_DATA]")
+	fs.StringVar(&d.database, "database", os.Getenv("PERISAI_DATABASE_URL"), "postgres://… or sqlite://PATH (default: SQLite in the data directory) [PERISAI_DATABASE_URL]")
+}
+
+func (d *dbFlags) url() string {
+	if d.database != "" {
+		return d.database
+	}
+	return "sqlite://" + filepath.Join(d.data, "perisai.db")
+}
+
+// open connects and migrates: every command works on an up-to-date schema.
+func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, d.url())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// cliActor is who the audit log names for an operator's command.
+func cliActor() audit.Actor {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return audit.Actor{Name: "cli:" + name}
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+// Command perisai runs the Perisai system: the server (serve), schema migrations (migrate),
+// and operator tasks (user, token, demo). Run `perisai help` for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "perisai:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// env is the process's surroundings, passed in so that tests run commands in-process.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// ready, when set, receives the server's address once it listens (tests).
+	ready chan<- string
+}
+
+type command struct {
+	name, usage string
+	run         func(ctx context.Context, args []string, e env) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "start the server (--demo loads demo data)", cmdServe},
+		{"migrate", "bring the database schema up to date", cmdMigrate},
+		{"user", "user add | user list | user passwd", cmdUser},
+		{"token", "token add --user NAME --name LABEL: print a new API token once", cmdToken},
+		{"demo", "load the demo data into the database", cmdDemo},
+	}
+}
+
+func run(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stdout)
+		if len(args) == 0 {
+			return errors.New("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], e)
+		}
+	}
+	usage(e.stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: perisai COMMAND [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --database URL (or PERISAI_DATABASE_URL; default: SQLite in --data DIR).")
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+func runCmd(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb})
+	return out.String(), errb.String(), err
+}
+
+func databases(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite://"+filepath.Join(t.TempDir(), "p.db")) })
+	t.Run("postgres", func(t *testing.T) {
+		if os.Getenv(storetest.EnvPostgres) == "" {
+			t.Skip("PostgreSQL not configured: set " + storetest.EnvPostgres)
+		}
+		fn(t, storetest.URL(t, store.Postgres))
+	})
+}
+
+// An operator adds a user and a token from the CLI; the token then works against the server
+// started by `perisai serve`, and a second token shown once is different.
+func TestUserTokenServe(t *testing.T) {
+	databases(t, func(t *testing.T, db string) {
+		data := t.TempDir()
+		if out, _, err := runCmd(t, "", "migrate", "--database", db); err != nil || !strings.Contains(out, "schema version") {
+			t.Fatalf("migrate: %v %s", err, out)
+		}
+		if _, _, err := runCmd(t, "", "demo", "--database", db); err != nil {
+			t.Fatal(err)
+		}
+		out, _, err := runCmd(t, "", "user", "add", "--database", db, "--username", "kc.officer", "--name", "Officer",
+			"--role", "branch_officer", "--branch", "kc-gia")
+		if err != nil || !strings.Contains(out, "created user kc.officer") || !strings.Contains(out, "password: ") {
+			t.Fatalf("user add: %v %s", err, out)
+		}
+		if _, _, err := runCmd(t, "secret-password-1\n", "user", "add", "--database", db, "--username", "gov.x", "--name", "G",
+			"--role", "government", "--region", "51.03", "--password-stdin"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := runCmd(t, "", "user", "add", "--database", db, "--username", "bad", "--name", "B", "--role", "agent"); err == nil ||
+			!strings.Contains(err.Error(), "agent user needs an agent") {
+			t.Fatalf("agent without agent record: %v", err)
+		}
+		out, _, err = runCmd(t, "", "user", "list", "--database", db)
+		if err != nil || !strings.Contains(out, "kc.officer") || !strings.Contains(out, "gov.x") {
+			t.Fatalf("user list: %v %s", err, out)
+		}
+		token, msg, err := runCmd(t, "", "token", "add", "--database", db, "--user", "kc.officer", "--name", "script")
+		token = strings.TrimSpace(token)
+		if err != nil || !strings.HasPrefix(token, "pst_") || !strings.Contains(msg, "shown once") {
+			t.Fatalf("token add: %v %q %s", err, token, msg)
+		}
+
+		ctx, cancel := context.WithCancel(context.Background())
+		ready := make(chan string, 1)
+		done := make(chan error, 1)
+		var serveOut bytes.Buffer
+		go func() {
+			done <- run(ctx, []string{"serve", "--database", db, "--data", data, "--addr", "127.0.0.1:0", "--demo"},
+				env{stdin: strings.NewReader(""), stdout: &serveOut, stderr: &bytes.Buffer{}, ready: ready})
+		}()
+		var addr string
+		select {
+		case addr = <-ready:
+		case err := <-done:
+			t.Fatalf("serve stopped: %v", err)
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not start")
+		}
+		if !strings.Contains(serveOut.String(), "http://"+addr) || !strings.Contains(serveOut.String(), "kc.denpasar") {
+			t.Errorf("serve output: %s", serveOut.String())
+		}
+		if _, err := os.Stat(filepath.Join(data, "perisai.key")); err != nil {
+			t.Errorf("no key file created: %v", err)
+		}
+		req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var me map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&me)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || me["username"] != "kc.officer" || len(me["regencies"].([]any)) != 4 {
+			t.Fatalf("me: %d %v", resp.StatusCode, me)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	})
+}
+
+func TestDefaultDatabaseIsSQLiteInDataDir(t *testing.T) {
+	data := t.TempDir()
+	if _, _, err := runCmd(t, "", "migrate", "--data", data); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "perisai.db")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if _, errOut, err := runCmd(t, "", "frobnicate"); err == nil || !strings.Contains(errOut, "usage: perisai") {
+		t.Fatalf("%v %s", err, errOut)
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/perisai/perisai/internal/demo"
+	"github.com/perisai/perisai/internal/secret"
+	"github.com/perisai/perisai/internal/web"
+)
+
+func cmdServe(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dbFlags
+	d.register(fs)
+	addr := fs.String("addr", envOr("PERISAI_ADDR", "127.0.0.1:8080"), "listen address [PERISAI_ADDR]")
+	keyFile := fs.String("key-file", envOr("PERISAI_KEY_FILE", ""), "master key file, created on first start (default: DATA/perisai.key) [PERISAI_KEY_FILE]")
+	withDemo := fs.Bool("demo", false, "load demo data (branches and one login per role)")
+	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (set when served over HTTPS)")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var log *slog.Logger
+	if *logFormat == "json" {
+		log = slog.New(slog.NewJSONHandler(e.stderr, nil))
+	} else {
+		log = slog.New(slog.NewTextHandler(e.stderr, nil))
+	}
+
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *keyFile == "" {
+		*keyFile = filepath.Join(d.data, "perisai.key")
+	}
+	keys, err := secret.LoadOrCreate(*keyFile)
+	if err != nil {
+		return err
+	}
+	var logins []demo.Login
+	if *withDemo {
+		if logins, err = demo.Load(ctx, db); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(web.Config{DB: db, Keys: keys, Log: log, SecureCookies: *secure})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+
+	fmt.Fprintf(e.stdout, "Perisai is listening on http://%s (database: %s)\n", ln.Addr(), db.Redacted())
+	if len(logins) > 0 {
+		fmt.Fprintf(e.stdout, "Demo logins (password %q):\n", demo.Password)
+		for _, l := range logins {
+			fmt.Fprintf(e.stdout, "  %-14s %-15s %s\n", l.Username, l.Role, l.Note)
+		}
+	}
+	if e.ready != nil {
+		e.ready <- ln.Addr().String()
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

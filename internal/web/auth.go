@@ -1,0 +1,190 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/store"
+)
+
+const sessionCookie = "perisai_session"
+
+// handlerFunc is the shape of every authenticated handler: it gets the principal and returns
+// an error that the wrapper turns into a problem document (API) or an error page (UI).
+type handlerFunc func(w http.ResponseWriter, r *http.Request, p access.Principal) error
+
+func principalFrom(ctx context.Context) (access.Principal, bool) {
+	p, ok := ctx.Value(keyPrincipal).(access.Principal)
+	return p, ok
+}
+
+func actor(r *http.Request, p access.Principal) audit.Actor {
+	return audit.Actor{UserID: p.UserID, Name: p.Username, RequestID: requestID(r.Context())}
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// authenticate finds the principal from a bearer token or, failing that, the session cookie.
+// Cookie-authenticated unsafe requests must carry the session's CSRF token; token-authenticated
+// ones need none, because no browser sends a bearer token on its own.
+func (s *Server) authenticate(r *http.Request) (access.Principal, string, error) {
+	ctx := r.Context()
+	var userID int64
+	var sessionID string
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return access.Principal{}, "", errs.ErrUnauthorized
+		}
+		id, err := s.db.TokenUser(ctx, strings.TrimSpace(tok))
+		if err != nil {
+			return access.Principal{}, "", err
+		}
+		userID = id
+	} else if c, err := r.Cookie(sessionCookie); err == nil {
+		id, err := s.db.SessionUser(ctx, c.Value)
+		if err != nil {
+			return access.Principal{}, "", err
+		}
+		userID, sessionID = id, c.Value
+		if unsafeMethod(r.Method) && !s.keys.CheckCSRF(sessionID, csrfFrom(r)) {
+			return access.Principal{}, "", errCSRF
+		}
+	} else {
+		return access.Principal{}, "", errs.ErrUnauthorized
+	}
+	p, err := s.db.Principal(ctx, userID)
+	if err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			err = errs.ErrUnauthorized
+		}
+		return p, "", err
+	}
+	if in, ok := ctx.Value(keyInfo).(*info); ok {
+		in.user = p.Username
+	}
+	return p, sessionID, nil
+}
+
+var errCSRF = errs.Forbidden("missing or wrong CSRF token")
+
+// csrfFrom reads the token from the X-CSRF-Token header (scripts) or the csrf_token form field.
+func csrfFrom(r *http.Request) string {
+	if h := r.Header.Get("X-CSRF-Token"); h != "" {
+		return h
+	}
+	return r.PostFormValue("csrf_token")
+}
+
+// api wraps a JSON API handler.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, sid, err := s.authenticate(r)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		ctx := context.WithValue(context.WithValue(r.Context(), keyPrincipal, p), keySession, sid)
+		if err := h(w, r.WithContext(ctx), p); err != nil {
+			s.writeProblem(w, r, err)
+		}
+	})
+}
+
+// apiWrite wraps a JSON API write: it requires an Idempotency-Key header, answers a replay of
+// the same request with the first answer, and refuses the key with another body (409).
+func (s *Server) apiWrite(h handlerFunc) http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+		key := r.Header.Get("Idempotency-Key")
+		if key == "" || len(key) > 200 {
+			return errs.Invalid("Idempotency-Key", "header required on every write (1–200 characters)")
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+		if err != nil {
+			return errs.Invalid("body", "cannot read: %v", err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), body...))
+		hash := hex.EncodeToString(sum[:])
+		replay, err := s.db.ClaimIdempotencyKey(r.Context(), p.UserID, key, hash)
+		if err != nil {
+			return err
+		}
+		if replay != nil {
+			w.Header().Set("Content-Type", replay.ContentType)
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(replay.Status)
+			_, _ = io.WriteString(w, replay.Body)
+			return nil
+		}
+		buf := &bufferedWriter{header: http.Header{}}
+		if err := h(buf, r, p); err != nil {
+			s.writeProblem(buf, r, err)
+		}
+		ctx := context.WithoutCancel(r.Context()) // the answer is kept even if the client left
+		if buf.status >= 500 {
+			_ = s.db.ReleaseIdempotencyKey(ctx, p.UserID, key)
+		} else if err := s.db.FinishIdempotencyKey(ctx, p.UserID, key, store.Replay{
+			Status: buf.status, ContentType: buf.header.Get("Content-Type"), Body: buf.body.String()}); err != nil {
+			return err
+		}
+		for k, v := range buf.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(buf.status)
+		_, _ = w.Write(buf.body.Bytes())
+		return nil
+	})
+}
+
+// bufferedWriter holds a response so it can be stored before it is sent.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+// ui wraps a page handler: no session sends the browser to the login page; a failure renders
+// the error page in the user's language.
+func (s *Server) ui(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, sid, err := s.authenticate(r)
+		if errors.Is(err, errs.ErrUnauthorized) {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		if err != nil {
+			s.renderError(w, r, nil, err)
+			return
+		}
+		ctx := context.WithValue(context.WithValue(r.Context(), keyPrincipal, p), keySession, sid)
+		r = r.WithContext(ctx)
+		if err := h(w, r, p); err != nil {
+			s.renderError(w, r, &p, err)
+		}
+	})
+}

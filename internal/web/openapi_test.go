@@ -1,0 +1,153 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/demo"
+	"github.com/perisai/perisai/internal/secret"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+func loadDoc(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(openapiDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("openapi.json is not a valid OpenAPI document: %v", err)
+	}
+	if !doc.IsOpenAPI31OrLater() || doc.IsOpenAPI32OrLater() {
+		t.Fatalf("version %s, want 3.1", doc.OpenAPI)
+	}
+	return doc
+}
+
+// The document and routes.go describe the same API: no route undocumented, no documented
+// operation missing.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	doc := loadDoc(t)
+	s := &Server{metrics: newMetrics()}
+	var routed, documented []string
+	for _, rt := range s.routes() {
+		method, path, ok := strings.Cut(rt.pattern, " ")
+		if ok && strings.HasPrefix(path, "/api/v1/") {
+			routed = append(routed, method+" "+path)
+		}
+	}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented = append(documented, method+" "+path)
+		}
+	}
+	sort.Strings(routed)
+	sort.Strings(documented)
+	if strings.Join(routed, "\n") != strings.Join(documented, "\n") {
+		t.Fatalf("routes:\n%s\n\ndocumented:\n%s", strings.Join(routed, "\n"), strings.Join(documented, "\n"))
+	}
+}
+
+// Real answers of the server validate against the document, so clients can trust it.
+func TestResponsesMatchOpenAPI(t *testing.T) {
+	doc := loadDoc(t)
+	doc.Servers = openapi3.Servers{{URL: "http://example.test"}}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := secret.FromMaster(bytes.Repeat([]byte{5}, 32))
+	srv, err := New(Config{DB: db, Keys: keys, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _, _ := db.UserByUsername(ctx, "admin")
+	token, _, err := db.CreateToken(ctx, audit.Actor{Name: "test"}, admin.ID, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dps, _ := db.BranchByCode(ctx, "KC-DPS")
+
+	calls := []struct {
+		method, path, body string
+		want               int
+	}{
+		{"GET", "/api/v1/me", "", 200},
+		{"GET", "/api/v1/regions?q=denpasar", "", 200},
+		{"GET", "/api/v1/regions?level=x&q=ab", "", 400},
+		{"GET", "/api/v1/regions/51.71", "", 200},
+		{"GET", "/api/v1/regions/51.71/children", "", 200},
+		{"GET", "/api/v1/regions/99", "", 404},
+		{"GET", "/api/v1/branches", "", 200},
+		{"GET", "/api/v1/branches/" + itoa(dps.ID), "", 200},
+		{"POST", "/api/v1/branches", `{"code":"KC-MTR","name":"KC Mataram","province":"52","regencies":["52.71"]}`, 201},
+		{"POST", "/api/v1/branches", `{"code":"KC-X","name":"X","province":"52","regencies":["52.71"]}`, 409},
+		{"GET", "/api/v1/users", "", 200},
+		{"POST", "/api/v1/users", `{"username":"pmd.badung","name":"PMD Badung","role":"government","password":"rahasia-sekali","scope":{"region":"51.03"}}`, 201},
+		{"POST", "/api/v1/users", `{"username":"x","name":"X","role":"admin","password":"short"}`, 400},
+		{"GET", "/api/v1/tokens", "", 200},
+		{"POST", "/api/v1/tokens", `{"name":"laptop"}`, 201},
+		{"GET", "/api/v1/audit?limit=5", "", 200},
+	}
+	for i, c := range calls {
+		req := httptest.NewRequest(c.method, "http://example.test"+c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if c.body != "" {
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", "k"+itoa(int64(i)))
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s %s: %d, want %d: %s", c.method, c.path, rec.Code, c.want, rec.Body)
+			continue
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Errorf("%s %s: not in the document: %v", c.method, c.path, err)
+			continue
+		}
+		validate(t, route, params, req, c.body, rec)
+	}
+}
+
+func validate(t *testing.T, route *routers.Route, params map[string]string, req *http.Request, body string, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	req.Body = io.NopCloser(strings.NewReader(body))
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil && rec.Code < 400 {
+		t.Errorf("%s %s: request does not match the document: %v", req.Method, req.URL, err)
+	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+		Body: io.NopCloser(bytes.NewReader(rec.Body.Bytes())), Options: in.Options}
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		var pretty bytes.Buffer
+		_ = json.Indent(&pretty, rec.Body.Bytes(), "", " ")
+		t.Errorf("%s %s: response does not match the document: %v\n%s", req.Method, req.URL, err, pretty.String())
+	}
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/i18n"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Assets change only with a release; a village phone on a weak signal should not ask again.
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+var funcs = template.FuncMap{
+	"t": i18n.T,
+	"roleName": func(lang string, r access.Role) string {
+		return i18n.T(lang, "role."+string(r))
+	},
+	"join": strings.Join,
+}
+
+// parsePages parses each page together with the layout.
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// page is what every template gets.
+type page struct {
+	Lang  string
+	Title string
+	User  *access.Principal
+	CSRF  string
+	Flash string
+	Error string
+	Data  any
+}
+
+// lang is the language for this request: the cookie, then the user's setting, then the browser.
+func lang(r *http.Request, p *access.Principal) string {
+	if c, err := r.Cookie("lang"); err == nil && i18n.Supported(c.Value) {
+		return c.Value
+	}
+	if p != nil && i18n.Supported(p.Locale) {
+		return p.Locale
+	}
+	return i18n.Pick(r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, p *access.Principal, titleKey string, data any, flash string) {
+	pg := page{Lang: lang(r, p), User: p, Data: data, Flash: flash}
+	pg.Title = i18n.T(pg.Lang, titleKey)
+	if sid, ok := r.Context().Value(keySession).(string); ok && sid != "" {
+		pg.CSRF = s.keys.CSRFToken(sid)
+	}
+	s.renderPage(w, r, code, name, pg)
+}
+
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, name string, pg page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.ErrorContext(r.Context(), "no such page", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout", pg); err != nil {
+		s.log.ErrorContext(r.Context(), "render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte(b.String()))
+}
+
+// renderError shows a failure as a page in the user's language.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, p *access.Principal, err error) {
+	code := status(err)
+	l := lang(r, p)
+	var msg string
+	switch {
+	case err == errCSRF:
+		msg = i18n.T(l, "error.csrf")
+	case code == http.StatusForbidden:
+		msg = i18n.T(l, "error.forbidden")
+	case code == http.StatusNotFound:
+		msg = i18n.T(l, "error.not_found")
+	case code == http.StatusBadRequest || code == http.StatusConflict:
+		msg = i18n.T(l, "error.invalid", err.Error())
+	default:
+		s.log.ErrorContext(r.Context(), "page failed", "err", err, "request_id", requestID(r.Context()))
+		msg = i18n.T(l, "error.internal")
+	}
+	pg := page{Lang: l, User: p, Title: i18n.T(l, "error.title"), Error: msg}
+	s.renderPage(w, r, code, "error", pg)
+}

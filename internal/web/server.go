@@ -1,0 +1,72 @@
+// Package web is Perisai's HTTP surface: the JSON API under /api/v1 with its OpenAPI document,
+// the mobile-first web UI, and the operational endpoints. Handlers are thin: they decode, call
+// access.Authorize and the store, and encode. Every route stands in routes.go.
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/perisai/perisai/internal/region"
+	"github.com/perisai/perisai/internal/secret"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// Config is what the server needs from its caller.
+type Config struct {
+	DB            *store.DB
+	Keys          *secret.Keys
+	Log           *slog.Logger
+	SecureCookies bool          // set the Secure flag on cookies (behind TLS)
+	SessionTTL    time.Duration // default 12 hours: a working day in the field
+}
+
+// Server serves every Perisai surface.
+type Server struct {
+	db      *store.DB
+	keys    *secret.Keys
+	log     *slog.Logger
+	tree    *region.Tree
+	pages   map[string]*template.Template
+	metrics *metrics
+	logins  *limiter
+	secure  bool
+	ttl     time.Duration
+	handler http.Handler
+}
+
+// New builds a server; it fails only on a broken build (templates, OpenAPI document).
+func New(cfg Config) (*Server, error) {
+	tree, err := region.Default()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		db: cfg.DB, keys: cfg.Keys, log: cfg.Log, tree: tree, pages: pages,
+		metrics: newMetrics(), logins: newLimiter(10, 15*time.Minute),
+		secure: cfg.SecureCookies, ttl: cfg.SessionTTL,
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.ttl == 0 {
+		s.ttl = 12 * time.Hour
+	}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, rt.handler)
+	}
+	// Cross-origin unsafe requests from browsers are refused before anything else looks at them;
+	// the per-session CSRF token (csrf.go) covers browsers that send no Origin or Sec-Fetch-Site.
+	cop := http.NewCrossOriginProtection()
+	s.handler = s.observe(cop.Handler(mux))
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -1,0 +1,172 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/perisai/perisai/internal/demo"
+	"github.com/perisai/perisai/internal/secret"
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/web"
+)
+
+// env is a real server over a real database with the demo data loaded.
+type env struct {
+	t   *testing.T
+	db  *store.DB
+	srv *httptest.Server
+}
+
+func newEnv(t *testing.T, db *store.DB) *env {
+	t.Helper()
+	if _, err := demo.Load(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := secret.FromMaster(bytes.Repeat([]byte{9}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(web.Config{DB: db, Keys: keys, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return &env{t: t, db: db, srv: srv}
+}
+
+// browser is a client with a cookie jar that does not follow redirects, like a person's
+// browser seen one response at a time.
+type browser struct {
+	e *env
+	c *http.Client
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) get(path string) (*http.Response, string) {
+	b.e.t.Helper()
+	resp, err := b.c.Get(b.e.srv.URL + path)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	return resp, readBody(b.e.t, resp)
+}
+
+func (b *browser) post(path string, form url.Values, header ...string) (*http.Response, string) {
+	b.e.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	return resp, readBody(b.e.t, resp)
+}
+
+func (b *browser) login(user string) {
+	b.e.t.Helper()
+	resp, body := b.post("/login", url.Values{"username": {user}, "password": {demo.Password}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		b.e.t.Fatalf("login %s: %d %s", user, resp.StatusCode, body)
+	}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrf reads the form token from a page, as the browser would submit it.
+func (b *browser) csrf(path string) string {
+	b.e.t.Helper()
+	_, body := b.get(path)
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil {
+		b.e.t.Fatalf("no CSRF token on %s", path)
+	}
+	return m[1]
+}
+
+func readBody(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// api is a client with a bearer token.
+type api struct {
+	e     *env
+	token string
+}
+
+func (e *env) api(username string) *api {
+	e.t.Helper()
+	u, _, err := e.db.UserByUsername(context.Background(), username)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	secret, _, err := e.db.CreateToken(context.Background(), cliActorForTests, u.ID, "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &api{e: e, token: secret}
+}
+
+func (a *api) do(method, path string, body any, header ...string) (*http.Response, map[string]any) {
+	a.e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, a.e.srv.URL+path, rd)
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.e.t.Fatal(err)
+	}
+	raw := readBody(a.e.t, resp)
+	var out map[string]any
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &out); err != nil {
+			a.e.t.Fatalf("%s %s: not JSON: %q", method, path, raw)
+		}
+	}
+	return resp, out
+}
+
+func (a *api) mustStatus(want int, method, path string, body any, header ...string) map[string]any {
+	a.e.t.Helper()
+	resp, out := a.do(method, path, body, header...)
+	if resp.StatusCode != want {
+		a.e.t.Fatalf("%s %s: status %d, want %d: %v", method, path, resp.StatusCode, want, out)
+	}
+	return out
+}
+
+func idOf(v any) string { return fmt.Sprintf("%.0f", v.(float64)) }

@@ -1,0 +1,288 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/i18n"
+	"github.com/perisai/perisai/internal/network"
+	"github.com/perisai/perisai/internal/store"
+)
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "login", nil, "login.title", nil, "")
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// login checks the password, limited to 10 failures per 15 minutes per username and per
+// address, and starts a session.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
+	pw := r.PostFormValue("password")
+	keys := []string{"u:" + username, "ip:" + clientIP(r)}
+	l := lang(r, nil)
+	fail := func(code int, msgKey string) {
+		pg := page{Lang: l, Title: i18n.T(l, "login.title"), Error: i18n.T(l, msgKey), Data: map[string]string{"Username": username}}
+		s.renderPage(w, r, code, "login", pg)
+	}
+	if s.logins.Blocked(keys...) {
+		fail(http.StatusTooManyRequests, "login.limited")
+		return
+	}
+	u, hash, err := s.db.UserByUsername(r.Context(), username)
+	switch {
+	case errors.Is(err, errs.ErrNotFound):
+		access.CheckNoUser(pw)
+	case err != nil:
+		s.renderError(w, r, nil, err)
+		return
+	}
+	if err != nil || !u.Active || !access.CheckPassword(hash, pw) {
+		s.logins.Fail(keys...)
+		s.log.WarnContext(r.Context(), "login failed", "username", username, "ip", clientIP(r), "request_id", requestID(r.Context()))
+		fail(http.StatusUnauthorized, "login.failed")
+		return
+	}
+	s.logins.Reset(keys[0])
+	sid, err := s.db.CreateSession(r.Context(), audit.Actor{UserID: u.ID, Name: u.Username, RequestID: requestID(r.Context())}, u.ID, s.ttl)
+	if err != nil {
+		s.renderError(w, r, nil, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sid, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, Expires: time.Now().Add(s.ttl)})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	sid, _ := r.Context().Value(keySession).(string)
+	if sid != "" {
+		if err := s.db.DeleteSession(r.Context(), actor(r, p), sid); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// setLang switches language with a cookie and goes back where the user was (same site only).
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+	l := r.PathValue("lang")
+	if !i18n.Supported(l) {
+		l = i18n.Default
+	}
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.secure})
+	back := r.URL.Query().Get("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+type scopeLine struct{ Key, Value string }
+
+// home shows what the user is and the part of the network they act in.
+func (s *Server) home(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var lines []scopeLine
+	if p.BranchID != 0 {
+		if b, err := s.db.Branch(r.Context(), p.BranchID); err == nil {
+			lines = append(lines, scopeLine{"scope.branch", b.Name + " (" + strings.Join(s.regionNames(b.Regencies), ", ") + ")"})
+		}
+	}
+	if p.WadahID != 0 {
+		lines = append(lines, scopeLine{"scope.wadah", "#" + strconv.FormatInt(p.WadahID, 10)})
+	}
+	if p.AgentID != 0 {
+		lines = append(lines, scopeLine{"scope.agent", "#" + strconv.FormatInt(p.AgentID, 10)})
+	}
+	if p.Region != "" {
+		lines = append(lines, scopeLine{"scope.region", strings.Join(s.regionNames([]string{p.Region}), "")})
+	}
+	s.render(w, r, http.StatusOK, "home", &p, "nav.home", map[string]any{"Scope": lines, "Intro": "home." + string(p.Role) + ".intro"}, "")
+	return nil
+}
+
+func (s *Server) regionNames(codes []string) []string {
+	out := make([]string, 0, len(codes))
+	for _, c := range codes {
+		if a, ok := s.tree.Get(c); ok {
+			out = append(out, a.Name)
+		} else {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	return s.showUsers(w, r, p, "", nil)
+}
+
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p access.Principal, flash string, formErr error) error {
+	if err := access.Authorize(p, access.ReadUsers, access.Resource{BranchID: p.BranchID, Regions: p.Regencies}); err != nil {
+		return err
+	}
+	f := store.UserFilter{}
+	if p.Role != access.Admin {
+		f.BranchID = p.BranchID
+	}
+	us, err := s.db.Users(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	bs, err := s.visibleBranches(r, p)
+	if err != nil {
+		return err
+	}
+	roles := access.Roles
+	if p.Role != access.Admin {
+		roles = []access.Role{access.WadahManager, access.Agent}
+	}
+	code := http.StatusOK
+	var msg string
+	if formErr != nil {
+		code, msg = status(formErr), formErr.Error()
+	}
+	pg := page{Lang: lang(r, &p), User: &p, Flash: flash, Error: msg,
+		Data: map[string]any{"Users": us, "Branches": bs, "Roles": roles, "Form": r.PostForm}}
+	pg.Title = i18n.T(pg.Lang, "users.title")
+	if sid, ok := r.Context().Value(keySession).(string); ok {
+		pg.CSRF = s.keys.CSRFToken(sid)
+	}
+	s.renderPage(w, r, code, "users", pg)
+	return nil
+}
+
+func formInt(r *http.Request, name string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue(name)), 10, 64)
+	return n
+}
+
+func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	n := access.NewUser{
+		Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Role: access.Role(r.PostFormValue("role")),
+		Password: r.PostFormValue("password"), Locale: lang(r, &p),
+	}
+	// The form offers every anchor; only the one the role takes is kept.
+	switch n.Role {
+	case access.BranchOfficer:
+		n.Scope.BranchID = formInt(r, "branch_id")
+	case access.WadahManager:
+		n.Scope.WadahID = formInt(r, "wadah_id")
+	case access.Agent:
+		n.Scope.AgentID = formInt(r, "agent_id")
+	case access.Government:
+		n.Scope.Region = strings.TrimSpace(r.PostFormValue("region"))
+	}
+	u, err := s.createUser(r, p, n)
+	if status(err) == http.StatusBadRequest || status(err) == http.StatusConflict {
+		return s.showUsers(w, r, p, "", err)
+	}
+	if err != nil {
+		return err
+	}
+	r.PostForm = nil
+	return s.showUsers(w, r, p, i18n.T(lang(r, &p), "users.created", u.Username), nil)
+}
+
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	return s.showTokens(w, r, p, "")
+}
+
+func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, p access.Principal, newSecret string) error {
+	ts, err := s.db.Tokens(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "tokens", &p, "tokens.title", map[string]any{"Tokens": ts, "New": newSecret}, "")
+	return nil
+}
+
+func (s *Server) createTokenForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ManageTokens, access.Resource{UserID: p.UserID}); err != nil {
+		return err
+	}
+	secret, _, err := s.db.CreateToken(r.Context(), actor(r, p), p.UserID, strings.TrimSpace(r.PostFormValue("name")))
+	if err != nil {
+		return err
+	}
+	return s.showTokens(w, r, p, secret)
+}
+
+func (s *Server) revokeTokenForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.db.RevokeToken(r.Context(), actor(r, p), p.UserID, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/tokens", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) branchesPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	bs, err := s.visibleBranches(r, p)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		network.Branch
+		RegencyNames []string
+	}
+	rows := make([]row, len(bs))
+	for i, b := range bs {
+		rows[i] = row{b, s.regionNames(b.Regencies)}
+	}
+	s.render(w, r, http.StatusOK, "branches", &p, "branches.title", rows, "")
+	return nil
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReadAudit, access.Resource{}); err != nil {
+		return err
+	}
+	es, err := s.db.ListAudit(r.Context(), store.AuditFilter{Limit: 200})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "audit", &p, "audit.title", es, "")
+	return nil
+}
+
+func (s *Server) regionsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReadRegions, access.Resource{}); err != nil {
+		return err
+	}
+	code := r.URL.Query().Get("code")
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	data := map[string]any{"Q": q}
+	if q != "" {
+		data["Results"] = toAreaJSON(s.tree.Search(q, 0, "", 50))
+	} else {
+		if code != "" {
+			if _, ok := s.tree.Get(code); !ok {
+				return errs.NotFound("region " + code)
+			}
+		}
+		data["Chain"] = toAreaJSON(s.tree.Chain(code))
+		data["Children"] = toAreaJSON(s.tree.Children(code))
+	}
+	s.render(w, r, http.StatusOK, "regions", &p, "regions.title", data, "")
+	return nil
+}

@@ -1,0 +1,291 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+var cliActorForTests = audit.Actor{Name: "cli:test"}
+
+func TestLoginAndRoleHome(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		b := e.browser()
+		resp, _ := b.get("/")
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+			t.Fatalf("anonymous home: %d", resp.StatusCode)
+		}
+		resp, body := b.post("/login", url.Values{"username": {"kc.denpasar"}, "password": {"wrong password"}})
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Nama pengguna atau kata sandi salah") {
+			t.Fatalf("wrong password: %d", resp.StatusCode)
+		}
+		b.login("kc.denpasar")
+		resp, body = b.get("/")
+		if resp.StatusCode != 200 || !strings.Contains(body, "Selamat datang, Ni Luh Putu Ayu") ||
+			!strings.Contains(body, "Petugas Kantor Cabang") || !strings.Contains(body, "KC Bali Denpasar") {
+			t.Fatalf("officer home: %d\n%s", resp.StatusCode, body)
+		}
+		// English switch.
+		resp, _ = b.get("/lang/en?back=/")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatal(resp.StatusCode)
+		}
+		_, body = b.get("/")
+		if !strings.Contains(body, "Welcome, Ni Luh Putu Ayu") || !strings.Contains(body, "Branch officer") {
+			t.Fatalf("English home:\n%s", body)
+		}
+		// Logout ends the session server-side.
+		tok := b.csrf("/")
+		resp, _ = b.post("/logout", url.Values{"csrf_token": {tok}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatal(resp.StatusCode)
+		}
+		resp, _ = b.get("/")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("after logout: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestLoginRateLimited(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	b := e.browser()
+	for i := range 10 {
+		resp, _ := b.post("/login", url.Values{"username": {"admin"}, "password": {"guess-" + string(rune('a'+i))}})
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i, resp.StatusCode)
+		}
+	}
+	// Even the right password is refused while the limit holds.
+	resp, body := b.post("/login", url.Values{"username": {"admin"}, "password": {"perisai-demo"}})
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Terlalu banyak percobaan") {
+		t.Fatalf("11th attempt: %d", resp.StatusCode)
+	}
+}
+
+func TestCSRFRefused(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		b := e.browser()
+		b.login("admin")
+		form := url.Values{"username": {"new.agent"}, "name": {"Baru"}, "role": {"admin"}, "password": {"rahasia-sekali"}}
+
+		resp, body := b.post("/users", form)
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Formulir kedaluwarsa") {
+			t.Fatalf("no token: %d", resp.StatusCode)
+		}
+		form.Set("csrf_token", "forged")
+		if resp, _ = b.post("/users", form); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("forged token: %d", resp.StatusCode)
+		}
+		// A cross-site form post is refused even with a valid token.
+		form.Set("csrf_token", b.csrf("/users"))
+		if resp, _ = b.post("/users", form, "Sec-Fetch-Site", "cross-site"); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("cross-site: %d", resp.StatusCode)
+		}
+		if _, _, err := db.UserByUsername(context.Background(), "new.agent"); err == nil {
+			t.Fatal("a refused form created the user")
+		}
+		resp, body = b.post("/users", form)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Pengguna new.agent dibuat") {
+			t.Fatalf("with token: %d\n%s", resp.StatusCode, body)
+		}
+	})
+}
+
+func TestTokenAuth(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		a := e.api("agen.made")
+		me := a.mustStatus(200, "GET", "/api/v1/me", nil)
+		if me["username"] != "agen.made" || me["role"] != "agent" || me["wadah_id"] == nil {
+			t.Fatalf("me: %v", me)
+		}
+		bad := &api{e: e, token: "pst_notatoken"}
+		resp, p := bad.do("GET", "/api/v1/me", nil)
+		if resp.StatusCode != 401 || resp.Header.Get("Content-Type") != "application/problem+json" || p["status"] != float64(401) {
+			t.Fatalf("bad token: %d %v", resp.StatusCode, p)
+		}
+		anon := &api{e: e}
+		if resp, _ := anon.do("GET", "/api/v1/branches", nil); resp.StatusCode != 401 {
+			t.Fatalf("no token: %d", resp.StatusCode)
+		}
+		// A token made through the API works, and stops working once revoked.
+		created := a.mustStatus(201, "POST", "/api/v1/tokens", map[string]string{"name": "tablet"}, "Idempotency-Key", "t1")
+		second := &api{e: e, token: created["token"].(string)}
+		second.mustStatus(200, "GET", "/api/v1/me", nil)
+		a.mustStatus(204, "DELETE", "/api/v1/tokens/"+idOf(created["id"]), nil, "Idempotency-Key", "t2")
+		second.mustStatus(401, "GET", "/api/v1/me", nil)
+	})
+}
+
+func TestWrongScopeRefused(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		dps, _ := db.BranchByCode(context.Background(), "KC-DPS")
+		gia, _ := db.BranchByCode(context.Background(), "KC-GIA")
+		path := func(id int64) string { return "/api/v1/branches/" + idOf(float64(id)) }
+
+		gianyar := e.api("kc.gianyar")
+		gianyar.mustStatus(200, "GET", path(gia.ID), nil)
+		p := gianyar.mustStatus(403, "GET", path(dps.ID), nil)
+		if !strings.Contains(p["detail"].(string), "scope") {
+			t.Fatalf("detail: %v", p)
+		}
+		list := gianyar.mustStatus(200, "GET", "/api/v1/branches", nil)["items"].([]any)
+		if len(list) != 1 || list[0].(map[string]any)["code"] != "KC-GIA" {
+			t.Fatalf("officer sees %v", list)
+		}
+		// The provincial viewer sees both; the agent only its own branch.
+		if n := len(e.api("pmd.bali").mustStatus(200, "GET", "/api/v1/branches", nil)["items"].([]any)); n != 2 {
+			t.Fatalf("province viewer sees %d", n)
+		}
+		e.api("agen.made").mustStatus(403, "GET", path(gia.ID), nil)
+
+		// A branch officer may not create users for another branch's wadah, nor admins.
+		wadahID := e.api("bumdes.munggu").mustStatus(200, "GET", "/api/v1/me", nil)["wadah_id"]
+		newMgr := map[string]any{"username": "mgr2", "name": "M", "role": "wadah_manager", "password": "rahasia-sekali",
+			"scope": map[string]any{"wadah_id": wadahID}}
+		gianyar.mustStatus(403, "POST", "/api/v1/users", newMgr, "Idempotency-Key", "u1")
+		e.api("kc.denpasar").mustStatus(201, "POST", "/api/v1/users", newMgr, "Idempotency-Key", "u1")
+		gianyar.mustStatus(403, "POST", "/api/v1/users", map[string]any{"username": "boss", "name": "B", "role": "admin", "password": "rahasia-sekali"}, "Idempotency-Key", "u2")
+		e.api("pmd.bali").mustStatus(403, "GET", "/api/v1/audit", nil)
+	})
+}
+
+func TestIdempotentWrites(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		admin := e.api("admin")
+		branch := map[string]any{"code": "KC-MTR", "name": "KC Mataram", "province": "52", "regencies": []string{"52.71", "52.01"}}
+		admin.mustStatus(400, "POST", "/api/v1/branches", branch) // no key
+		first := admin.mustStatus(201, "POST", "/api/v1/branches", branch, "Idempotency-Key", "b1")
+		resp, again := admin.do("POST", "/api/v1/branches", branch, "Idempotency-Key", "b1")
+		if resp.StatusCode != 201 || again["id"] != first["id"] || resp.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay: %d %v vs %v", resp.StatusCode, again, first)
+		}
+		branch["name"] = "KC Lombok"
+		p := admin.mustStatus(409, "POST", "/api/v1/branches", branch, "Idempotency-Key", "b1")
+		if !strings.Contains(p["detail"].(string), "different request") {
+			t.Fatalf("conflict: %v", p)
+		}
+		bs, _ := db.Branches(context.Background())
+		if len(bs) != 3 {
+			t.Fatalf("%d branches after replay", len(bs))
+		}
+		// A refused request (bad input) is stored too: replaying it gives the same refusal.
+		bad := map[string]any{"code": "KC-X", "name": "X", "province": "52", "regencies": []string{"51.71"}}
+		p1 := admin.mustStatus(400, "POST", "/api/v1/branches", bad, "Idempotency-Key", "b2")
+		p2 := admin.mustStatus(400, "POST", "/api/v1/branches", bad, "Idempotency-Key", "b2")
+		if p1["detail"] != p2["detail"] || p1["field"] != "regencies" {
+			t.Fatalf("%v / %v", p1, p2)
+		}
+	})
+}
+
+func TestAuditRecordsWhoDidWhat(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		officer := e.api("kc.denpasar")
+		agentID := e.api("agen.made").mustStatus(200, "GET", "/api/v1/me", nil)["agent_id"]
+		resp, u := officer.do("POST", "/api/v1/users", map[string]any{"username": "agen.dua", "name": "Dua", "role": "agent",
+			"password": "rahasia-sekali", "scope": map[string]any{"agent_id": agentID}}, "Idempotency-Key", "k", "X-Request-ID", "req-audit-1")
+		if resp.StatusCode != 201 {
+			t.Fatalf("%d %v", resp.StatusCode, u)
+		}
+		entries := e.api("admin").mustStatus(200, "GET", "/api/v1/audit?entity=user&entity_id="+idOf(u["id"]), nil)["items"].([]any)
+		if len(entries) != 1 {
+			t.Fatalf("entries: %v", entries)
+		}
+		en := entries[0].(map[string]any)
+		if en["actor"] != "kc.denpasar" || en["action"] != "create" || en["request_id"] != "req-audit-1" || en["at"] == "" {
+			t.Fatalf("entry: %v", en)
+		}
+	})
+}
+
+func TestRegionsAPI(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	a := e.api("agen.made")
+	bali := a.mustStatus(200, "GET", "/api/v1/regions/51", nil)
+	if bali["name"] != "Bali" || bali["children"] != float64(9) || bali["level"] != "province" {
+		t.Fatalf("%v", bali)
+	}
+	kids := a.mustStatus(200, "GET", "/api/v1/regions/51.71/children", nil)["items"].([]any)
+	if len(kids) != 4 {
+		t.Fatalf("Denpasar districts: %d", len(kids))
+	}
+	provinces := a.mustStatus(200, "GET", "/api/v1/regions/root/children", nil)["items"].([]any)
+	if len(provinces) != 38 {
+		t.Fatalf("provinces: %d", len(provinces))
+	}
+	found := a.mustStatus(200, "GET", "/api/v1/regions?q=munggu&level=village&within=51", nil)["items"].([]any)
+	if len(found) != 1 || found[0].(map[string]any)["code"] != "51.03.02.2001" {
+		t.Fatalf("search: %v", found)
+	}
+	a.mustStatus(404, "GET", "/api/v1/regions/99", nil)
+	a.mustStatus(400, "GET", "/api/v1/regions?level=planet&q=ba", nil)
+	a.mustStatus(404, "GET", "/api/v1/nothing", nil)
+}
+
+func TestOperationalEndpoints(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	b := e.browser()
+	resp, body := b.get("/healthz")
+	if resp.StatusCode != 200 || !strings.Contains(body, `"ok"`) {
+		t.Fatalf("healthz: %d %s", resp.StatusCode, body)
+	}
+	if resp.Header.Get("X-Request-ID") == "" {
+		t.Fatal("no request id")
+	}
+	b.get("/login")
+	_, body = b.get("/metrics")
+	if !strings.Contains(body, `perisai_http_requests_total{code="200",route="GET /healthz"} 1`) {
+		t.Fatalf("metrics:\n%s", body)
+	}
+	resp, body = b.get("/static/app.css")
+	if resp.StatusCode != 200 || !strings.Contains(body, "mobile-first") {
+		t.Fatal("static css")
+	}
+	resp, body = b.get("/api/docs")
+	if resp.StatusCode != 200 || !strings.Contains(body, "/api/v1/branches") || !strings.Contains(body, "Idempotency-Key") {
+		t.Fatalf("docs page: %d", resp.StatusCode)
+	}
+}
+
+// Every page a role can reach renders for that role, in both languages.
+func TestPagesRenderForEveryRole(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	pages := map[string][]string{
+		"admin":         {"/", "/users", "/branches", "/tokens", "/audit", "/regions", "/regions?code=51.03", "/regions?q=kuta"},
+		"kc.denpasar":   {"/", "/users", "/branches", "/tokens"},
+		"bumdes.munggu": {"/", "/branches", "/tokens", "/regions"},
+		"agen.made":     {"/", "/tokens"},
+		"pmd.bali":      {"/", "/branches"},
+	}
+	for user, paths := range pages {
+		b := e.browser()
+		b.login(user)
+		for _, lang := range []string{"id", "en"} {
+			b.get("/lang/" + lang)
+			for _, p := range paths {
+				resp, body := b.get(p)
+				if resp.StatusCode != 200 || strings.Contains(body, "error.") {
+					t.Errorf("%s %s %s: %d", user, lang, p, resp.StatusCode)
+				}
+			}
+		}
+	}
+	b := e.browser()
+	b.login("agen.made")
+	if resp, _ := b.get("/audit"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("agent opened the audit page: %d", resp.StatusCode)
+	}
+}
