@@ -39,24 +39,14 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 }
 
 func cmdDemo(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var d dbFlags
-	d.register(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := d.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	logins, err := demo.Load(ctx, db)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "demo data loaded; %d logins, password %q\n", len(logins), demo.Password)
-	return nil
+	return withDB(ctx, e, "demo", args, nil, func(db *store.DB) error {
+		logins, err := demo.Load(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "demo data loaded; %d logins, password %q\n", len(logins), demo.Password)
+		return nil
+	})
 }
 
 func cmdUser(ctx context.Context, args []string, e env) error {
@@ -87,141 +77,113 @@ func readPassword(fromStdin bool, e env) (string, bool, error) {
 }
 
 func userAdd(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var d dbFlags
-	d.register(fs)
-	username := fs.String("username", "", "login name (required)")
-	name := fs.String("name", "", "full name (required)")
-	role := fs.String("role", "", "admin, branch_officer, wadah_manager, agent or government (required)")
-	branch := fs.String("branch", "", "branch code, for a branch officer (e.g. KC-DPS)")
-	wadah := fs.Int64("wadah", 0, "wadah id, for a wadah manager")
-	agent := fs.Int64("agent", 0, "agent id, for an agent")
-	regionCode := fs.String("region", "", "province or regency code, for a government viewer")
-	locale := fs.String("locale", "id", "id or en")
-	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input (otherwise one is generated and printed)")
-	if err := parse(fs, args); err != nil {
-		return err
+	var username, name, role, branch, regionCode, locale *string
+	var wadah, agent *int64
+	var pwStdin *bool
+	flags := func(fs *flag.FlagSet) {
+		username = fs.String("username", "", "login name (required)")
+		name = fs.String("name", "", "full name (required)")
+		role = fs.String("role", "", "admin, branch_officer, wadah_manager, agent or government (required)")
+		branch = fs.String("branch", "", "branch code, for a branch officer (e.g. KC-DPS)")
+		wadah = fs.Int64("wadah", 0, "wadah id, for a wadah manager")
+		agent = fs.Int64("agent", 0, "agent id, for an agent")
+		regionCode = fs.String("region", "", "province or regency code, for a government viewer")
+		locale = fs.String("locale", "id", "id or en")
+		pwStdin = fs.Bool("password-stdin", false, "read the password from standard input (otherwise one is generated and printed)")
 	}
-	r, err := access.ParseRole(*role)
-	if err != nil {
-		return err
-	}
-	db, err := d.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	n := access.NewUser{Username: *username, Name: *name, Role: r, Locale: *locale,
-		Scope: access.Scope{WadahID: *wadah, AgentID: *agent, Region: *regionCode}}
-	if *branch != "" {
-		b, err := db.BranchByCode(ctx, *branch)
+	return withDB(ctx, e, "user add", args, flags, func(db *store.DB) error {
+		r, err := access.ParseRole(*role)
 		if err != nil {
 			return err
 		}
-		n.Scope.BranchID = b.ID
-	}
-	pw, generated, err := readPassword(*pwStdin, e)
-	if err != nil {
-		return err
-	}
-	n.Password = pw
-	u, err := db.CreateUser(ctx, cliActor(), n)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
-	if generated {
-		fmt.Fprintf(e.stdout, "password: %s\n", pw)
-	}
-	return nil
+		n := access.NewUser{Username: *username, Name: *name, Role: r, Locale: *locale,
+			Scope: access.Scope{WadahID: *wadah, AgentID: *agent, Region: *regionCode}}
+		if *branch != "" {
+			b, err := db.BranchByCode(ctx, *branch)
+			if err != nil {
+				return err
+			}
+			n.Scope.BranchID = b.ID
+		}
+		pw, generated, err := readPassword(*pwStdin, e)
+		if err != nil {
+			return err
+		}
+		n.Password = pw
+		u, err := db.CreateUser(ctx, cliActor(), n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
+		if generated {
+			fmt.Fprintf(e.stdout, "password: %s\n", pw)
+		}
+		return nil
+	})
 }
 
 func userList(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("user list", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var d dbFlags
-	d.register(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	db, err := d.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	us, err := db.Users(ctx, store.UserFilter{})
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tUSERNAME\tROLE\tNAME")
-	for _, u := range us {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.ID, u.Username, u.Role, u.Name)
-	}
-	return tw.Flush()
+	return withDB(ctx, e, "user list", args, nil, func(db *store.DB) error {
+		us, err := db.Users(ctx, store.UserFilter{})
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tUSERNAME\tROLE\tNAME")
+		for _, u := range us {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.ID, u.Username, u.Role, u.Name)
+		}
+		return tw.Flush()
+	})
 }
 
 func userPasswd(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("user passwd", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var d dbFlags
-	d.register(fs)
-	username := fs.String("username", "", "login name (required)")
-	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input (otherwise one is generated and printed)")
-	if err := parse(fs, args); err != nil {
-		return err
+	var username *string
+	var pwStdin *bool
+	flags := func(fs *flag.FlagSet) {
+		username = fs.String("username", "", "login name (required)")
+		pwStdin = fs.Bool("password-stdin", false, "read the password from standard input (otherwise one is generated and printed)")
 	}
-	db, err := d.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	u, _, err := db.UserByUsername(ctx, *username)
-	if err != nil {
-		return err
-	}
-	pw, generated, err := readPassword(*pwStdin, e)
-	if err != nil {
-		return err
-	}
-	if err := db.SetPassword(ctx, cliActor(), u.ID, pw); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "password of %s changed; their sessions are ended\n", u.Username)
-	if generated {
-		fmt.Fprintf(e.stdout, "password: %s\n", pw)
-	}
-	return nil
+	return withDB(ctx, e, "user passwd", args, flags, func(db *store.DB) error {
+		u, _, err := db.UserByUsername(ctx, *username)
+		if err != nil {
+			return err
+		}
+		pw, generated, err := readPassword(*pwStdin, e)
+		if err != nil {
+			return err
+		}
+		if err := db.SetPassword(ctx, cliActor(), u.ID, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "password of %s changed; their sessions are ended\n", u.Username)
+		if generated {
+			fmt.Fprintf(e.stdout, "password: %s\n", pw)
+		}
+		return nil
+	})
 }
 
 func cmdToken(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || args[0] != "add" {
 		return fmt.Errorf("token: give add")
 	}
-	fs := flag.NewFlagSet("token add", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var d dbFlags
-	d.register(fs)
-	username := fs.String("user", "", "the user the token acts as (required)")
-	name := fs.String("name", "cli", "a label to recognise the token by")
-	if err := parse(fs, args[1:]); err != nil {
-		return err
+	var username, name *string
+	flags := func(fs *flag.FlagSet) {
+		username = fs.String("user", "", "the user the token acts as (required)")
+		name = fs.String("name", "cli", "a label to recognise the token by")
 	}
-	db, err := d.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	u, _, err := db.UserByUsername(ctx, strings.ToLower(*username))
-	if err != nil {
-		return err
-	}
-	secret, tk, err := db.CreateToken(ctx, cliActor(), u.ID, *name)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "token %d for %s (%s); it is shown once:\n", tk.ID, u.Username, tk.Name)
-	fmt.Fprintln(e.stdout, secret)
-	return nil
+	return withDB(ctx, e, "token add", args[1:], flags, func(db *store.DB) error {
+		u, _, err := db.UserByUsername(ctx, strings.ToLower(*username))
+		if err != nil {
+			return err
+		}
+		secret, tk, err := db.CreateToken(ctx, cliActor(), u.ID, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "token %d for %s (%s); it is shown once:\n", tk.ID, u.Username, tk.Name)
+		fmt.Fprintln(e.stdout, secret)
+		return nil
+	})
 }

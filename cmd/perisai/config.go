@@ -68,3 +68,24 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// withDB parses a command's flags (the shared database flags, plus those define adds) and runs
+// fn on the open, migrated database.
+func withDB(ctx context.Context, e env, name string, args []string, define func(*flag.FlagSet), fn func(*store.DB) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dbFlags
+	d.register(fs)
+	if define != nil {
+		define(fs)
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db)
+}

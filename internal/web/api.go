@@ -212,20 +212,27 @@ func (s *Server) userResource(r *http.Request, sc access.Scope) (access.Resource
 	return res, nil
 }
 
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+// visibleUsers are the users the principal may list: all for an admin, the branch's for an
+// officer.
+func (s *Server) visibleUsers(r *http.Request, p access.Principal) ([]access.User, error) {
 	if err := access.Authorize(p, access.ReadUsers, access.Resource{BranchID: p.BranchID, Regions: p.Regencies}); err != nil {
-		return err
+		return nil, err
 	}
 	f := store.UserFilter{}
 	if p.Role != access.Admin {
 		f.BranchID = p.BranchID
 	}
 	us, err := s.db.Users(r.Context(), f)
-	if err != nil {
-		return err
-	}
 	if us == nil {
 		us = []access.User{}
+	}
+	return us, err
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	us, err := s.visibleUsers(r, p)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": us})
 	return nil

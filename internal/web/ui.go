@@ -134,14 +134,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, p access.Prin
 }
 
 func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p access.Principal, flash string, formErr error) error {
-	if err := access.Authorize(p, access.ReadUsers, access.Resource{BranchID: p.BranchID, Regions: p.Regencies}); err != nil {
-		return err
-	}
-	f := store.UserFilter{}
-	if p.Role != access.Admin {
-		f.BranchID = p.BranchID
-	}
-	us, err := s.db.Users(r.Context(), f)
+	us, err := s.visibleUsers(r, p)
 	if err != nil {
 		return err
 	}
