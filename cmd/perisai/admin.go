@@ -40,7 +40,7 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 
 func cmdDemo(ctx context.Context, args []string, e env) error {
 	return withDB(ctx, e, "demo", args, nil, func(db *store.DB) error {
-		logins, err := demo.Load(ctx, db)
+		logins, err := demo.Load(ctx, db, demo.Full)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
 )
 
@@ -16,11 +17,14 @@ import (
 type dbFlags struct {
 	data     string
 	database string
+	keyFile  string
+	keys     *secret.Keys // set by open
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", envOr("PERISAI_DATA", "data"), "data directory (SQLite file, key file) [PERISAI_DATA]")
 	fs.StringVar(&d.database, "database", os.Getenv("PERISAI_DATABASE_URL"), "postgres://… or sqlite://PATH (default: SQLite in the data directory) [PERISAI_DATABASE_URL]")
+	fs.StringVar(&d.keyFile, "key-file", os.Getenv("PERISAI_KEY_FILE"), "master key file, created on first use (default: DATA/perisai.key) [PERISAI_KEY_FILE]")
 }
 
 func (d *dbFlags) url() string {
@@ -30,12 +34,22 @@ func (d *dbFlags) url() string {
 	return "sqlite://" + filepath.Join(d.data, "perisai.db")
 }
 
-// open connects and migrates: every command works on an up-to-date schema.
+// open loads the keys, connects and migrates: every command works on an up-to-date schema
+// and can seal personal data.
 func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
+	if d.keyFile == "" {
+		d.keyFile = filepath.Join(d.data, "perisai.key")
+	}
+	keys, err := secret.LoadOrCreate(d.keyFile)
+	if err != nil {
+		return nil, err
+	}
+	d.keys = keys
 	db, err := store.Open(ctx, d.url())
 	if err != nil {
 		return nil, err
 	}
+	db.UseKeys(keys)
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -8,11 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"github.com/perisai/perisai/internal/demo"
-	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/web"
 )
 
@@ -22,7 +20,6 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	var d dbFlags
 	d.register(fs)
 	addr := fs.String("addr", envOr("PERISAI_ADDR", "127.0.0.1:8080"), "listen address [PERISAI_ADDR]")
-	keyFile := fs.String("key-file", envOr("PERISAI_KEY_FILE", ""), "master key file, created on first start (default: DATA/perisai.key) [PERISAI_KEY_FILE]")
 	withDemo := fs.Bool("demo", false, "load demo data (branches and one login per role)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (set when served over HTTPS)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
@@ -41,20 +38,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	if *keyFile == "" {
-		*keyFile = filepath.Join(d.data, "perisai.key")
-	}
-	keys, err := secret.LoadOrCreate(*keyFile)
-	if err != nil {
-		return err
-	}
 	var logins []demo.Login
 	if *withDemo {
-		if logins, err = demo.Load(ctx, db); err != nil {
+		if logins, err = demo.Load(ctx, db, demo.Full); err != nil {
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{DB: db, Keys: keys, Log: log, SecureCookies: *secure})
+	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,18 @@ const (
 	ManageUsers  Action = "users.manage"
 	ManageTokens Action = "tokens.manage" // one's own API tokens
 	ReadAudit    Action = "audit.read"
+
+	ReadNetwork   Action = "network.read"   // wadah, agents, agreements
+	ManageNetwork Action = "network.manage" // register wadah, agents; sign agreements
+
+	ReadParticipant     Action = "participant.read" // personal data
+	RegisterParticipant Action = "participant.register"
+	EditParticipant     Action = "participant.edit"
+	ReviewParticipant   Action = "participant.review"
+	ImportParticipants  Action = "participant.import"
+
+	ReadSponsors   Action = "sponsor.read"
+	ManageSponsors Action = "sponsor.manage"
 )
 
 // Resource is the record an action touches, described by what scopes it belongs to. The zero
@@ -43,6 +55,19 @@ var policy = map[Action]rule{
 	ManageUsers:  {roles: []Role{Admin, BranchOfficer}, scoped: true},
 	ManageTokens: {roles: Roles, scoped: true},
 	ReadAudit:    {roles: []Role{Admin}},
+
+	ReadNetwork:   {roles: Roles, scoped: true},
+	ManageNetwork: {roles: []Role{Admin, BranchOfficer}, scoped: true},
+
+	// Government viewers see aggregates, never a person.
+	ReadParticipant:     {roles: []Role{Admin, BranchOfficer, WadahManager, Agent}, scoped: true},
+	RegisterParticipant: {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
+	EditParticipant:     {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
+	ReviewParticipant:   {roles: []Role{Admin, BranchOfficer}, scoped: true},
+	ImportParticipants:  {roles: []Role{Admin, BranchOfficer, Agent}},
+
+	ReadSponsors:   {roles: []Role{Admin, BranchOfficer, WadahManager, Government}},
+	ManageSponsors: {roles: []Role{Admin, BranchOfficer}},
 }
 
 // Authorize returns nil when p may do a to r, and an error wrapping errs.ErrForbidden otherwise.

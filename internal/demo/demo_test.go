@@ -5,15 +5,16 @@ import (
 	"testing"
 
 	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
 )
 
-func TestLoadTwiceAndEveryRole(t *testing.T) {
+func TestSmallLoadTwiceAndEveryRole(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		for range 2 {
-			if _, err := Load(ctx, db); err != nil {
+			if _, err := Load(ctx, db, Small); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -37,5 +38,44 @@ func TestLoadTwiceAndEveryRole(t *testing.T) {
 		if len(us) != 6 {
 			t.Errorf("%d users after loading twice", len(us))
 		}
+		ps, _ := db.Participants(ctx, audit.Actor{}, store.ParticipantFilter{Limit: 500})
+		if len(ps) != 10+12 {
+			t.Errorf("%d participants: 10 agents and 12 workers expected", len(ps))
+		}
 	})
+}
+
+// The full set has the shape of the 2022 Bali seed (DOMAIN.md §1).
+func TestFullShape(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full demo load")
+	}
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	if _, err := Load(ctx, db, Full); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := db.WadahList(ctx, store.WadahFilter{Limit: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var participants, perisai, active int
+	for _, w := range ws {
+		if w.IsParticipant {
+			participants++
+		}
+		if w.IsPerisai {
+			perisai++
+			if w.Agreement == "active" && w.ActiveAgents == 5 {
+				active++
+			}
+		}
+	}
+	if len(ws) != 615 || participants != 130 || perisai != 87 || active != 87 {
+		t.Fatalf("%d Bumdes, %d participants, %d wadah, %d with agreement and 5 agents", len(ws), participants, perisai, active)
+	}
+	ps, _ := db.Participants(ctx, audit.Actor{}, store.ParticipantFilter{Limit: 500})
+	if len(ps) != 500 {
+		t.Fatalf("participants: %d", len(ps))
+	}
 }

@@ -5,6 +5,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 var (
@@ -47,4 +48,31 @@ func Conflict(format string, args ...any) error {
 // Forbidden says what may not be done.
 func Forbidden(format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrForbidden)
+}
+
+// FieldErrors is every problem found in one input, so that a form or an import row can show
+// them all at once.
+type FieldErrors []*FieldError
+
+func (es FieldErrors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (es FieldErrors) Unwrap() error { return ErrInvalid }
+
+// Add records a problem with a field.
+func (es *FieldErrors) Add(field, format string, args ...any) {
+	*es = append(*es, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Err is nil when nothing was added.
+func (es FieldErrors) Err() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
 }

@@ -56,20 +56,3 @@ func (b *Branch) Validate(t *region.Tree) error {
 	sort.Strings(b.Regencies)
 	return nil
 }
-
-// Wadah is a Bumdes acting as a Perisai office. The acquisition work extends it.
-type Wadah struct {
-	ID        int64     `json:"id"`
-	BranchID  int64     `json:"branch_id"`
-	Village   string    `json:"village"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// Agent is a Perisai agent under a wadah. The acquisition work extends it.
-type Agent struct {
-	ID        int64     `json:"id"`
-	WadahID   int64     `json:"wadah_id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-}

@@ -130,6 +130,15 @@ func Check(s string, known ProvinceKnown, birth time.Time, sex Sex) (NIK, error)
 	return n, nil
 }
 
+// CheckBirthDate is Check without the sex: for heirs, whose sex the form does not ask.
+func CheckBirthDate(s string, known ProvinceKnown, birth time.Time) (NIK, error) {
+	n, err := Parse(s, known)
+	if err != nil {
+		return n, err
+	}
+	return Check(s, known, birth, n.Sex)
+}
+
 // Mask shows the first four and last four digits: 5103********0001. Anything that is not a
 // 16-character string is masked whole.
 func Mask(s string) string {

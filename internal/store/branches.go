@@ -96,26 +96,30 @@ FROM branches b LEFT JOIN branch_regencies r ON r.branch_id = b.id `+where+` ORD
 	return out, rows.Err()
 }
 
-// CreateWadah stores a wadah under a branch (the acquisition work adds its other fields).
-func (db *DB) CreateWadah(ctx context.Context, a audit.Actor, w *network.Wadah) error {
-	return db.Transact(ctx, func(tx *Tx) error {
-		w.ID, w.CreatedAt = idgen.Next(), now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO wadah (id, branch_id, village_code, name, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			w.ID, w.BranchID, w.Village, w.Name, w.CreatedAt); err != nil {
-			return fmt.Errorf("insert wadah: %w", err)
-		}
-		return Audit(ctx, tx, a, "create", "wadah", w.ID, w.Village, w.Name)
-	})
+// branchForRegency is the branch serving a regency.
+func branchForRegency(ctx context.Context, q Querier, regency string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT branch_id FROM branch_regencies WHERE regency_code = $1`, regency).Scan(&id)
+	if isNoRows(err) {
+		return 0, errs.Invalid("village", "no branch office serves regency %s", regency)
+	}
+	return id, err
 }
 
-// CreateAgent stores an agent under a wadah (the acquisition work adds its other fields).
-func (db *DB) CreateAgent(ctx context.Context, a audit.Actor, ag *network.Agent) error {
-	return db.Transact(ctx, func(tx *Tx) error {
-		ag.ID, ag.CreatedAt = idgen.Next(), now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO agents (id, wadah_id, name, created_at) VALUES ($1, $2, $3, $4)`,
-			ag.ID, ag.WadahID, ag.Name, ag.CreatedAt); err != nil {
-			return fmt.Errorf("insert agent: %w", err)
+// branchRegencies lists the regencies a branch serves.
+func branchRegencies(ctx context.Context, q Querier, branchID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT regency_code FROM branch_regencies WHERE branch_id = $1 ORDER BY regency_code`, branchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
 		}
-		return Audit(ctx, tx, a, "create", "agent", ag.ID, "", ag.Name)
-	})
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

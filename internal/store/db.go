@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/perisai/perisai/internal/secret"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 )
@@ -34,6 +36,7 @@ type DB struct {
 	read    *sql.DB
 	write   *sql.DB
 	url     string
+	keys    *secret.Keys
 }
 
 // Open connects to url: postgres://… or postgresql://… for PostgreSQL; sqlite://PATH, file:PATH
@@ -148,3 +151,14 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // URL is the address the DB was opened with (with its password; see Redacted for logs).
 func (db *DB) URL() string { return db.url }
+
+// UseKeys gives the store the keys that seal personal fields (NIK, bank accounts) and make
+// their blind indexes. Without them, writes of personal data fail.
+func (db *DB) UseKeys(k *secret.Keys) { db.keys = k }
+
+func (db *DB) sealer() (*secret.Keys, error) {
+	if db.keys == nil {
+		return nil, fmt.Errorf("store: no keys for personal data (UseKeys was not called)")
+	}
+	return db.keys, nil
+}

@@ -10,6 +10,9 @@ import (
 
 // retryable reports a failure that the same transaction may not meet on a second try.
 func retryable(err error) bool {
+	if errors.Is(err, errRetry) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == "40001" || pgErr.Code == "40P01" // serialization_failure, deadlock_detected

@@ -3,11 +3,13 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/store"
@@ -51,15 +53,13 @@ func TestBranches(t *testing.T) {
 func TestUsersAndPrincipal(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		b := seedBranch(t, db, "DPS", "51.71", "51.03")
-		w := network.Wadah{BranchID: b.ID, Village: "51.03.01.1001", Name: "Bumdes Tuban"}
-		if err := db.CreateWadah(ctx, cli, &w); err != nil {
+		if _, err := demo.Load(ctx, db, demo.Small); err != nil {
 			t.Fatal(err)
 		}
-		ag := network.Agent{WadahID: w.ID, Name: "Made"}
-		if err := db.CreateAgent(ctx, cli, &ag); err != nil {
-			t.Fatal(err)
-		}
+		b, _ := db.BranchByCode(ctx, "KC-DPS")
+		ws, _ := db.WadahList(ctx, store.WadahFilter{BranchID: b.ID, PerisaiOnly: true})
+		w := ws[0]
+		agents, _ := db.Agents(ctx, store.AgentFilter{WadahID: w.ID})
 		pw := "rahasia-sekali"
 		mk := func(name string, role access.Role, s access.Scope) access.User {
 			u, err := db.CreateUser(ctx, cli, access.NewUser{Username: name, Name: name, Role: role, Scope: s, Password: pw})
@@ -69,9 +69,8 @@ func TestUsersAndPrincipal(t *testing.T) {
 			return u
 		}
 		officer := mk("petugas", access.BranchOfficer, access.Scope{BranchID: b.ID})
-		agent := mk("agen", access.Agent, access.Scope{AgentID: ag.ID})
+		agent := mk("agen", access.Agent, access.Scope{AgentID: agents[1].ID})
 		mk("pemda", access.Government, access.Scope{Region: "51"})
-		mk("admin", access.Admin, access.Scope{})
 
 		if _, err := db.CreateUser(ctx, cli, access.NewUser{Username: "PETUGAS", Name: "x", Role: access.Admin, Password: pw}); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("duplicate username (case-folded): %v", err)
@@ -88,7 +87,7 @@ func TestUsersAndPrincipal(t *testing.T) {
 			t.Fatalf("%+v %v", u, err)
 		}
 		p, err := db.Principal(ctx, officer.ID)
-		if err != nil || p.Role != access.BranchOfficer || len(p.Regencies) != 2 {
+		if err != nil || p.Role != access.BranchOfficer || len(p.Regencies) != 5 {
 			t.Fatalf("officer principal %+v %v", p, err)
 		}
 		p, err = db.Principal(ctx, agent.ID)
@@ -96,15 +95,21 @@ func TestUsersAndPrincipal(t *testing.T) {
 			t.Fatalf("agent principal %+v %v", p, err)
 		}
 		inBranch, err := db.Users(ctx, store.UserFilter{BranchID: b.ID})
-		if err != nil || len(inBranch) != 2 {
-			t.Fatalf("users in branch: %+v %v", inBranch, err)
+		names := map[string]bool{}
+		for _, u := range inBranch {
+			names[u.Username] = true
 		}
-		entries, err := db.ListAudit(ctx, store.AuditFilter{Entity: "user"})
-		if err != nil || len(entries) != 4 || entries[0].Actor != "cli:test" {
+		if err != nil || len(inBranch) != 5 || !names["agen"] || !names["bumdes.munggu"] || names["kc.gianyar"] {
+			t.Fatalf("users in branch: %v %v", names, err)
+		}
+		entries, err := db.ListAudit(ctx, store.AuditFilter{Entity: "user", EntityID: idString(agent.ID)})
+		if err != nil || len(entries) != 1 || entries[0].Actor != "cli:test" || entries[0].Action != "create" {
 			t.Fatalf("audit: %+v %v", entries, err)
 		}
 	})
 }
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 func TestSessionsAndTokens(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {

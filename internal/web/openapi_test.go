@@ -72,7 +72,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	}
 	db := storetest.SQLite(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, db); err != nil {
+	if _, err := demo.Load(ctx, db, demo.Small); err != nil {
 		t.Fatal(err)
 	}
 	keys, _ := secret.FromMaster(bytes.Repeat([]byte{5}, 32))

@@ -30,7 +30,7 @@ type env struct {
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	if _, err := demo.Load(context.Background(), db); err != nil {
+	if _, err := demo.Load(context.Background(), db, demo.Small); err != nil {
 		t.Fatal(err)
 	}
 	keys, err := secret.FromMaster(bytes.Repeat([]byte{9}, 32))

@@ -13,8 +13,12 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
 )
+
+// Keys are the fixed keys test databases seal personal data with.
+var Keys, _ = secret.FromMaster([]byte("perisai test master key, 32 b..."))
 
 // EnvPostgres names the variable that turns on the PostgreSQL runs.
 const EnvPostgres = "PERISAI_TEST_POSTGRES"
@@ -91,6 +95,7 @@ func open(t testing.TB, dsn string) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.UseKeys(Keys)
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

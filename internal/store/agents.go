@@ -1,0 +1,341 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/idgen"
+	"github.com/perisai/perisai/internal/network"
+	"github.com/perisai/perisai/internal/region"
+	"github.com/perisai/perisai/internal/rules"
+)
+
+// CreateAgent makes a registered participant an agent of a wadah, serving villages that the
+// wadah's branch serves.
+func (db *DB) CreateAgent(ctx context.Context, act audit.Actor, ag *network.Agent, today calendar.Date) error {
+	acct, err := db.seal("agent.bank_account", ag.BankAccount)
+	if err != nil {
+		return err
+	}
+	tree := region.MustDefault()
+	return db.Transact(ctx, func(tx *Tx) error {
+		var branch int64
+		err := tx.QueryRowContext(ctx, `SELECT branch_id FROM wadah WHERE id = $1`, ag.WadahID).Scan(&branch)
+		if isNoRows(err) {
+			return errs.Invalid("wadah_id", "no such wadah")
+		}
+		if err != nil {
+			return err
+		}
+		regencies, err := branchRegencies(ctx, tx, branch)
+		if err != nil {
+			return err
+		}
+		villageOK := func(v string) bool {
+			a, ok := tree.Get(v)
+			return ok && a.Level == region.Village && containsPrefix(regencies, v)
+		}
+		if err := ag.ValidateNew(villageOK, today); err != nil {
+			return err
+		}
+		var nikMasked, kpj, name string
+		err = tx.QueryRowContext(ctx, `SELECT name, kpj, nik_masked FROM participants WHERE id = $1`, ag.ParticipantID).Scan(&name, &kpj, &nikMasked)
+		if isNoRows(err) {
+			return errs.Invalid("participant_id", "an agent must be a registered BPU participant: no participant %d", ag.ParticipantID)
+		}
+		if err != nil {
+			return err
+		}
+		t := now()
+		ag.ID, ag.Name, ag.KPJ, ag.NIKMasked, ag.Status, ag.StatusChanged, ag.CreatedAt = idgen.Next(), name, kpj, nikMasked, network.AgentActive, t, t
+		masked := network.MaskAccount(ag.BankAccount)
+		_, err = tx.ExecContext(ctx, `INSERT INTO agents (id, wadah_id, name, created_at, participant_id, phone, bank_name, bank_account_enc,
+bank_account_masked, trained_on, status, status_changed_at, activated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $4, $4)`,
+			ag.ID, ag.WadahID, name, t, ag.ParticipantID, ag.Phone, ag.BankName, acct, masked, ag.TrainedOn)
+		if isUniqueViolation(err) {
+			return errs.Conflict("participant %s is already an agent", kpj)
+		}
+		if err != nil {
+			return fmt.Errorf("insert agent: %w", err)
+		}
+		ag.BankAccount = masked
+		if err := setAgentVillages(ctx, tx, ag.ID, ag.Villages); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, act, "create", "agent", ag.ID, ag.Villages[0], fmt.Sprintf("%s wadah=%d villages=%s", kpj, ag.WadahID, strings.Join(ag.Villages, ",")))
+	})
+}
+
+func containsPrefix(areas []string, code string) bool {
+	for _, a := range areas {
+		if region.Within(code, a) {
+			return true
+		}
+	}
+	return false
+}
+
+func setAgentVillages(ctx context.Context, tx *Tx, agentID int64, villages []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM agent_villages WHERE agent_id = $1`, agentID); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, v := range villages {
+		if seen[v] {
+			continue
+		}
+		seen[v] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_villages (agent_id, village_code) VALUES ($1, $2)`, agentID, v); err != nil {
+			return fmt.Errorf("agent village: %w", err)
+		}
+	}
+	return nil
+}
+
+const agentColumns = `a.id, a.wadah_id, COALESCE(a.participant_id, 0), COALESCE(p.kpj, ''), a.name, COALESCE(p.nik_masked, ''), a.phone,
+a.bank_name, a.bank_account_masked, a.trained_on, a.status, a.status_reason, a.status_changed_at, a.last_activity_at, a.created_at`
+
+// Time columns are selected bare, never through COALESCE: SQLite returns an expression's
+// value as text, which does not scan into a time.
+func scanAgent(row interface{ Scan(...any) error }) (network.Agent, error) {
+	var a network.Agent
+	var changed *time.Time
+	err := row.Scan(&a.ID, &a.WadahID, &a.ParticipantID, &a.KPJ, &a.Name, &a.NIKMasked, &a.Phone, &a.BankName, &a.BankAccount,
+		&a.TrainedOn, &a.Status, &a.StatusReason, &changed, &a.LastActivityAt, &a.CreatedAt)
+	a.StatusChanged = a.CreatedAt
+	if changed != nil {
+		a.StatusChanged = *changed
+	}
+	return a, err
+}
+
+// Agent returns an agent with the villages it serves.
+func (db *DB) Agent(ctx context.Context, id int64) (network.Agent, error) {
+	a, err := scanAgent(db.read.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents a LEFT JOIN participants p ON p.id = a.participant_id WHERE a.id = $1`, id))
+	if isNoRows(err) {
+		return a, errs.NotFound("agent")
+	}
+	if err != nil {
+		return a, err
+	}
+	a.Villages, err = agentVillages(ctx, db.read, id)
+	return a, err
+}
+
+func agentVillages(ctx context.Context, q Querier, agentID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT village_code FROM agent_villages WHERE agent_id = $1 ORDER BY village_code`, agentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// AgentFilter narrows Agents.
+type AgentFilter struct {
+	WadahID  int64
+	BranchID int64
+	Status   network.AgentStatus
+}
+
+// Agents lists agents by name.
+func (db *DB) Agents(ctx context.Context, f AgentFilter) ([]network.Agent, error) {
+	q := `SELECT ` + agentColumns + ` FROM agents a LEFT JOIN participants p ON p.id = a.participant_id JOIN wadah w ON w.id = a.wadah_id WHERE 1=1`
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += " AND " + cond + " = $" + strconv.Itoa(len(args))
+	}
+	if f.WadahID != 0 {
+		add("a.wadah_id", f.WadahID)
+	}
+	if f.BranchID != 0 {
+		add("w.branch_id", f.BranchID)
+	}
+	if f.Status != "" {
+		add("a.status", string(f.Status))
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY a.name, a.id LIMIT 5000`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []network.Agent{}
+	for rows.Next() {
+		a, err := scanAgent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SetAgentStatus deactivates, reactivates (no earlier than the rules allow) or terminates an
+// agent. Termination (e.g. for fraud) needs a reason and is final.
+func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set, id int64, to network.AgentStatus, reason string, today calendar.Date) error {
+	reason = strings.TrimSpace(reason)
+	n, err := rs.NetworkAt(today)
+	if err != nil {
+		return err
+	}
+	return db.Transact(ctx, func(tx *Tx) error {
+		var status network.AgentStatus
+		var changedAt *time.Time
+		var changed time.Time
+		err := tx.QueryRowContext(ctx, `SELECT status, status_changed_at, created_at FROM agents WHERE id = $1`+tx.ForUpdate(), id).Scan(&status, &changedAt, &changed)
+		if changedAt != nil {
+			changed = *changedAt
+		}
+		if isNoRows(err) {
+			return errs.NotFound("agent")
+		}
+		if err != nil {
+			return err
+		}
+		switch to {
+		case network.AgentActive:
+			if err := network.CanReactivate(status, changed, today, n); err != nil {
+				return err
+			}
+		case network.AgentInactive:
+			if status != network.AgentActive {
+				return errs.Conflict("only an active agent is deactivated; this one is %s", status)
+			}
+		case network.AgentTerminated:
+			if status == network.AgentTerminated {
+				return errs.Conflict("the agent is already terminated")
+			}
+			if reason == "" {
+				return errs.Invalid("reason", "a reason is required to terminate an agent")
+			}
+		default:
+			return errs.Invalid("status", "one of active, inactive, terminated")
+		}
+		t := now()
+		activated := "activated_at"
+		if to == network.AgentActive {
+			activated = "$1" // a returning agent's idle window starts again
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = $2, status_reason = $3, status_changed_at = $1, activated_at = `+activated+` WHERE id = $4`,
+			t, string(to), reason, id); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, act, "status:"+string(to), "agent", id, "", reason)
+	})
+}
+
+// DeactivateIdleAgents applies the inactivity rule: active agents with no transaction in the
+// last whole months the rules name become inactive. It is the scheduled job; running it twice
+// the same day changes nothing the second time.
+func (db *DB) DeactivateIdleAgents(ctx context.Context, act audit.Actor, rs *rules.Set, today calendar.Date) ([]int64, error) {
+	n, err := rs.NetworkAt(today)
+	if err != nil {
+		return nil, err
+	}
+	since := network.IdleSince(today, n).Time().Add(-7 * time.Hour) // midnight WIB in UTC
+	var ids []int64
+	err = db.Transact(ctx, func(tx *Tx) error {
+		ids = nil
+		rows, err := tx.QueryContext(ctx, `SELECT id, last_activity_at, activated_at, created_at FROM agents WHERE status = 'active'
+AND COALESCE(last_activity_at, activated_at, created_at) < $1 AND COALESCE(activated_at, created_at) < $1`, since)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var last, activatedAt *time.Time
+			var activated time.Time
+			if err := rows.Scan(&id, &last, &activatedAt, &activated); err != nil {
+				rows.Close()
+				return err
+			}
+			if activatedAt != nil {
+				activated = *activatedAt
+			}
+			l := time.Time{}
+			if last != nil {
+				l = *last
+			}
+			if network.ShouldDeactivate(network.AgentActive, l, activated, today, n) {
+				ids = append(ids, id)
+			}
+		}
+		rows.Close()
+		t := now()
+		reason := fmt.Sprintf("no transaction since %s (%d whole months)", network.IdleSince(today, n), n.InactiveAfterMonths)
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = 'inactive', status_reason = $1, status_changed_at = $2 WHERE id = $3`, reason, t, id); err != nil {
+				return err
+			}
+			if err := Audit(ctx, tx, act, "status:inactive", "agent", id, "", reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// HandOver moves every participant of one agent to another active agent of the same wadah, in
+// one transaction, and records it.
+func (db *DB) HandOver(ctx context.Context, act audit.Actor, from, to int64) (int, error) {
+	if from == to {
+		return 0, errs.Invalid("to_agent_id", "the receiving agent must be another agent")
+	}
+	var moved int
+	err := db.Transact(ctx, func(tx *Tx) error {
+		var fromWadah, toWadah int64
+		var toStatus string
+		if err := tx.QueryRowContext(ctx, `SELECT wadah_id FROM agents WHERE id = $1`, from).Scan(&fromWadah); isNoRows(err) {
+			return errs.NotFound("agent")
+		} else if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT wadah_id, status FROM agents WHERE id = $1`, to).Scan(&toWadah, &toStatus); isNoRows(err) {
+			return errs.Invalid("to_agent_id", "no such agent")
+		} else if err != nil {
+			return err
+		}
+		if fromWadah != toWadah {
+			return errs.Invalid("to_agent_id", "the receiving agent must belong to the same wadah")
+		}
+		if toStatus != string(network.AgentActive) {
+			return errs.Invalid("to_agent_id", "the receiving agent is %s", toStatus)
+		}
+		// The receiving agent takes over the villages too, so that it may serve the participants.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_villages (agent_id, village_code)
+SELECT $1, v.village_code FROM agent_villages v WHERE v.agent_id = $2
+AND NOT EXISTS (SELECT 1 FROM agent_villages x WHERE x.agent_id = $1 AND x.village_code = v.village_code)`, to, from); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE participants SET agent_id = $1, updated_at = $2 WHERE agent_id = $3`, to, now(), from)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		moved = int(n)
+		return Audit(ctx, tx, act, "handover", "agent", from, "", fmt.Sprintf("%d participants to agent %d", moved, to))
+	})
+	return moved, err
+}
+
+// touchAgent records an agent's transaction, which keeps it active.
+func touchAgent(ctx context.Context, tx *Tx, agentID int64, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE agents SET last_activity_at = $1 WHERE id = $2`, at, agentID)
+	return err
+}

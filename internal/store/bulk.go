@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// maxParams keeps a multi-row statement under both databases' limits on bound parameters
+// (SQLite 32,766; PostgreSQL 65,535).
+const maxParams = 30000
+
+// insertRows inserts rows in as few statements as the parameter limit allows. suffix follows
+// the VALUES list (ON CONFLICT …, RETURNING …); with RETURNING, each returned row is handed to
+// scan.
+func insertRows(ctx context.Context, q Querier, table string, cols []string, rows [][]any, suffix string, scan func(*sql.Rows) error) error {
+	per := max(1, maxParams/len(cols))
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(len(rows), start+per)]
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		args := make([]any, 0, len(chunk)*len(cols))
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := range cols {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("$" + strconv.Itoa(len(args)+j+1))
+			}
+			b.WriteByte(')')
+			args = append(args, r...)
+		}
+		b.WriteString(" " + suffix)
+		if scan == nil {
+			if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		rs, err := q.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			if err := scan(rs); err != nil {
+				rs.Close()
+				return err
+			}
+		}
+		if err := rs.Close(); err != nil {
+			return err
+		}
+		if err := rs.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
