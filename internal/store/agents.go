@@ -182,7 +182,16 @@ func (db *DB) Agents(ctx context.Context, f AgentFilter) ([]network.Agent, error
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if out[i].Villages, err = agentVillages(ctx, db.read, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // SetAgentStatus deactivates, reactivates (no earlier than the rules allow) or terminates an

@@ -115,10 +115,10 @@ func (r registrar) checkArea(village string) error {
 
 // prepared is a validated registration ready to insert.
 type prepared struct {
-	index   int
-	p       participant.Participant
-	blind   string
-	nikEnc  string
+	index    int
+	p        participant.Participant
+	blind    string
+	nikEnc   string
 	heirs    [][]any
 	consent  string
 	importID int64
