@@ -14,7 +14,10 @@ const maxParams = 30000
 // insertRows inserts rows in as few statements as the parameter limit allows. suffix follows
 // the VALUES list (ON CONFLICT …, RETURNING …); with RETURNING, each returned row is handed to
 // scan.
-func insertRows(ctx context.Context, q Querier, table string, cols []string, rows [][]any, suffix string, scan func(*sql.Rows) error) error {
+//
+// SQLite numbers "$N" parameters by looking each name up in a list, which is quadratic in a
+// statement of thousands of them; plain "?" is positional and linear, so SQLite gets those.
+func insertRows(ctx context.Context, q *Tx, table string, cols []string, rows [][]any, suffix string, scan func(*sql.Rows) error) error {
 	per := max(1, maxParams/len(cols))
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(len(rows), start+per)]
@@ -30,7 +33,11 @@ func insertRows(ctx context.Context, q Querier, table string, cols []string, row
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString("$" + strconv.Itoa(len(args)+j+1))
+				if q.Dialect == SQLite {
+					b.WriteByte('?')
+				} else {
+					b.WriteString("$" + strconv.Itoa(len(args)+j+1))
+				}
 			}
 			b.WriteByte(')')
 			args = append(args, r...)

@@ -137,11 +137,30 @@ func (db *DB) Register(ctx context.Context, p access.Principal, act audit.Actor,
 // registration; valid rows are inserted, a NIK already registered is reported with its
 // participant number, and a refused row carries its reasons. importID ties rows to an import.
 func (db *DB) RegisterMany(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, regs []participant.Registration, today calendar.Date, importID int64) ([]RowResult, error) {
+	return db.registerBatch(ctx, p, act, rs, regs, nil, nil, today, importID, nil)
+}
+
+// registerBatch is RegisterMany for a batch some of whose rows already failed (refused[i] is a
+// reason, e.g. an unreadable cell), whose rows have numbers of their own in a file (lines; nil
+// numbers them from 1), with after run in the same transaction on the results, so that an
+// import's bookkeeping commits together with its participants.
+func (db *DB) registerBatch(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, regs []participant.Registration,
+	refused []error, lines []int, today calendar.Date, importID int64, after func(tx *Tx, results []RowResult) error) ([]RowResult, error) {
+	line := func(i int) int {
+		if lines != nil {
+			return lines[i]
+		}
+		return i + 1
+	}
 	tree := region.MustDefault()
 	results := make([]RowResult, len(regs))
 	var rows []prepared
 	// Validation and sealing need no transaction; doing them first keeps the write lock short.
 	for i := range regs {
+		if refused != nil && refused[i] != nil {
+			results[i] = RowResult{Outcome: Refused, Err: refused[i]}
+			continue
+		}
 		reg := &regs[i]
 		c, err := reg.Validate(rs, tree, today)
 		if err != nil {
@@ -169,6 +188,7 @@ func (db *DB) RegisterMany(ctx context.Context, p access.Principal, act audit.Ac
 		}
 		var ok []prepared
 		seen := map[string]int{}
+		branches := map[string]int64{} // regency → branch, looked up once per batch
 		for _, pr := range rows {
 			if regs[pr.index].AgentID != agentID {
 				results[pr.index] = RowResult{Outcome: Refused, Err: errs.Invalid("agent_id", "a batch is registered for one agent")}
@@ -178,9 +198,15 @@ func (db *DB) RegisterMany(ctx context.Context, p access.Principal, act audit.Ac
 				results[pr.index] = RowResult{Outcome: Refused, Err: err}
 				continue
 			}
-			branch, err := branchForRegency(ctx, tx, pr.p.Village[:5])
-			if err != nil {
-				results[pr.index] = RowResult{Outcome: Refused, Err: err}
+			branch, found := branches[pr.p.Village[:5]]
+			if !found {
+				if branch, err = branchForRegency(ctx, tx, pr.p.Village[:5]); err != nil && !errors.Is(err, errs.ErrInvalid) {
+					return err
+				}
+				branches[pr.p.Village[:5]] = branch
+			}
+			if branch == 0 {
+				results[pr.index] = RowResult{Outcome: Refused, Err: errs.Invalid("village", "no branch office serves regency %s", pr.p.Village[:5])}
 				continue
 			}
 			if r.branchID != 0 && branch != r.branchID {
@@ -188,14 +214,20 @@ func (db *DB) RegisterMany(ctx context.Context, p access.Principal, act audit.Ac
 				continue
 			}
 			if first, dup := seen[pr.blind]; dup {
-				results[pr.index] = RowResult{Outcome: Refused, Err: errs.Invalid("nik", "the same NIK is on row %d of this batch", first+1)}
+				results[pr.index] = RowResult{Outcome: Refused, Err: errs.Invalid("nik", "the same NIK is on row %d", line(first))}
 				continue
 			}
 			seen[pr.blind] = pr.index
 			pr.p.BranchID, pr.p.AgentID, pr.p.WadahID = branch, r.agentID, r.wadahID
 			ok = append(ok, pr)
 		}
-		return db.insertPrepared(ctx, tx, r, ok, results)
+		if err := db.insertPrepared(ctx, tx, r, ok, results); err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx, results)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,224 @@
+// Package bulkimport reads a cohort of workers from a CSV or XLSX file (a village's list of
+// vulnerable workers, say), registers every valid row in chunks, and reports each row's fate.
+package bulkimport
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/nik"
+	"github.com/perisai/perisai/internal/participant"
+)
+
+// Row is one data row of a file: the registration it reads as, or why it could not be read.
+type Row struct {
+	Line int // the spreadsheet row number (the header is row 1)
+	Reg  participant.Registration
+	Err  error
+}
+
+// columns maps every accepted header (English and Indonesian) to a field.
+var columns = map[string]string{
+	"nik": "nik", "name": "name", "nama": "name", "birth_date": "birth_date", "tanggal_lahir": "birth_date",
+	"sex": "sex", "jenis_kelamin": "sex", "phone": "phone", "telepon": "phone", "no_hp": "phone",
+	"village": "village", "desa": "village", "kode_desa": "village", "address": "address", "alamat": "address",
+	"occupation": "occupation", "pekerjaan": "occupation", "declared_income": "declared_income", "penghasilan": "declared_income",
+	"jht": "jht", "consent": "consent", "persetujuan": "consent",
+	"heir_name": "heir_name", "ahli_waris": "heir_name", "heir_relationship": "heir_relationship", "hubungan_ahli_waris": "heir_relationship",
+	"heir_birth_date": "heir_birth_date", "tanggal_lahir_ahli_waris": "heir_birth_date", "heir_nik": "heir_nik", "nik_ahli_waris": "heir_nik",
+}
+
+var required = []string{"nik", "name", "birth_date", "sex", "village", "occupation", "declared_income", "consent"}
+
+// Template is the header line of a blank import file.
+const Template = "nik,name,birth_date,sex,phone,village,address,occupation,declared_income,jht,consent,heir_name,heir_relationship,heir_birth_date,heir_nik"
+
+// Read parses a CSV or XLSX file (told apart by content, not name) into rows.
+func Read(r io.Reader) ([]Row, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	var records [][]string
+	var lines []int // each record's row number in the file
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		records, err = readXLSX(data)
+		for i := range records {
+			lines = append(lines, i+1)
+		}
+	} else {
+		records, lines, err = readCSV(data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(records) == 0 {
+		return nil, errs.Invalid("file", "the file is empty")
+	}
+	idx := map[string]int{}
+	for i, h := range records[0] {
+		key := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		key = strings.ReplaceAll(key, " ", "_")
+		if f, ok := columns[key]; ok {
+			idx[f] = i
+		}
+	}
+	var missing []string
+	for _, c := range required {
+		if _, ok := idx[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, errs.Invalid("file", "the header lacks the column(s) %s; expected: %s", strings.Join(missing, ", "), Template)
+	}
+	rows := make([]Row, 0, len(records)-1)
+	for i, rec := range records[1:] {
+		if blank(rec) {
+			continue
+		}
+		get := func(f string) string {
+			j, ok := idx[f]
+			if !ok || j >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[j])
+		}
+		reg, err := toRegistration(get)
+		rows = append(rows, Row{Line: lines[i+1], Reg: reg, Err: err})
+	}
+	return rows, nil
+}
+
+func readCSV(data []byte) ([][]string, []int, error) {
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	// Spreadsheets saved in Indonesian locales separate with semicolons.
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = ';'
+	}
+	// encoding/csv skips empty lines; FieldPos keeps each record's real line for the report.
+	var recs [][]string
+	var lines []int
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, errs.Invalid("file", "not a readable CSV file: %v", err)
+		}
+		line, _ := cr.FieldPos(0)
+		recs = append(recs, rec)
+		lines = append(lines, line)
+	}
+	return recs, lines, nil
+}
+
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, errs.Invalid("file", "not a readable XLSX file: %v", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, errs.Invalid("file", "the workbook has no sheet")
+	}
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, errs.Invalid("file", "cannot read sheet %s: %v", sheets[0], err)
+	}
+	return rows, nil
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// toRegistration reads the cells; what cannot be read is reported with the column's name, and
+// everything else is left to participant validation.
+func toRegistration(get func(string) string) (participant.Registration, error) {
+	var es errs.FieldErrors
+	reg := participant.Registration{
+		NIK: get("nik"), Name: get("name"), Phone: get("phone"), Village: get("village"), Address: get("address"),
+		Occupation: strings.ToLower(get("occupation")), Sex: nik.Sex(strings.ToUpper(get("sex"))),
+	}
+	switch strings.ToLower(string(reg.Sex)) {
+	case "m", "male", "laki-laki", "pria":
+		reg.Sex = nik.Male
+	case "f", "female", "perempuan", "wanita":
+		reg.Sex = nik.Female
+	}
+	var err error
+	if reg.BirthDate, err = parseDate(get("birth_date")); err != nil {
+		es.Add("birth_date", "%v", err)
+	}
+	if s := strings.NewReplacer(".", "", ",", "", " ", "", "Rp", "", "rp", "").Replace(get("declared_income")); s != "" {
+		if reg.DeclaredIncome, err = strconv.ParseInt(s, 10, 64); err != nil {
+			es.Add("declared_income", "%q is not a whole number of rupiah", get("declared_income"))
+		}
+	}
+	reg.JHT = yes(get("jht"))
+	reg.Consent = yes(get("consent"))
+	if name := get("heir_name"); name != "" {
+		h := participant.Heir{Name: name, Relationship: participant.Relationship(strings.ToLower(get("heir_relationship"))), NIK: get("heir_nik")}
+		if h.BirthDate, err = parseDate(get("heir_birth_date")); err != nil {
+			es.Add("heir_birth_date", "%v", err)
+		}
+		reg.Heirs = []participant.Heir{h}
+	}
+	return reg, es.Err()
+}
+
+func yes(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "y", "ya", "yes", "true", "x", "v":
+		return true
+	}
+	return false
+}
+
+// parseDate reads 1985-03-12, 12/03/1985, 12-03-1985, or an Excel serial day number.
+func parseDate(s string) (calendar.Date, error) {
+	if s == "" {
+		return calendar.Date{}, nil // validation says it is required
+	}
+	if d, err := calendar.ParseDate(s); err == nil {
+		return d, nil
+	}
+	for _, sep := range []string{"/", "-", "."} {
+		parts := strings.Split(s, sep)
+		if len(parts) == 3 && len(parts[2]) == 4 {
+			d, err1 := strconv.Atoi(parts[0])
+			m, err2 := strconv.Atoi(parts[1])
+			y, err3 := strconv.Atoi(parts[2])
+			if err1 == nil && err2 == nil && err3 == nil && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
+				date := calendar.D(y, time.Month(m), d)
+				if date.Day() == d {
+					return date, nil
+				}
+			}
+		}
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 1 && n < 80000 {
+		// Excel counts days from 1899-12-30.
+		return calendar.D(1899, 12, 30).AddDays(int(n)), nil
+	}
+	return calendar.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or DD/MM/YYYY)", s)
+}
