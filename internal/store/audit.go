@@ -25,6 +25,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 	return nil
 }
 
+// Record appends one entry in a transaction of its own: for reads of personal data, which
+// change nothing else.
+func (db *DB) Record(ctx context.Context, a audit.Actor, action, entity string, entityID any, regionCode, detail string) error {
+	return db.Transact(ctx, func(tx *Tx) error { return Audit(ctx, tx, a, action, entity, entityID, regionCode, detail) })
+}
+
 // AuditFilter narrows ListAudit; zero fields match everything.
 type AuditFilter struct {
 	Entity   string

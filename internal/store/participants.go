@@ -373,11 +373,13 @@ const participantColumns = `p.id, p.kpj, p.nik_masked, p.name, p.birth_date, p.s
 p.sector, p.declared_income, p.jkk, p.jkm, p.jht, p.status, p.review, p.review_reason, p.branch_id, COALESCE(p.wadah_id, 0),
 COALESCE(p.agent_id, 0), p.consent_at, p.consent_by, p.created_at`
 
-func scanParticipant(row interface{ Scan(...any) error }) (participant.Participant, error) {
+// scanParticipant reads participantColumns, then any extra columns into extra.
+func scanParticipant(row interface{ Scan(...any) error }, extra ...any) (participant.Participant, error) {
 	var p participant.Participant
-	err := row.Scan(&p.ID, &p.KPJ, &p.NIKMasked, &p.Name, &p.BirthDate, &p.Sex, &p.Phone, &p.Village, &p.Address, &p.Occupation,
+	dest := append([]any{&p.ID, &p.KPJ, &p.NIKMasked, &p.Name, &p.BirthDate, &p.Sex, &p.Phone, &p.Village, &p.Address, &p.Occupation,
 		&p.Sector, &p.DeclaredIncome, &p.Programs.JKK, &p.Programs.JKM, &p.Programs.JHT, &p.Status, &p.Review, &p.ReviewReason,
-		&p.BranchID, &p.WadahID, &p.AgentID, &p.ConsentAt, &p.ConsentBy, &p.CreatedAt)
+		&p.BranchID, &p.WadahID, &p.AgentID, &p.ConsentAt, &p.ConsentBy, &p.CreatedAt}, extra...)
+	err := row.Scan(dest...)
 	return p, err
 }
 
@@ -421,7 +423,7 @@ func (db *DB) participantWhere(ctx context.Context, act audit.Actor, where strin
 		return p, err
 	}
 	if act.Name != "" {
-		err = db.Transact(ctx, func(tx *Tx) error { return Audit(ctx, tx, act, "read", "participant", p.ID, p.Village, p.KPJ) })
+		err = db.Record(ctx, act, "read", "participant", p.ID, p.Village, p.KPJ)
 	}
 	return p, err
 }
@@ -511,9 +513,7 @@ func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFi
 		if len(query) == 16 {
 			detail = nik.Mask(query)
 		}
-		err = db.Transact(ctx, func(tx *Tx) error {
-			return Audit(ctx, tx, act, "search", "participant", "", f.Within, fmt.Sprintf("q=%s results=%d", detail, len(out)))
-		})
+		err = db.Record(ctx, act, "search", "participant", "", f.Within, fmt.Sprintf("q=%s results=%d", detail, len(out)))
 	}
 	return out, err
 }

@@ -110,9 +110,12 @@ func (s *Server) apiWrite(h handlerFunc) http.Handler {
 		if key == "" || len(key) > 200 {
 			return errs.Invalid("Idempotency-Key", "header required on every write (1–200 characters)")
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxImport+1))
 		if err != nil {
 			return errs.Invalid("body", "cannot read: %v", err)
+		}
+		if len(body) > maxImport {
+			return errs.Invalid("body", "larger than %d MB", maxImport>>20)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), body...))

@@ -6,10 +6,12 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/i18n"
+	"github.com/perisai/perisai/internal/participant"
 )
 
 //go:embed templates/*.html
@@ -33,7 +35,32 @@ var funcs = template.FuncMap{
 	"roleName": func(lang string, r access.Role) string {
 		return i18n.T(lang, "role."+string(r))
 	},
-	"join": strings.Join,
+	"join":   strings.Join,
+	"rupiah": rupiah,
+	"relationships": func() []participant.Relationship {
+		return []participant.Relationship{participant.Child, participant.Spouse, participant.Parent, participant.Grandparent,
+			participant.Grandchild, participant.Sibling, participant.ParentInLaw, participant.NamedInWill}
+	},
+}
+
+// rupiah writes an amount the Indonesian way: Rp 1.000.000.
+func rupiah(n int64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-Rp " + b.String()
+	}
+	return "Rp " + b.String()
 }
 
 // parsePages parses each page together with the layout.

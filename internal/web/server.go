@@ -7,9 +7,11 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/perisai/perisai/internal/region"
+	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
 )
@@ -21,6 +23,10 @@ type Config struct {
 	Log           *slog.Logger
 	SecureCookies bool          // set the Secure flag on cookies (behind TLS)
 	SessionTTL    time.Duration // default 12 hours: a working day in the field
+	Rules         *rules.Set    // default: the embedded rules
+	// PublicURL is the address printed in card QR codes (https://perisai.example.id); empty means
+	// the address the request came to.
+	PublicURL string
 }
 
 // Server serves every Perisai surface.
@@ -34,7 +40,10 @@ type Server struct {
 	logins  *limiter
 	secure  bool
 	ttl     time.Duration
+	rules   *rules.Set
+	public  string
 	handler http.Handler
+	bg      sync.WaitGroup // background work (imports) that shutdown waits for
 }
 
 // New builds a server; it fails only on a broken build (templates, OpenAPI document).
@@ -50,7 +59,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		db: cfg.DB, keys: cfg.Keys, log: cfg.Log, tree: tree, pages: pages,
 		metrics: newMetrics(), logins: newLimiter(10, 15*time.Minute),
-		secure: cfg.SecureCookies, ttl: cfg.SessionTTL,
+		secure: cfg.SecureCookies, ttl: cfg.SessionTTL, rules: cfg.Rules, public: cfg.PublicURL,
+	}
+	if s.rules == nil {
+		s.rules = rules.Default()
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -70,3 +82,7 @@ func New(cfg Config) (*Server, error) {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Wait blocks until background work (running imports) has stopped; call it after the HTTP
+// server has shut down.
+func (s *Server) Wait() { s.bg.Wait() }

@@ -1,0 +1,61 @@
+// Package jobs runs the daily work the rules call for: agreements past their end expire, and
+// agents idle for the whole window become inactive. Each job is idempotent for a day, so the
+// server runs them at start and then once a day, and `perisai jobs run` may run them again
+// (from cron, say) without harm.
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/rules"
+	"github.com/perisai/perisai/internal/store"
+)
+
+var actor = audit.Actor{Name: "job"}
+
+// Result says what one run did.
+type Result struct {
+	ExpiredAgreements int
+	DeactivatedAgents int
+}
+
+// RunDaily runs every daily job for the given day.
+func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.Date) (Result, error) {
+	var r Result
+	var err error
+	if r.ExpiredAgreements, err = db.ExpireAgreements(ctx, actor, today); err != nil {
+		return r, err
+	}
+	ids, err := db.DeactivateIdleAgents(ctx, actor, rs, today)
+	r.DeactivatedAgents = len(ids)
+	return r, err
+}
+
+// Schedule runs RunDaily now and then whenever the date (in calendar.Zone) changes, until ctx
+// ends. Failures are logged and tried again at the next check.
+func Schedule(ctx context.Context, db *store.DB, rs *rules.Set, log *slog.Logger, every time.Duration) {
+	var last calendar.Date
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		today := calendar.Today()
+		if today != last {
+			r, err := RunDaily(ctx, db, rs, today)
+			if err != nil {
+				log.Error("daily jobs", "err", err)
+			} else {
+				last = today
+				log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

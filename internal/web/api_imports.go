@@ -1,0 +1,158 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/bulkimport"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// maxImport is the largest file accepted: 100,000 rows of CSV are about 12 MB.
+const maxImport = 64 << 20
+
+// readUpload takes the file from a multipart form field "file" or, failing that, the raw body.
+func readUpload(r *http.Request) (string, []byte, error) {
+	r.Body = http.MaxBytesReader(nil, r.Body, maxImport)
+	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
+		f, hdr, err := r.FormFile("file")
+		if err != nil {
+			return "", nil, errs.Invalid("file", "attach the CSV or XLSX file as the form field \"file\": %v", err)
+		}
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		return hdr.Filename, data, err
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return "", nil, errs.Invalid("file", "cannot read the upload: %v", err)
+	}
+	name := r.URL.Query().Get("filename")
+	if name == "" {
+		name = "upload"
+	}
+	return name, data, nil
+}
+
+// startImport reads the file, records the import and runs it in the background.
+func (s *Server) startImport(r *http.Request, p access.Principal) (store.Import, error) {
+	if err := access.Authorize(p, access.ImportParticipants, access.Resource{}); err != nil {
+		return store.Import{}, err
+	}
+	name, data, err := readUpload(r)
+	if err != nil {
+		return store.Import{}, err
+	}
+	rows, err := bulkimport.Read(bytes.NewReader(data))
+	if err != nil {
+		return store.Import{}, err
+	}
+	var agentID int64
+	if a := r.FormValue("agent_id"); a != "" {
+		if agentID, err = strconv.ParseInt(a, 10, 64); err != nil {
+			return store.Import{}, errs.Invalid("agent_id", "must be an agent id")
+		}
+	}
+	act := actor(r, p)
+	im, err := s.db.StartImport(r.Context(), act, name, bulkimport.Hash(data), len(rows))
+	if err != nil {
+		return im, err
+	}
+	job := bulkimport.Job{DB: s.db, Rules: s.rules, P: p, Actor: act, AgentID: agentID, Rows: rows, Today: calendar.Today()}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		if err := bulkimport.Run(context.WithoutCancel(r.Context()), job, im.ID, nil); err != nil {
+			s.log.Error("import failed", "import", im.ID, "err", err)
+		}
+	}()
+	return im, nil
+}
+
+func (s *Server) apiStartImport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	im, err := s.startImport(r, p)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/imports/"+strconv.FormatInt(im.ID, 10))
+	writeJSON(w, http.StatusAccepted, im)
+	return nil
+}
+
+// ownImport loads an import its own user (or an admin) may see.
+func (s *Server) ownImport(r *http.Request, p access.Principal) (store.Import, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return store.Import{}, err
+	}
+	im, err := s.db.GetImport(r.Context(), id)
+	if err != nil {
+		return im, err
+	}
+	if im.UserID != p.UserID && p.Role != access.Admin {
+		return im, errs.Forbidden("the import belongs to another user")
+	}
+	return im, nil
+}
+
+func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	im, err := s.ownImport(r, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, im)
+	return nil
+}
+
+func (s *Server) apiImports(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	list, err := s.db.Imports(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// importReport serves the per-row report as CSV (default), XLSX or JSON.
+func (s *Server) importReport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	im, err := s.ownImport(r, p)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.ImportRows(r.Context(), im.ID)
+	if err != nil {
+		return err
+	}
+	base := "laporan-impor-" + strconv.FormatInt(im.ID, 10)
+	switch r.URL.Query().Get("format") {
+	case "", "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+base+`.csv"`)
+		return bulkimport.WriteCSV(w, rows)
+	case "xlsx":
+		var buf bytes.Buffer
+		if err := bulkimport.WriteXLSX(&buf, rows); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+base+`.xlsx"`)
+		_, err = w.Write(buf.Bytes())
+		return err
+	case "json":
+		writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+		return nil
+	}
+	return errs.Invalid("format", "csv, xlsx or json")
+}
+
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="template-impor-peserta.csv"`)
+	_, _ = io.WriteString(w, bulkimport.Template+"\n")
+}

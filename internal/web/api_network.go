@@ -1,0 +1,319 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/network"
+	"github.com/perisai/perisai/internal/store"
+)
+
+func wadahResource(w network.Wadah) access.Resource {
+	return access.Resource{BranchID: w.BranchID, WadahID: w.ID, Regions: []string{w.Village}}
+}
+
+// networkScope is the branch or wadah a principal's network listings are limited to.
+func networkScope(p access.Principal) (branchID, wadahID int64) {
+	switch p.Role {
+	case access.BranchOfficer:
+		return p.BranchID, 0
+	case access.WadahManager, access.Agent:
+		return p.BranchID, p.WadahID
+	}
+	return 0, 0
+}
+
+func (s *Server) apiWadahList(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReadNetwork, access.Resource{BranchID: p.BranchID, WadahID: p.WadahID, Regions: scopeRegions(p)}); err != nil {
+		return err
+	}
+	branch, wadah := networkScope(p)
+	f := store.WadahFilter{BranchID: branch, PerisaiOnly: r.URL.Query().Get("perisai") == "true", Within: r.URL.Query().Get("within")}
+	if p.Role == access.Government {
+		f.Within = p.Region
+	}
+	list, err := s.db.WadahList(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if wadah != 0 {
+		mine := []network.Wadah{}
+		for _, x := range list {
+			if x.ID == wadah {
+				mine = append(mine, x)
+			}
+		}
+		list = mine
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// scopeRegions are the regions a principal's scope names, for list-level authorization.
+func scopeRegions(p access.Principal) []string {
+	if p.Region != "" {
+		return []string{p.Region}
+	}
+	return p.Regencies
+}
+
+func (s *Server) apiWadah(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	x, err := s.db.Wadah(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := access.Authorize(p, access.ReadNetwork, wadahResource(x)); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, x)
+	return nil
+}
+
+func (s *Server) apiCreateWadah(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var x network.Wadah
+	if err := decode(r, &x); err != nil {
+		return err
+	}
+	if err := access.Authorize(p, access.ManageNetwork, access.Resource{Regions: []string{x.Village}}); err != nil {
+		return err
+	}
+	x.ID = 0
+	if err := s.db.CreateWadah(r.Context(), actor(r, p), &x); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, x)
+	return nil
+}
+
+func (s *Server) apiAgreements(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReadNetwork, access.Resource{BranchID: p.BranchID, WadahID: p.WadahID, Regions: scopeRegions(p)}); err != nil {
+		return err
+	}
+	if p.Role == access.Government {
+		return errs.Forbidden("agreements are listed for branches and wadah")
+	}
+	branch, wadah := networkScope(p)
+	if q := r.URL.Query().Get("wadah_id"); q != "" && wadah == 0 {
+		wadah, _ = strconv.ParseInt(q, 10, 64)
+	}
+	list, err := s.db.Agreements(r.Context(), store.AgreementFilter{BranchID: branch, WadahID: wadah})
+	if err != nil {
+		return err
+	}
+	today := calendar.Today()
+	for i := range list {
+		list[i].Status = list[i].EffectiveStatus(today)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// manageWadah checks that p may manage the wadah (its agreements, its agents).
+func (s *Server) manageWadah(r *http.Request, p access.Principal, wadahID int64) error {
+	x, err := s.db.Wadah(r.Context(), wadahID)
+	if err != nil {
+		return errs.Invalid("wadah_id", "no such wadah")
+	}
+	return access.Authorize(p, access.ManageNetwork, wadahResource(x))
+}
+
+func (s *Server) apiCreateAgreement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var a network.Agreement
+	if err := decode(r, &a); err != nil {
+		return err
+	}
+	if err := s.manageWadah(r, p, a.WadahID); err != nil {
+		return err
+	}
+	if err := s.db.CreateAgreement(r.Context(), actor(r, p), s.rules, &a); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+// agreementAction runs an action on an existing agreement after checking scope.
+func (s *Server) agreementAction(r *http.Request, p access.Principal) (network.Agreement, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return network.Agreement{}, err
+	}
+	a, err := s.db.Agreement(r.Context(), id)
+	if err != nil {
+		return a, err
+	}
+	return a, s.manageWadah(r, p, a.WadahID)
+}
+
+func (s *Server) apiActivateAgreement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	a, err := s.agreementAction(r, p)
+	if err != nil {
+		return err
+	}
+	a, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rules, a.ID, calendar.Today())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+type reasonBody struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) apiTerminateAgreement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	a, err := s.agreementAction(r, p)
+	if err != nil {
+		return err
+	}
+	var in reasonBody
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.TerminateAgreement(r.Context(), actor(r, p), a.ID, in.Reason); err != nil {
+		return err
+	}
+	a, err = s.db.Agreement(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+func (s *Server) apiRenewAgreement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	a, err := s.agreementAction(r, p)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Number string `json:"number"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	renewed, err := s.db.RenewAgreement(r.Context(), actor(r, p), s.rules, a.ID, in.Number)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, renewed)
+	return nil
+}
+
+func (s *Server) apiAgents(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReadNetwork, access.Resource{BranchID: p.BranchID, WadahID: p.WadahID, Regions: scopeRegions(p)}); err != nil {
+		return err
+	}
+	if p.Role == access.Government || p.Role == access.Agent {
+		return errs.Forbidden("agents are listed for branches and wadah")
+	}
+	branch, wadah := networkScope(p)
+	if q := r.URL.Query().Get("wadah_id"); q != "" && wadah == 0 {
+		wadah, _ = strconv.ParseInt(q, 10, 64)
+	}
+	list, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: branch, WadahID: wadah, Status: network.AgentStatus(r.URL.Query().Get("status"))})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// agentInScope loads an agent and checks p may do a to it.
+func (s *Server) agentInScope(r *http.Request, p access.Principal, id int64, a access.Action) (network.Agent, error) {
+	ag, err := s.db.Agent(r.Context(), id)
+	if err != nil {
+		return ag, err
+	}
+	x, err := s.db.Wadah(r.Context(), ag.WadahID)
+	if err != nil {
+		return ag, err
+	}
+	res := wadahResource(x)
+	res.AgentID = ag.ID
+	return ag, access.Authorize(p, a, res)
+}
+
+func (s *Server) apiAgent(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ag, err := s.agentInScope(r, p, id, access.ReadNetwork)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ag)
+	return nil
+}
+
+func (s *Server) apiCreateAgent(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var ag network.Agent
+	if err := decode(r, &ag); err != nil {
+		return err
+	}
+	if err := s.manageWadah(r, p, ag.WadahID); err != nil {
+		return err
+	}
+	if err := s.db.CreateAgent(r.Context(), actor(r, p), &ag, calendar.Today()); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, ag)
+	return nil
+}
+
+func (s *Server) apiAgentStatus(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.agentInScope(r, p, id, access.ManageNetwork); err != nil {
+		return err
+	}
+	var in struct {
+		Status network.AgentStatus `json:"status"`
+		Reason string              `json:"reason"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rules, id, in.Status, in.Reason, calendar.Today()); err != nil {
+		return err
+	}
+	ag, err := s.db.Agent(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ag)
+	return nil
+}
+
+func (s *Server) apiHandOver(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.agentInScope(r, p, id, access.ManageNetwork); err != nil {
+		return err
+	}
+	var in struct {
+		To int64 `json:"to_agent_id"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	moved, err := s.db.HandOver(r.Context(), actor(r, p), id, in.To)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"moved": moved, "from_agent_id": id, "to_agent_id": in.To})
+	return nil
+}

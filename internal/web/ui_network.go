@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/i18n"
+	"github.com/perisai/perisai/internal/network"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// done sends the browser back to a list page with a message key to show.
+func done(w http.ResponseWriter, r *http.Request, path, msgKey string) {
+	http.Redirect(w, r, path+"?ok="+msgKey, http.StatusSeeOther)
+}
+
+// flash is the message a redirect asked for, in the page's language.
+func flash(r *http.Request, pg *page) {
+	if k := r.URL.Query().Get("ok"); k != "" && strings.HasPrefix(k, "ok.") {
+		pg.Flash = i18n.T(pg.Lang, k)
+	}
+}
+
+func (s *Server) wadahPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReadNetwork, access.Resource{BranchID: p.BranchID, WadahID: p.WadahID, Regions: scopeRegions(p)}); err != nil {
+		return err
+	}
+	branch, wadah := networkScope(p)
+	f := store.WadahFilter{BranchID: branch, PerisaiOnly: r.URL.Query().Get("all") == "", Within: p.Region}
+	list, err := s.db.WadahList(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		network.Wadah
+		VillageName string
+	}
+	var rows []row
+	for _, x := range list {
+		if wadah != 0 && x.ID != wadah {
+			continue
+		}
+		a, _ := s.tree.Get(x.Village)
+		rows = append(rows, row{x, a.Name})
+	}
+	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": rows, "All": r.URL.Query().Get("all") != ""})
+	s.renderPage(w, r, http.StatusOK, "wadah", pg)
+	return nil
+}
+
+func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if p.Role != access.Admin && p.Role != access.BranchOfficer && p.Role != access.WadahManager {
+		return errs.Forbidden("agents are managed by branches and wadah")
+	}
+	branch, wadah := networkScope(p)
+	list, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: branch, WadahID: wadah})
+	if err != nil {
+		return err
+	}
+	ws, err := s.db.WadahList(r.Context(), store.WadahFilter{BranchID: branch, PerisaiOnly: true})
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, x := range ws {
+		names[x.ID] = x.Name
+	}
+	pg := s.pageFor(r, &p, "agents.title", map[string]any{"Items": list, "Wadah": ws, "WadahNames": names,
+		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
+	flash(r, &pg)
+	s.renderPage(w, r, http.StatusOK, "agents", pg)
+	return nil
+}
+
+func (s *Server) createAgentForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	wadahID := formInt(r, "wadah_id")
+	if err := s.manageWadah(r, p, wadahID); err != nil {
+		return err
+	}
+	// The agent is found by participant number, as an officer has it on paper.
+	found, err := s.db.Participants(r.Context(), actor(r, p), store.ParticipantFilter{Query: strings.TrimSpace(r.PostFormValue("kpj")), Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(found) != 1 {
+		return errs.Invalid("kpj", "no participant with number %q: register the agent as a participant first", r.PostFormValue("kpj"))
+	}
+	trained, _ := calendar.ParseDate(r.PostFormValue("trained_on"))
+	ag := network.Agent{WadahID: wadahID, ParticipantID: found[0].ID, Phone: r.PostFormValue("phone"), BankName: r.PostFormValue("bank_name"),
+		BankAccount: strings.TrimSpace(r.PostFormValue("bank_account")), TrainedOn: trained, Villages: strings.Fields(strings.ReplaceAll(r.PostFormValue("villages"), ",", " "))}
+	if err := s.db.CreateAgent(r.Context(), actor(r, p), &ag, calendar.Today()); err != nil {
+		return err
+	}
+	done(w, r, "/agents", "ok.agent_created")
+	return nil
+}
+
+func (s *Server) agentStatusForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.agentInScope(r, p, id, access.ManageNetwork); err != nil {
+		return err
+	}
+	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rules, id, network.AgentStatus(r.PostFormValue("status")), r.PostFormValue("reason"), calendar.Today()); err != nil {
+		return err
+	}
+	done(w, r, "/agents", "ok.agent_status")
+	return nil
+}
+
+func (s *Server) handOverForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.agentInScope(r, p, id, access.ManageNetwork); err != nil {
+		return err
+	}
+	if _, err := s.db.HandOver(r.Context(), actor(r, p), id, formInt(r, "to_agent_id")); err != nil {
+		return err
+	}
+	done(w, r, "/agents", "ok.handover")
+	return nil
+}
+
+func (s *Server) agreementsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if p.Role != access.Admin && p.Role != access.BranchOfficer && p.Role != access.WadahManager {
+		return errs.Forbidden("agreements are kept by branches and wadah")
+	}
+	branch, wadah := networkScope(p)
+	list, err := s.db.Agreements(r.Context(), store.AgreementFilter{BranchID: branch, WadahID: wadah})
+	if err != nil {
+		return err
+	}
+	today := calendar.Today()
+	for i := range list {
+		list[i].Status = list[i].EffectiveStatus(today)
+	}
+	ws, err := s.db.WadahList(r.Context(), store.WadahFilter{BranchID: branch, PerisaiOnly: true})
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, x := range ws {
+		names[x.ID] = x.Name
+	}
+	n, _ := s.rules.NetworkAt(today)
+	pg := s.pageFor(r, &p, "agreements.title", map[string]any{"Items": list, "Wadah": ws, "WadahNames": names, "Rules": n,
+		"Start": today.MonthOf().First().String(), "End": today.MonthOf().First().AddMonths(n.MaxAgreementMonths).AddDays(-1).String(),
+		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
+	flash(r, &pg)
+	s.renderPage(w, r, http.StatusOK, "agreements", pg)
+	return nil
+}
+
+func (s *Server) createAgreementForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	a := network.Agreement{WadahID: formInt(r, "wadah_id"), Number: r.PostFormValue("number")}
+	a.Starts, _ = calendar.ParseDate(r.PostFormValue("starts"))
+	a.Ends, _ = calendar.ParseDate(r.PostFormValue("ends"))
+	if err := s.manageWadah(r, p, a.WadahID); err != nil {
+		return err
+	}
+	if err := s.db.CreateAgreement(r.Context(), actor(r, p), s.rules, &a); err != nil {
+		return err
+	}
+	done(w, r, "/agreements", "ok.agreement_created")
+	return nil
+}
+
+func (s *Server) agreementActionForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	a, err := s.agreementAction(r, p)
+	if err != nil {
+		return err
+	}
+	switch r.PathValue("action") {
+	case "activate":
+		_, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rules, a.ID, calendar.Today())
+	case "terminate":
+		err = s.db.TerminateAgreement(r.Context(), actor(r, p), a.ID, r.PostFormValue("reason"))
+	case "renew":
+		_, err = s.db.RenewAgreement(r.Context(), actor(r, p), s.rules, a.ID, r.PostFormValue("number"))
+	default:
+		return errs.NotFound("agreement action")
+	}
+	if err != nil {
+		return err
+	}
+	done(w, r, "/agreements", "ok.agreement_"+r.PathValue("action"))
+	return nil
+}

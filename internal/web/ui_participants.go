@@ -1,0 +1,207 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/i18n"
+	"github.com/perisai/perisai/internal/network"
+	"github.com/perisai/perisai/internal/nik"
+	"github.com/perisai/perisai/internal/participant"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// pageFor fills the parts of a page every handler needs.
+func (s *Server) pageFor(r *http.Request, p *access.Principal, titleKey string, data any) page {
+	pg := page{Lang: lang(r, p), User: p, Data: data}
+	pg.Title = i18n.T(pg.Lang, titleKey)
+	if sid, ok := r.Context().Value(keySession).(string); ok && sid != "" {
+		pg.CSRF = s.keys.CSRFToken(sid)
+	}
+	return pg
+}
+
+func (s *Server) participantsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	f, err := participantFilter(r, p)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.Participants(r.Context(), actor(r, p), f)
+	if err != nil {
+		return err
+	}
+	s.renderPage(w, r, http.StatusOK, "participants", s.pageFor(r, &p, "participants.title",
+		map[string]any{"Q": f.Query, "Review": string(f.Review), "Items": list, "Names": s.villageNames(list)}))
+	return nil
+}
+
+func (s *Server) villageNames(list []participant.Participant) map[string]string {
+	out := map[string]string{}
+	for _, x := range list {
+		if a, ok := s.tree.Get(x.Village); ok {
+			out[x.Village] = a.Name
+		}
+	}
+	return out
+}
+
+// registerForm is what the registration page shows: choices and, after a refusal, what was typed
+// and what is wrong with it, field by field.
+type registerForm struct {
+	Values      url.Values
+	Problems    map[string]string
+	Occupations any
+	Incomes     []int64
+	Villages    []villageChoice
+	Agents      []network.Agent
+}
+
+type villageChoice struct{ Code, Name string }
+
+func (s *Server) registerChoices(r *http.Request, p access.Principal) (registerForm, error) {
+	incomes, err := s.rules.IncomeTable(calendar.Today())
+	if err != nil {
+		return registerForm{}, err
+	}
+	f := registerForm{Occupations: s.rules.Occupations, Incomes: incomes, Problems: map[string]string{}, Values: url.Values{}}
+	switch p.Role {
+	case access.Agent:
+		ag, err := s.db.Agent(r.Context(), p.AgentID)
+		if err != nil {
+			return f, err
+		}
+		for _, v := range ag.Villages {
+			a, _ := s.tree.Get(v)
+			f.Villages = append(f.Villages, villageChoice{v, a.Name})
+		}
+	case access.BranchOfficer:
+		ags, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: p.BranchID, Status: network.AgentActive})
+		if err != nil {
+			return f, err
+		}
+		f.Agents = ags
+	}
+	return f, nil
+}
+
+func (s *Server) newParticipantPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.RegisterParticipant, access.Resource{BranchID: p.BranchID, WadahID: p.WadahID, AgentID: p.AgentID, Regions: scopeRegions(p)}); err != nil {
+		return err
+	}
+	f, err := s.registerChoices(r, p)
+	if err != nil {
+		return err
+	}
+	f.Values.Set("consent", "")
+	s.renderPage(w, r, http.StatusOK, "participant_new", s.pageFor(r, &p, "register.title", f))
+	return nil
+}
+
+// registrationFromForm reads the registration form.
+func registrationFromForm(r *http.Request) participant.Registration {
+	v := r.PostForm
+	reg := participant.Registration{
+		NIK: v.Get("nik"), Name: v.Get("name"), Sex: nik.Sex(v.Get("sex")), Phone: v.Get("phone"), Village: strings.TrimSpace(v.Get("village")),
+		Address: v.Get("address"), Occupation: v.Get("occupation"), JHT: v.Get("jht") == "on", Consent: v.Get("consent") == "on",
+	}
+	reg.BirthDate, _ = calendar.ParseDate(v.Get("birth_date"))
+	reg.DeclaredIncome, _ = strconv.ParseInt(v.Get("declared_income"), 10, 64)
+	reg.AgentID, _ = strconv.ParseInt(v.Get("agent_id"), 10, 64)
+	if name := strings.TrimSpace(v.Get("heir_name")); name != "" {
+		h := participant.Heir{Name: name, Relationship: participant.Relationship(v.Get("heir_relationship")), NIK: v.Get("heir_nik")}
+		h.BirthDate, _ = calendar.ParseDate(v.Get("heir_birth_date"))
+		reg.Heirs = []participant.Heir{h}
+	}
+	return reg
+}
+
+func (s *Server) registerForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := r.ParseForm(); err != nil {
+		return errs.Invalid("form", "%v", err)
+	}
+	got, err := s.db.Register(r.Context(), p, actor(r, p), s.rules, registrationFromForm(r), calendar.Today())
+	if err == nil {
+		http.Redirect(w, r, "/participants/"+strconv.FormatInt(got.ID, 10)+"?registered=1", http.StatusSeeOther)
+		return nil
+	}
+	code := status(err)
+	if code != http.StatusBadRequest && code != http.StatusConflict && code != http.StatusForbidden {
+		return err
+	}
+	f, ferr := s.registerChoices(r, p)
+	if ferr != nil {
+		return ferr
+	}
+	f.Values = r.PostForm
+	var fes errs.FieldErrors
+	if errors.As(err, &fes) {
+		for _, fe := range fes {
+			f.Problems[strings.SplitN(strings.Replace(fe.Field, "heirs[0].", "heir_", 1), ".", 2)[0]] = fe.Msg
+		}
+	}
+	pg := s.pageFor(r, &p, "register.title", f)
+	pg.Error = i18n.T(pg.Lang, "error.invalid", err.Error())
+	s.renderPage(w, r, code, "participant_new", pg)
+	return nil
+}
+
+func (s *Server) participantPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	got, err := s.participantInScope(r, p, access.ReadParticipant)
+	if err != nil {
+		return err
+	}
+	hist, err := s.db.ParticipantHistory(r.Context(), got.ID)
+	if err != nil {
+		return err
+	}
+	village, _ := s.tree.Get(got.Village)
+	occ, _ := s.rules.Occupation(got.Occupation)
+	pg := s.pageFor(r, &p, "participant.title", map[string]any{"P": got, "History": hist, "Village": village.Name,
+		"Occupation": occ, "CanReview": access.Authorize(p, access.ReviewParticipant, store.ParticipantResource(got)) == nil})
+	if r.URL.Query().Get("registered") != "" {
+		pg.Flash = i18n.T(pg.Lang, "register.done", got.KPJ)
+	}
+	s.renderPage(w, r, http.StatusOK, "participant", pg)
+	return nil
+}
+
+func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	got, err := s.participantInScope(r, p, access.ReviewParticipant)
+	if err != nil {
+		return err
+	}
+	if err := s.db.SetReview(r.Context(), actor(r, p), got.ID, participant.Review(r.PostFormValue("review")), r.PostFormValue("reason")); err != nil {
+		return err
+	}
+	back := r.PostFormValue("back")
+	if back != "/review" {
+		back = "/participants/" + strconv.FormatInt(got.ID, 10)
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReviewParticipant, access.Resource{BranchID: p.BranchID, Regions: scopeRegions(p)}); err != nil {
+		return err
+	}
+	f := store.ScopeFilter(p)
+	var all []participant.Participant
+	for _, rv := range []participant.Review{participant.Pending, participant.Flagged} {
+		f.Review, f.Limit = rv, 200
+		list, err := s.db.Participants(r.Context(), audit.Actor{}, f)
+		if err != nil {
+			return err
+		}
+		all = append(all, list...)
+	}
+	s.renderPage(w, r, http.StatusOK, "review", s.pageFor(r, &p, "review.title", map[string]any{"Items": all, "Names": s.villageNames(all)}))
+	return nil
+}

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/sponsor"
+	"github.com/perisai/perisai/internal/store"
+)
+
+func (s *Server) sponsorsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReadSponsors, access.Resource{}); err != nil {
+		return err
+	}
+	sponsors, err := s.db.Sponsors(r.Context(), p.Region)
+	if err != nil {
+		return err
+	}
+	ships, err := s.db.Sponsorships(r.Context(), 0)
+	if err != nil {
+		return err
+	}
+	var ending []store.EndingParticipant
+	if access.Authorize(p, access.ReadParticipant, access.Resource{BranchID: p.BranchID, WadahID: p.WadahID, AgentID: p.AgentID, Regions: scopeRegions(p)}) == nil {
+		if ending, err = s.db.SponsorshipsEnding(r.Context(), store.ScopeFilter(p), calendar.Today(), 30); err != nil {
+			return err
+		}
+	}
+	names := map[int64]string{}
+	for _, x := range sponsors {
+		names[x.ID] = x.Name
+	}
+	this := calendar.Today().MonthOf()
+	pg := s.pageFor(r, &p, "sponsors.title", map[string]any{"Sponsors": sponsors, "Ships": ships, "Ending": ending, "Names": names,
+		"Kinds": sponsor.Kinds, "CanManage": access.Authorize(p, access.ManageSponsors, access.Resource{}) == nil,
+		"From": this.String(), "To": this.Add(5).String()})
+	flash(r, &pg)
+	s.renderPage(w, r, http.StatusOK, "sponsors", pg)
+	return nil
+}
+
+func (s *Server) createSponsorForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ManageSponsors, access.Resource{}); err != nil {
+		return err
+	}
+	sp := sponsor.Sponsor{Kind: sponsor.Kind(r.PostFormValue("kind")), Name: r.PostFormValue("name"), Region: strings.TrimSpace(r.PostFormValue("region"))}
+	if err := s.db.CreateSponsor(r.Context(), actor(r, p), &sp); err != nil {
+		return err
+	}
+	done(w, r, "/sponsors", "ok.sponsor_created")
+	return nil
+}
+
+func (s *Server) createSponsorshipForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ManageSponsors, access.Resource{}); err != nil {
+		return err
+	}
+	from, err1 := calendar.ParseMonth(r.PostFormValue("month_from"))
+	to, err2 := calendar.ParseMonth(r.PostFormValue("month_to"))
+	if err1 != nil || err2 != nil {
+		return errs.Invalid("month_from", "months are written YYYY-MM")
+	}
+	sh := sponsor.Sponsorship{SponsorID: formInt(r, "sponsor_id"), Name: r.PostFormValue("name"), From: from, To: to,
+		JKK: r.PostFormValue("jkk") == "on", JKM: r.PostFormValue("jkm") == "on", JHT: r.PostFormValue("jht") == "on"}
+	sh.Budget = formInt(r, "budget")
+	kpjs := strings.Fields(strings.NewReplacer(",", " ", ";", " ").Replace(r.PostFormValue("participants")))
+	if err := s.db.CreateSponsorship(r.Context(), actor(r, p), &sh, kpjs, store.ScopeFilter(p)); err != nil {
+		return err
+	}
+	done(w, r, "/sponsors", "ok.sponsorship_created")
+	return nil
+}
