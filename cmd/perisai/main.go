@@ -45,6 +45,8 @@ func commands() []command {
 		{"user", "user add | user list | user passwd", cmdUser},
 		{"token", "token add --user NAME --name LABEL: print a new API token once", cmdToken},
 		{"demo", "load the demo data into the database", cmdDemo},
+		{"import", "import participants FILE --as USER: register a cohort from CSV/XLSX", cmdImport},
+		{"jobs", "jobs run: the daily jobs (agreement expiry, agent inactivity)", cmdJobs},
 	}
 }
 

@@ -122,3 +122,35 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("%v %s", err, errOut)
 	}
 }
+
+// An operator imports a cohort from the CLI as a branch officer: the progress bar runs, the
+// report lands next to the file, and the daily jobs run on demand.
+func TestImportAndJobsCommands(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "p.db")
+	data := t.TempDir()
+	if _, _, err := runCmd(t, "", "demo", "--database", db, "--data", data); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "desa.csv")
+	csv := "nik,nama,tanggal_lahir,jenis_kelamin,desa,pekerjaan,penghasilan,persetujuan\n" +
+		"5103021203850801,I Wayan Satu,12/03/1985,L,51.03.02.2001,petani,1000000,ya\n" +
+		"5103021203850802,I Made Dua,12/03/1985,L,51.03.02.2001,petani,1000000,tidak\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runCmd(t, "", "import", "participants", file, "--as", "kc.denpasar", "--database", db, "--data", data)
+	if err != nil || !strings.Contains(out, "1 imported") || !strings.Contains(out, "1 refused") || !strings.Contains(errOut, "[###") {
+		t.Fatalf("import: %v\n%s\n%s", err, out, errOut)
+	}
+	report, err := os.ReadFile(file + ".report.csv")
+	if err != nil || !strings.Contains(string(report), "3,refused,,consent") {
+		t.Fatalf("report: %v %s", err, report)
+	}
+	if _, _, err := runCmd(t, "", "import", "participants", file, "--as", "nobody", "--database", db, "--data", data); err == nil {
+		t.Fatal("import as an unknown user")
+	}
+	out, _, err = runCmd(t, "", "jobs", "run", "--date", time.Now().AddDate(1, 0, 0).Format("2006-01-02"), "--database", db, "--data", data)
+	if err != nil || !strings.Contains(out, ": 87 agreement(s) expired, 435 agent(s) deactivated") {
+		t.Fatalf("jobs: %v %s", err, out)
+	}
+}

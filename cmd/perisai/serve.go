@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/perisai/perisai/internal/demo"
+	"github.com/perisai/perisai/internal/jobs"
+	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/web"
 )
 
@@ -23,6 +26,8 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	withDemo := fs.Bool("demo", false, "load demo data (branches and one login per role)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (set when served over HTTPS)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	publicURL := fs.String("public-url", os.Getenv("PERISAI_PUBLIC_URL"), "address printed in card QR codes, e.g. https://perisai.example.id (default: the request's) [PERISAI_PUBLIC_URL]")
+	noJobs := fs.Bool("no-jobs", false, "do not run the daily jobs in this process (when cron runs `perisai jobs run`)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,9 +49,20 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure})
+	if n, err := db.InterruptImports(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("imports interrupted by the last stop; their finished chunks are kept", "imports", n)
+	}
+	rs := rules.Default()
+	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure, Rules: rs, PublicURL: *publicURL})
 	if err != nil {
 		return err
+	}
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	if !*noJobs {
+		go jobs.Schedule(jobsCtx, db, rs, log, time.Hour)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -79,5 +95,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	stopJobs()
+	srv.Wait() // a running import finishes its chunk
 	return nil
 }

@@ -32,13 +32,21 @@ func status(err error) int {
 
 // Problem is an RFC 9457 problem document.
 type Problem struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Detail    string `json:"detail,omitempty"`
-	Instance  string `json:"instance,omitempty"`
-	Field     string `json:"field,omitempty"`
-	RequestID string `json:"request_id,omitempty"`
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	Field    string `json:"field,omitempty"`
+	// Errors lists every field at fault when there are several (a registration form).
+	Errors    []FieldProblem `json:"errors,omitempty"`
+	RequestID string         `json:"request_id,omitempty"`
+}
+
+// FieldProblem is one field's problem.
+type FieldProblem struct {
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
 }
 
 // writeProblem answers with application/problem+json. A server-side failure is logged in full
@@ -51,7 +59,14 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	} else {
 		p.Detail = err.Error()
 		var fe *errs.FieldError
-		if errors.As(err, &fe) {
+		var fes errs.FieldErrors
+		switch {
+		case errors.As(err, &fes) && len(fes) > 0:
+			p.Field = fes[0].Field
+			for _, f := range fes {
+				p.Errors = append(p.Errors, FieldProblem{Field: f.Field, Detail: f.Msg})
+			}
+		case errors.As(err, &fe):
 			p.Field = fe.Field
 		}
 	}

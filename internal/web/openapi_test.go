@@ -20,6 +20,7 @@ import (
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/secret"
+	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
 )
 
@@ -107,8 +108,34 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/tokens", "", 200},
 		{"POST", "/api/v1/tokens", `{"name":"laptop"}`, 201},
 		{"GET", "/api/v1/audit?limit=5", "", 200},
+		{"GET", "/api/v1/wadah", "", 200},
+		{"GET", "/api/v1/wadah/{wadah}", "", 200},
+		{"POST", "/api/v1/wadah", `{"name":"Bumdes Baru","village":"51.03.02.2003","bank_account":"0123456789"}`, 201},
+		{"GET", "/api/v1/agreements", "", 200},
+		{"POST", "/api/v1/agreements", `{"wadah_id":{wadah},"number":"PKS/T","starts":"2023-01-01","ends":"2023-12-31"}`, 201},
+		{"GET", "/api/v1/agents", "", 200},
+		{"GET", "/api/v1/agents/{agent}", "", 200},
+		{"GET", "/api/v1/occupations", "", 200},
+		{"GET", "/api/v1/income-table", "", 200},
+		{"POST", "/api/v1/participants", `{"nik":"5103021203850901","name":"I Wayan","birth_date":"1985-03-12","sex":"L","village":"51.03.02.2001","occupation":"petani","declared_income":1000000,"consent":true}`, 201},
+		{"POST", "/api/v1/participants", `{"nik":"5103021203850901","name":"I Wayan","birth_date":"1985-03-13","sex":"L","village":"51.03.02.2001","occupation":"petani","declared_income":1000000,"consent":true}`, 400},
+		{"GET", "/api/v1/participants?q=wayan", "", 200},
+		{"GET", "/api/v1/participants/{participant}", "", 200},
+		{"PATCH", "/api/v1/participants/{participant}", `{"phone":"081200001111"}`, 200},
+		{"POST", "/api/v1/participants/{participant}/review", `{"review":"verified"}`, 200},
+		{"GET", "/api/v1/participants/{participant}/history", "", 200},
+		{"GET", "/api/v1/imports", "", 200},
+		{"POST", "/api/v1/sponsors", `{"kind":"apbd_province","name":"Pemprov Bali","region":"51"}`, 201},
+		{"GET", "/api/v1/sponsors", "", 200},
+		{"GET", "/api/v1/sponsorships", "", 200},
+		{"GET", "/api/v1/sponsorships/ending", "", 200},
 	}
+	ws, _ := db.WadahList(ctx, store.WadahFilter{PerisaiOnly: true})
+	ags, _ := db.Agents(ctx, store.AgentFilter{WadahID: ws[0].ID})
+	ps, _ := db.Participants(ctx, audit.Actor{}, store.ParticipantFilter{Limit: 1})
+	fill := strings.NewReplacer("{wadah}", itoa(ws[0].ID), "{agent}", itoa(ags[0].ID), "{participant}", itoa(ps[0].ID))
 	for i, c := range calls {
+		c.path, c.body = fill.Replace(c.path), fill.Replace(c.body)
 		req := httptest.NewRequest(c.method, "http://example.test"+c.path, strings.NewReader(c.body))
 		req.Header.Set("Authorization", "Bearer "+token)
 		if c.body != "" {

@@ -289,3 +289,5 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 		t.Errorf("agent opened the audit page: %d", resp.StatusCode)
 	}
 }
+
+func storeFilter(q string) store.ParticipantFilter { return store.ParticipantFilter{Query: q} }

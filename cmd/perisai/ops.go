@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/bulkimport"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/jobs"
+	"github.com/perisai/perisai/internal/rules"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// cmdJobs runs the daily jobs once, for a deployment that schedules them with cron.
+func cmdJobs(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "run" {
+		return fmt.Errorf("jobs: give run")
+	}
+	var day *string
+	flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "run as of this day (YYYY-MM-DD; default today)") }
+	return withDB(ctx, e, "jobs run", args[1:], flags, func(db *store.DB) error {
+		today := calendar.Today()
+		if *day != "" {
+			var err error
+			if today, err = calendar.ParseDate(*day); err != nil {
+				return err
+			}
+		}
+		r, err := jobs.RunDaily(ctx, db, rules.Default(), today)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %d agreement(s) expired, %d agent(s) deactivated\n", today, r.ExpiredAgreements, r.DeactivatedAgents)
+		return nil
+	})
+}
+
+// cmdImport registers a cohort from a CSV or XLSX file as a user, with a progress bar, and
+// writes the per-row report next to the file.
+func cmdImport(ctx context.Context, args []string, e env) error {
+	if len(args) < 2 || args[0] != "participants" {
+		return fmt.Errorf("import: give participants FILE --as USERNAME")
+	}
+	file := args[1]
+	var as, report *string
+	var agent *int64
+	flags := func(fs *flag.FlagSet) {
+		as = fs.String("as", "", "the user the import is made as; their scope applies (required)")
+		agent = fs.Int64("agent", 0, "register every row for this agent (a branch officer's import)")
+		report = fs.String("report", "", "where to write the per-row report (default FILE.report.csv; .xlsx for a workbook)")
+	}
+	return withDB(ctx, e, "import participants", args[2:], flags, func(db *store.DB) error {
+		u, _, err := db.UserByUsername(ctx, strings.ToLower(*as))
+		if err != nil {
+			return fmt.Errorf("--as %q: %w", *as, err)
+		}
+		p, err := db.Principal(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		rows, err := bulkimport.Read(strings.NewReader(string(data)))
+		if err != nil {
+			return err
+		}
+		act := audit.Actor{UserID: u.ID, Name: u.Username + " (cli)"}
+		im, err := db.StartImport(ctx, act, filepath.Base(file), bulkimport.Hash(data), len(rows))
+		if err != nil {
+			return err
+		}
+		bar := progressBar(e.stderr)
+		job := bulkimport.Job{DB: db, Rules: rules.Default(), P: p, Actor: act, AgentID: *agent, Rows: rows, Today: calendar.Today()}
+		if err := bulkimport.Run(ctx, job, im.ID, bar); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stderr)
+		im, err = db.GetImport(ctx, im.ID)
+		if err != nil {
+			return err
+		}
+		out := *report
+		if out == "" {
+			out = file + ".report.csv"
+		}
+		if err := writeReport(ctx, db, im.ID, out); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "import %d: %d rows, %d imported, %d already registered, %d refused; report in %s\n",
+			im.ID, im.Total, im.Imported, im.Already, im.Refused, out)
+		return nil
+	})
+}
+
+func writeReport(ctx context.Context, db *store.DB, id int64, path string) error {
+	rows, err := db.ImportRows(ctx, id)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if strings.HasSuffix(path, ".xlsx") {
+		err = bulkimport.WriteXLSX(f, rows)
+	} else {
+		err = bulkimport.WriteCSV(f, rows)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// progressBar draws [#####     ] 12000/100000 on one line, at most ten times a second.
+func progressBar(w io.Writer) func(done, total int) {
+	var last time.Time
+	return func(done, total int) {
+		if done < total && time.Since(last) < 100*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		const width = 30
+		filled := width * done / max(total, 1)
+		fmt.Fprintf(w, "\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
+	}
+}

@@ -1,0 +1,34 @@
+package web_test
+
+import (
+	"image/png"
+	"net/http"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// qrFromCard downloads a participant's card image as their agent and reads its QR code.
+func qrFromCard(t *testing.T, e *env, kpj string) string {
+	t.Helper()
+	a := e.api("agen.made")
+	found := a.mustStatus(200, "GET", "/api/v1/participants?q="+kpj, nil)["items"].([]any)
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/participants/"+idOf(found[0].(map[string]any)["id"])+"/card.png", nil)
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	img, err := png.Decode(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.GetText()
+}
