@@ -242,6 +242,16 @@ func (s *Server) agentInScope(r *http.Request, p access.Principal, id int64, a a
 	return ag, access.Authorize(p, a, res)
 }
 
+// managedAgent is the path's agent id, once p is known to manage that agent.
+func (s *Server) managedAgent(r *http.Request, p access.Principal) (int64, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, err
+	}
+	_, err = s.agentInScope(r, p, id, access.ManageNetwork)
+	return id, err
+}
+
 func (s *Server) apiAgent(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -271,11 +281,8 @@ func (s *Server) apiCreateAgent(w http.ResponseWriter, r *http.Request, p access
 }
 
 func (s *Server) apiAgentStatus(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	id, err := s.managedAgent(r, p)
 	if err != nil {
-		return err
-	}
-	if _, err := s.agentInScope(r, p, id, access.ManageNetwork); err != nil {
 		return err
 	}
 	var in struct {
@@ -297,11 +304,8 @@ func (s *Server) apiAgentStatus(w http.ResponseWriter, r *http.Request, p access
 }
 
 func (s *Server) apiHandOver(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	id, err := s.managedAgent(r, p)
 	if err != nil {
-		return err
-	}
-	if _, err := s.agentInScope(r, p, id, access.ManageNetwork); err != nil {
 		return err
 	}
 	var in struct {

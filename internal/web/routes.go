@@ -99,6 +99,7 @@ func (s *Server) routes() []route {
 		{"POST /participants/{id}/review", s.ui(s.reviewForm)},
 		{"GET /review", s.ui(s.reviewPage)},
 		{"GET /wadah", s.ui(s.wadahPage)},
+		{"POST /wadah", s.ui(s.createWadahForm)},
 		{"GET /agents", s.ui(s.agentsPage)},
 		{"POST /agents", s.ui(s.createAgentForm)},
 		{"POST /agents/{id}/status", s.ui(s.agentStatusForm)},

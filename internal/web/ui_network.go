@@ -46,27 +46,53 @@ func (s *Server) wadahPage(w http.ResponseWriter, r *http.Request, p access.Prin
 		a, _ := s.tree.Get(x.Village)
 		rows = append(rows, row{x, a.Name})
 	}
-	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": rows, "All": r.URL.Query().Get("all") != ""})
+	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": rows, "All": r.URL.Query().Get("all") != "",
+		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
+	flash(r, &pg)
 	s.renderPage(w, r, http.StatusOK, "wadah", pg)
 	return nil
 }
 
-func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	if p.Role != access.Admin && p.Role != access.BranchOfficer && p.Role != access.WadahManager {
-		return errs.Forbidden("agents are managed by branches and wadah")
+func (s *Server) createWadahForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	x := network.Wadah{Name: r.PostFormValue("name"), Village: strings.TrimSpace(r.PostFormValue("village")),
+		LegalNumber: r.PostFormValue("legal_number"), ContactName: r.PostFormValue("contact_name"), ContactPhone: r.PostFormValue("contact_phone"),
+		BankName: r.PostFormValue("bank_name"), BankAccount: strings.TrimSpace(r.PostFormValue("bank_account")),
+		IsPerisai: r.PostFormValue("is_perisai") == "on", IsParticipant: r.PostFormValue("is_participant") == "on"}
+	if err := access.Authorize(p, access.ManageNetwork, access.Resource{Regions: []string{x.Village}}); err != nil {
+		return err
 	}
-	branch, wadah := networkScope(p)
+	if err := s.db.CreateWadah(r.Context(), actor(r, p), &x); err != nil {
+		return err
+	}
+	done(w, r, "/wadah", "ok.wadah_created")
+	return nil
+}
+
+// networkPage is what the agents and agreements pages share: who may open them, the scope
+// they list, and the wadah to name and choose from.
+func (s *Server) networkPage(r *http.Request, p access.Principal) (branch, wadah int64, ws []network.Wadah, names map[int64]string, err error) {
+	if p.Role != access.Admin && p.Role != access.BranchOfficer && p.Role != access.WadahManager {
+		return 0, 0, nil, nil, errs.Forbidden("agents and agreements are kept by branches and wadah")
+	}
+	branch, wadah = networkScope(p)
+	if ws, err = s.db.WadahList(r.Context(), store.WadahFilter{BranchID: branch, PerisaiOnly: true}); err != nil {
+		return
+	}
+	names = map[int64]string{}
+	for _, x := range ws {
+		names[x.ID] = x.Name
+	}
+	return
+}
+
+func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	branch, wadah, ws, names, err := s.networkPage(r, p)
+	if err != nil {
+		return err
+	}
 	list, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: branch, WadahID: wadah})
 	if err != nil {
 		return err
-	}
-	ws, err := s.db.WadahList(r.Context(), store.WadahFilter{BranchID: branch, PerisaiOnly: true})
-	if err != nil {
-		return err
-	}
-	names := map[int64]string{}
-	for _, x := range ws {
-		names[x.ID] = x.Name
 	}
 	pg := s.pageFor(r, &p, "agents.title", map[string]any{"Items": list, "Wadah": ws, "WadahNames": names,
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
@@ -99,11 +125,8 @@ func (s *Server) createAgentForm(w http.ResponseWriter, r *http.Request, p acces
 }
 
 func (s *Server) agentStatusForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	id, err := s.managedAgent(r, p)
 	if err != nil {
-		return err
-	}
-	if _, err := s.agentInScope(r, p, id, access.ManageNetwork); err != nil {
 		return err
 	}
 	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rules, id, network.AgentStatus(r.PostFormValue("status")), r.PostFormValue("reason"), calendar.Today()); err != nil {
@@ -114,11 +137,8 @@ func (s *Server) agentStatusForm(w http.ResponseWriter, r *http.Request, p acces
 }
 
 func (s *Server) handOverForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	id, err := s.managedAgent(r, p)
 	if err != nil {
-		return err
-	}
-	if _, err := s.agentInScope(r, p, id, access.ManageNetwork); err != nil {
 		return err
 	}
 	if _, err := s.db.HandOver(r.Context(), actor(r, p), id, formInt(r, "to_agent_id")); err != nil {
@@ -129,10 +149,10 @@ func (s *Server) handOverForm(w http.ResponseWriter, r *http.Request, p access.P
 }
 
 func (s *Server) agreementsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	if p.Role != access.Admin && p.Role != access.BranchOfficer && p.Role != access.WadahManager {
-		return errs.Forbidden("agreements are kept by branches and wadah")
+	branch, wadah, ws, names, err := s.networkPage(r, p)
+	if err != nil {
+		return err
 	}
-	branch, wadah := networkScope(p)
 	list, err := s.db.Agreements(r.Context(), store.AgreementFilter{BranchID: branch, WadahID: wadah})
 	if err != nil {
 		return err
@@ -140,14 +160,6 @@ func (s *Server) agreementsPage(w http.ResponseWriter, r *http.Request, p access
 	today := calendar.Today()
 	for i := range list {
 		list[i].Status = list[i].EffectiveStatus(today)
-	}
-	ws, err := s.db.WadahList(r.Context(), store.WadahFilter{BranchID: branch, PerisaiOnly: true})
-	if err != nil {
-		return err
-	}
-	names := map[int64]string{}
-	for _, x := range ws {
-		names[x.ID] = x.Name
 	}
 	n, _ := s.rules.NetworkAt(today)
 	pg := s.pageFor(r, &p, "agreements.title", map[string]any{"Items": list, "Wadah": ws, "WadahNames": names, "Rules": n,

@@ -264,11 +264,11 @@ func TestOperationalEndpoints(t *testing.T) {
 func TestPagesRenderForEveryRole(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
 	pages := map[string][]string{
-		"admin":         {"/", "/users", "/branches", "/tokens", "/audit", "/regions", "/regions?code=51.03", "/regions?q=kuta"},
-		"kc.denpasar":   {"/", "/users", "/branches", "/tokens"},
-		"bumdes.munggu": {"/", "/branches", "/tokens", "/regions"},
-		"agen.made":     {"/", "/tokens"},
-		"pmd.bali":      {"/", "/branches"},
+		"admin":         {"/", "/users", "/branches", "/tokens", "/audit", "/regions", "/regions?code=51.03", "/regions?q=kuta", "/wadah?all=1", "/agents", "/agreements", "/imports", "/sponsors", "/review", "/participants"},
+		"kc.denpasar":   {"/", "/users", "/branches", "/tokens", "/participants", "/participants/new", "/review", "/wadah", "/agents", "/agreements", "/imports", "/sponsors"},
+		"bumdes.munggu": {"/", "/branches", "/tokens", "/regions", "/participants", "/wadah", "/agents", "/agreements", "/sponsors"},
+		"agen.made":     {"/", "/tokens", "/participants", "/participants/new", "/imports"},
+		"pmd.bali":      {"/", "/branches", "/wadah", "/sponsors"},
 	}
 	for user, paths := range pages {
 		b := e.browser()
@@ -285,8 +285,17 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 	}
 	b := e.browser()
 	b.login("agen.made")
-	if resp, _ := b.get("/audit"); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("agent opened the audit page: %d", resp.StatusCode)
+	for _, p := range []string{"/audit", "/review", "/agreements", "/users"} {
+		if resp, _ := b.get(p); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("agent opened %s: %d", p, resp.StatusCode)
+		}
+	}
+	gov := e.browser()
+	gov.login("pmd.bali")
+	for _, p := range []string{"/participants", "/participants/new", "/imports"} {
+		if resp, _ := gov.get(p); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("government viewer opened %s: %d", p, resp.StatusCode)
+		}
 	}
 }
 
