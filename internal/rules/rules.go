@@ -78,6 +78,11 @@ func checkPeriods[T any](name string, list []Dated[T]) error {
 type Set struct {
 	Version     string                `json:"version"`
 	Income      []Dated[[]int64]      `json:"declared_income"`
+	Rates       []Dated[Rates]        `json:"rates"`
+	Discounts   []Dated[Discount]     `json:"discounts"`
+	Payment     []Dated[Payment]      `json:"payment"`
+	CashLimits  []Dated[CashLimits]   `json:"cash_limits"`
+	Incentives  []Dated[Incentive]    `json:"incentives"`
 	Network     []Dated[Network]      `json:"network"`
 	Register    []Dated[Registration] `json:"registration"`
 	Occupations []Occupation          `json:"occupations"`
@@ -142,6 +147,21 @@ func Parse(b []byte) (*Set, error) {
 		if len(d.Value) == 0 || !sort.SliceIsSorted(d.Value, func(a, b int) bool { return d.Value[a] < d.Value[b] }) || d.Value[0] <= 0 {
 			return nil, fmt.Errorf("declared_income entry %d: incomes must be positive and ascending", i)
 		}
+	}
+	if err := checkPeriods("rates", s.Rates); err != nil {
+		return nil, err
+	}
+	if err := checkDiscounts(s.Discounts); err != nil {
+		return nil, err
+	}
+	if err := checkPeriods("payment", s.Payment); err != nil {
+		return nil, err
+	}
+	if err := checkPeriods("cash_limits", s.CashLimits); err != nil {
+		return nil, err
+	}
+	if err := checkPeriods("incentives", s.Incentives); err != nil {
+		return nil, err
 	}
 	if err := checkPeriods("network", s.Network); err != nil {
 		return nil, err

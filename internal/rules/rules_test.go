@@ -59,7 +59,7 @@ func TestParseRefusesBadFiles(t *testing.T) {
 		"no version":      strings.Replace(good, `"version": "2026-11-23.1"`, `"version": ""`, 1),
 		"no source":       strings.Replace(good, `"source": "Perdir 13/PERDIR.02/042022; PKS (cooperation agreement) max 1 year"`, `"source": ""`, 1),
 		"unknown field":   strings.Replace(good, `"version"`, `"colour": 1, "version"`, 1),
-		"income unsorted": strings.Replace(good, `[1000000, 1500000`, `[1500000, 1000000`, 1),
+		"income unsorted": strings.Replace(good, "1500000,", "500000,", 1),
 		"bad sector":      strings.Replace(good, `"sector": "transport"`, `"sector": "air"`, 1),
 		"bad date":        strings.Replace(good, `"2022-04-01"`, `"01/04/2022"`, 1),
 		"overlap":         strings.Replace(good, `"network": [`, `"network": [{"effective_from": "2023-01-01", "source": "x", "value": {}},`, 1),

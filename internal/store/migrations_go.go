@@ -18,6 +18,14 @@ func goMigrations(d Dialect) []*goose.Migration {
 			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 				return execAll(ctx, tx, dropAppendOnly(d, "audit_log"))
 			}}),
+		// The ledger: entries and postings are never updated or deleted.
+		goose.NewGoMigration(5,
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, append(appendOnly(d, "journal_entries"), appendOnly(d, "postings")...))
+			}},
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, append(dropAppendOnly(d, "journal_entries"), dropAppendOnly(d, "postings")...))
+			}}),
 	}
 }
 

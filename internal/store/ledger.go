@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/perisai/perisai/internal/idgen"
+	"github.com/perisai/perisai/internal/ledger"
+)
+
+// accountIDs makes sure the accounts exist and returns their ids. Creation is an upsert that
+// does nothing on conflict, so two transactions creating the same account both succeed.
+func accountIDs(ctx context.Context, tx *Tx, codes []ledger.Account) (map[ledger.Account]int64, error) {
+	out := make(map[ledger.Account]int64, len(codes))
+	t := now()
+	for _, c := range codes {
+		if _, ok := out[c]; ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, code, kind, balance, created_at) VALUES ($1, $2, $3, 0, $4)
+ON CONFLICT (code) DO NOTHING`, idgen.Next(), string(c), c.Kind(), t); err != nil {
+			return nil, fmt.Errorf("account %s: %w", c, err)
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM ledger_accounts WHERE code = $1`, string(c)).Scan(&id); err != nil {
+			return nil, fmt.Errorf("account %s: %w", c, err)
+		}
+		out[c] = id
+	}
+	return out, nil
+}
+
+// post writes a balanced entry and moves the balances of its accounts in the same
+// transaction. reverses names the entry this one undoes, if any.
+func post(ctx context.Context, tx *Tx, e ledger.Entry, reverses int64) (int64, error) {
+	if err := e.Validate(); err != nil {
+		return 0, err
+	}
+	codes := make([]ledger.Account, len(e.Postings))
+	for i, p := range e.Postings {
+		codes[i] = p.Account
+	}
+	ids, err := accountIDs(ctx, tx, codes)
+	if err != nil {
+		return 0, err
+	}
+	entryID := idgen.Next()
+	var rev any
+	if reverses != 0 {
+		rev = reverses
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO journal_entries (id, at, kind, ref_type, ref_id, memo, reverses, province_code)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, entryID, now(), e.Kind, e.RefType, e.RefID, e.Memo, rev, e.Region); err != nil {
+		return 0, fmt.Errorf("journal entry: %w", err)
+	}
+	rows := make([][]any, len(e.Postings))
+	for i, p := range e.Postings {
+		rows[i] = []any{idgen.Next(), entryID, ids[p.Account], p.Amount, e.Region}
+	}
+	if err := insertRows(ctx, tx, "postings", []string{"id", "entry_id", "account_id", "amount", "province_code"}, rows, "", nil); err != nil {
+		return 0, fmt.Errorf("postings: %w", err)
+	}
+	for _, p := range e.Postings {
+		if _, err := tx.ExecContext(ctx, `UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2`, p.Amount, ids[p.Account]); err != nil {
+			return 0, fmt.Errorf("balance %s: %w", p.Account, err)
+		}
+	}
+	return entryID, nil
+}
+
+// entryPostings reads back an entry, for its reversal.
+func entryPostings(ctx context.Context, q Querier, entryID int64) (ledger.Entry, error) {
+	var e ledger.Entry
+	if err := q.QueryRowContext(ctx, `SELECT kind, ref_type, ref_id, memo, province_code FROM journal_entries WHERE id = $1`, entryID).
+		Scan(&e.Kind, &e.RefType, &e.RefID, &e.Memo, &e.Region); err != nil {
+		return e, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.code, p.amount FROM postings p JOIN ledger_accounts a ON a.id = p.account_id WHERE p.entry_id = $1 ORDER BY p.id`, entryID)
+	if err != nil {
+		return e, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p ledger.Posting
+		if err := rows.Scan(&p.Account, &p.Amount); err != nil {
+			return e, err
+		}
+		e.Postings = append(e.Postings, p)
+	}
+	return e, rows.Err()
+}
+
+// Balance is an account's balance (debit-positive); 0 for an account never posted to.
+func (db *DB) Balance(ctx context.Context, a ledger.Account) (int64, error) {
+	return balance(ctx, db.read, a)
+}
+
+func balance(ctx context.Context, q Querier, a ledger.Account) (int64, error) {
+	var b int64
+	err := q.QueryRowContext(ctx, `SELECT balance FROM ledger_accounts WHERE code = $1`, string(a)).Scan(&b)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return b, err
+}
+
+// Problem is one broken ledger invariant.
+type Problem struct {
+	What string `json:"what"`
+	Ref  string `json:"ref"`
+}
+
+// VerifyLedger checks every invariant: each entry balances and has two postings or more, each
+// account's balance equals the sum of its postings, each reversal mirrors the entry it undoes,
+// and the accounts of the system as a whole sum to zero.
+func (db *DB) VerifyLedger(ctx context.Context) ([]Problem, error) {
+	var out []Problem
+	check := func(what, q string) error {
+		rows, err := db.read.QueryContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ref string
+			if err := rows.Scan(&ref); err != nil {
+				return err
+			}
+			out = append(out, Problem{What: what, Ref: ref})
+		}
+		return rows.Err()
+	}
+	checks := []struct{ what, q string }{
+		{"entry does not balance", `SELECT CAST(e.id AS TEXT) FROM journal_entries e LEFT JOIN postings p ON p.entry_id = e.id
+GROUP BY e.id HAVING COALESCE(SUM(p.amount), 0) <> 0 OR COUNT(p.id) < 2`},
+		{"account balance differs from its postings", `SELECT a.code FROM ledger_accounts a LEFT JOIN postings p ON p.account_id = a.id
+GROUP BY a.id, a.code, a.balance HAVING a.balance <> COALESCE(SUM(p.amount), 0)`},
+		{"reversal does not mirror the entry it reverses", `SELECT CAST(r.id AS TEXT) FROM journal_entries r
+WHERE r.reverses IS NOT NULL AND EXISTS (
+  SELECT 1 FROM (SELECT account_id, SUM(amount) AS s FROM postings WHERE entry_id = r.id GROUP BY account_id) rp
+  LEFT JOIN (SELECT account_id, SUM(amount) AS s FROM postings WHERE entry_id = r.reverses GROUP BY account_id) op ON op.account_id = rp.account_id
+  WHERE op.s IS NULL OR op.s <> -rp.s)`},
+		{"accounts do not sum to zero", `SELECT 'all' FROM (SELECT COALESCE(SUM(balance), 0) AS total FROM ledger_accounts) t WHERE t.total <> 0`},
+		{"paid month without a posted payment", `SELECT CAST(m.participant_id AS TEXT) || '/' || CAST(m.month AS TEXT) FROM paid_months m
+JOIN payments p ON p.id = m.payment_id WHERE p.status <> 'posted'`},
+	}
+	for _, c := range checks {
+		if err := check(c.what, c.q); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,466 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/contribution"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/idgen"
+	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/participant"
+	"github.com/perisai/perisai/internal/rules"
+)
+
+// PayRequest is a payment for a participant: for a number of months (1, 3, 6, 12) or for an
+// amount, from a source of funds.
+type PayRequest struct {
+	ParticipantID int64                `json:"participant_id"`
+	Months        int                  `json:"months,omitempty"`
+	Amount        int64                `json:"amount,omitempty"`
+	Funding       contribution.Funding `json:"funding"`
+}
+
+// Payment is a posted (or reversed) payment with its receipt.
+type Payment struct {
+	ID             int64                   `json:"id"`
+	ReceiptNo      string                  `json:"receipt_no"`
+	ParticipantID  int64                   `json:"participant_id"`
+	KPJ            string                  `json:"kpj"`
+	Name           string                  `json:"name"`
+	Funding        contribution.Funding    `json:"funding"`
+	Amount         int64                   `json:"amount"` // money received
+	CreditUsed     int64                   `json:"credit_used"`
+	CreditAdded    int64                   `json:"credit_added"`
+	Months         []contribution.MonthDue `json:"months"`
+	Status         string                  `json:"status"` // posted, reversed
+	ReversalReason string                  `json:"reversal_reason,omitempty"`
+	AgentID        int64                   `json:"agent_id,omitempty"`
+	BranchID       int64                   `json:"branch_id"`
+	ReceivedAt     time.Time               `json:"received_at"`
+	ReceivedBy     string                  `json:"received_by"`
+	Coverage       *contribution.Coverage  `json:"coverage,omitempty"` // after the payment
+}
+
+type payee struct {
+	id                   int64
+	kpj, name, village   string
+	income               int64
+	programs             participant.Programs
+	sector               rules.Sector
+	branch, wadah, agent int64
+	review               string
+}
+
+func lockPayee(ctx context.Context, tx *Tx, id int64) (payee, error) {
+	var p payee
+	err := tx.QueryRowContext(ctx, `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
+COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id = $1`+tx.ForUpdate(), id).
+		Scan(&p.id, &p.kpj, &p.name, &p.village, &p.income, &p.programs.JKK, &p.programs.JKM, &p.programs.JHT, &p.sector,
+			&p.branch, &p.wadah, &p.agent, &p.review)
+	if isNoRows(err) {
+		return p, errs.NotFound("participant")
+	}
+	return p, err
+}
+
+func paidMonths(ctx context.Context, q Querier, participantID int64) ([]calendar.Month, error) {
+	rows, err := q.QueryContext(ctx, `SELECT month FROM paid_months WHERE participant_id = $1 ORDER BY month`, participantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []calendar.Month
+	for rows.Next() {
+		var m int
+		if err := rows.Scan(&m); err != nil {
+			return nil, err
+		}
+		out = append(out, calendar.Month(m))
+	}
+	return out, rows.Err()
+}
+
+// receiver is the account the money lands in: the agent's cash, or the branch counter.
+func (db *DB) receiver(ctx context.Context, tx *Tx, p access.Principal, py payee, today calendar.Date) (ledger.Account, int64, error) {
+	switch p.Role {
+	case access.Agent:
+		var status string
+		var wadah int64
+		if err := tx.QueryRowContext(ctx, `SELECT status, wadah_id FROM agents WHERE id = $1`, p.AgentID).Scan(&status, &wadah); err != nil {
+			return "", 0, err
+		}
+		if status != "active" {
+			return "", 0, errs.Forbidden("agent %d is %s and cannot take payments", p.AgentID, status)
+		}
+		ok, err := agreementInForce(ctx, tx, wadah, today)
+		if err != nil {
+			return "", 0, err
+		}
+		if !ok {
+			return "", 0, errs.Forbidden("the wadah has no agreement in force, so its agents cannot take payments")
+		}
+		return ledger.AgentCash(p.AgentID), p.AgentID, nil
+	case access.BranchOfficer, access.Admin:
+		return ledger.BranchCounter(py.branch), 0, nil
+	}
+	return "", 0, errs.Forbidden("%s users do not take payments", p.Role)
+}
+
+// checkCashLimits stops an agent collecting more cash when the undeposited cash would pass the
+// limit, or when the oldest undeposited receipt is older than the rules allow.
+func checkCashLimits(ctx context.Context, tx *Tx, rs *rules.Set, agentID, adding int64, today calendar.Date) error {
+	lim, err := rs.CashLimitsAt(today)
+	if err != nil {
+		return err
+	}
+	onHand, err := balance(ctx, tx, ledger.AgentCash(agentID))
+	if err != nil {
+		return err
+	}
+	if onHand+adding > lim.MaxCashOnHand {
+		return errs.Conflict("cash on hand would be Rp %d, over the limit of Rp %d: deposit the cash collected before taking more", onHand+adding, lim.MaxCashOnHand)
+	}
+	var oldest *time.Time
+	rows, err := tx.QueryContext(ctx, `SELECT received_at FROM payments WHERE agent_id = $1 AND deposit_id IS NULL AND status = 'posted' AND amount > 0
+ORDER BY received_at LIMIT 1`, agentID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var t time.Time
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		oldest = &t
+	}
+	rows.Close()
+	if oldest != nil && calendar.Of(*oldest).AddDays(lim.MaxReceiptAgeDays).Before(today) {
+		return errs.Conflict("cash received on %s is still undeposited (limit %d days): deposit it before taking more", calendar.Of(*oldest), lim.MaxReceiptAgeDays)
+	}
+	return nil
+}
+
+// Pay takes a payment: it spreads the money over the payable months as the rules order them,
+// posts a balanced ledger entry, records the months and moves the participant's status, all in
+// one transaction. The participant's row is locked first, so two payments for one person are
+// taken one after the other and never pay the same month twice.
+func (db *DB) Pay(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, req PayRequest, today calendar.Date) (Payment, error) {
+	if req.Funding == "" {
+		req.Funding = contribution.Self
+	}
+	if !req.Funding.Valid() {
+		return Payment{}, errs.Invalid("funding", "one of self, apbn, apbd, apbdes, csr, donor")
+	}
+	if (req.Months == 0) == (req.Amount == 0) || req.Amount < 0 || req.Months < 0 {
+		return Payment{}, errs.Invalid("months", "give either a number of months or an amount")
+	}
+	pr, err := rs.PaymentAt(today)
+	if err != nil {
+		return Payment{}, err
+	}
+	var out Payment
+	err = db.Transact(ctx, func(tx *Tx) error {
+		py, err := lockPayee(ctx, tx, req.ParticipantID)
+		if err != nil {
+			return err
+		}
+		if py.review == string(participant.Rejected) {
+			return errs.Conflict("the registration was rejected; no payment can be taken")
+		}
+		into, agentID, err := db.receiver(ctx, tx, p, py, today)
+		if err != nil {
+			return err
+		}
+		paid, err := paidMonths(ctx, tx, py.id)
+		if err != nil {
+			return err
+		}
+		cov := contribution.Assess(paid, today, pr)
+		payable := contribution.Payable(cov, today, pr)
+		member := contribution.Member{Income: py.income, Programs: py.programs, Sector: py.sector}
+		price := contribution.MonthPrice(rs, member, req.Funding)
+		creditBal, err := balance(ctx, tx, ledger.ParticipantCredit(py.id))
+		if err != nil {
+			return err
+		}
+		credit := -creditBal // a liability: credit-normal
+		var alloc contribution.Allocation
+		var received, creditUsed, creditAdded int64
+		if req.Months > 0 {
+			if alloc, err = contribution.AllocateMonths(payable, req.Months, pr, price); err != nil {
+				return err
+			}
+			creditUsed = min(credit, alloc.Spent)
+			received = alloc.Spent - creditUsed
+		} else {
+			if alloc, err = contribution.AllocateAmount(payable, req.Amount+credit, price); err != nil {
+				return err
+			}
+			received, creditUsed, creditAdded = req.Amount, credit, alloc.Remainder
+		}
+		if agentID != 0 && received > 0 {
+			if err := checkCashLimits(ctx, tx, rs, agentID, received, today); err != nil {
+				return err
+			}
+		}
+		q, err := contribution.QuoteMonths(rs, member, req.Funding, alloc.Months)
+		if err != nil {
+			return err
+		}
+		t := now()
+		id := idgen.Next()
+		out = Payment{ID: id, ReceiptNo: receiptNo(id, today), ParticipantID: py.id, KPJ: py.kpj, Name: py.name, Funding: req.Funding,
+			Amount: received, CreditUsed: creditUsed, CreditAdded: creditAdded, Months: q.Months, Status: "posted",
+			AgentID: agentID, BranchID: py.branch, ReceivedAt: t, ReceivedBy: act.Name}
+
+		e := ledger.Entry{Kind: "payment", RefType: "payment", RefID: id, Region: py.village[:2],
+			Memo: fmt.Sprintf("%s %s %d month(s)", out.ReceiptNo, py.kpj, len(alloc.Months))}
+		e.Debit(into, received).Debit(ledger.ParticipantCredit(py.id), creditUsed)
+		perProgram := map[contribution.Program]int64{}
+		for _, l := range q.Lines {
+			perProgram[l.Program] += l.Due
+		}
+		for _, prog := range []contribution.Program{contribution.JKK, contribution.JKM, contribution.JHT} {
+			e.Credit(ledger.ProgramFund(string(prog)), perProgram[prog])
+		}
+		e.Credit(ledger.ParticipantCredit(py.id), creditAdded)
+		if len(e.Postings) < 2 {
+			return errs.Invalid("amount", "nothing to pay: the amount is zero and there is no credit")
+		}
+		entryID, err := post(ctx, tx, e, 0)
+		if err != nil {
+			return err
+		}
+		var first, last any
+		if len(alloc.Months) > 0 {
+			first, last = int(alloc.Months[0]), int(alloc.Months[len(alloc.Months)-1])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (id, receipt_no, participant_id, province_code, branch_id, wadah_id, agent_id, funding,
+amount, credit_used, credit_added, months, first_month, last_month, status, entry_id, received_at, received_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'posted', $15, $16, $17)`,
+			id, out.ReceiptNo, py.id, py.village[:2], py.branch, nullID(py.wadah), nullID(agentID), string(req.Funding),
+			received, creditUsed, creditAdded, len(alloc.Months), first, last, entryID, t, act.Name); err != nil {
+			return fmt.Errorf("insert payment: %w", err)
+		}
+		rows := make([][]any, 0, len(q.Months))
+		for _, md := range q.Months {
+			by := map[contribution.Program]int64{}
+			for _, l := range q.Lines {
+				if l.Month == md.Month {
+					by[l.Program] = l.Due
+				}
+			}
+			rows = append(rows, []any{py.id, int(md.Month), id, md.Base, md.Discount, md.Due, by[contribution.JKK], by[contribution.JKM],
+				by[contribution.JHT], string(req.Funding), t, py.village[:2]})
+		}
+		if err := insertRows(ctx, tx, "paid_months", []string{"participant_id", "month", "payment_id", "base", "discount", "due", "jkk", "jkm", "jht",
+			"funding", "paid_at", "province_code"}, rows, "", nil); err != nil {
+			if isUniqueViolation(err) {
+				return errs.Conflict("a month in this payment was paid meanwhile; quote again")
+			}
+			return fmt.Errorf("paid months: %w", err)
+		}
+		after := contribution.Assess(mergeMonths(paid, alloc.Months), today, pr)
+		out.Coverage = &after
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, updated_at = $2 WHERE id = $3`, string(after.Status), t, py.id); err != nil {
+			return err
+		}
+		if agentID != 0 {
+			if err := touchAgent(ctx, tx, agentID, t); err != nil {
+				return err
+			}
+		}
+		return Audit(ctx, tx, act, "pay", "payment", id, py.village, fmt.Sprintf("%s Rp %d %d month(s)", py.kpj, received, len(alloc.Months)))
+	})
+	return out, err
+}
+
+func mergeMonths(a, b []calendar.Month) []calendar.Month {
+	out := append(append([]calendar.Month(nil), a...), b...)
+	for i := 1; i < len(out); i++ { // insertion sort: both parts are short and sorted
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// receiptNo is unique because the payment id is: KW-YYYYMM-<id in base 36>.
+func receiptNo(id int64, day calendar.Date) string {
+	return fmt.Sprintf("KW-%04d%02d-%s", day.Year(), int(day.Month()), strings.ToUpper(strconv.FormatInt(id, 36)))
+}
+
+// Reverse undoes a payment with a reversing entry (the original postings stay), frees its
+// months and moves the participant's status back. Payments are reversed newest first, so that
+// coverage never has a hole in the middle.
+func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, paymentID int64, reason string, today calendar.Date) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return errs.Invalid("reason", "a reason is required to reverse a payment")
+	}
+	pr, err := rs.PaymentAt(today)
+	if err != nil {
+		return err
+	}
+	return db.Transact(ctx, func(tx *Tx) error {
+		var participantID, entryID int64
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT participant_id, entry_id, status FROM payments WHERE id = $1`, paymentID).Scan(&participantID, &entryID, &status)
+		if isNoRows(err) {
+			return errs.NotFound("payment")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := lockPayee(ctx, tx, participantID); err != nil {
+			return err
+		}
+		if status != "posted" {
+			return errs.Conflict("the payment is %s already", status)
+		}
+		var later int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM payments WHERE participant_id = $1 AND status = 'posted' AND id > $2`,
+			participantID, paymentID).Scan(&later); err != nil {
+			return err
+		}
+		if later > 0 {
+			return errs.Conflict("a later payment of this participant is posted: reverse that one first")
+		}
+		orig, err := entryPostings(ctx, tx, entryID)
+		if err != nil {
+			return err
+		}
+		revID, err := post(ctx, tx, orig.Reversal(reason), entryID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM paid_months WHERE payment_id = $1`, paymentID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'reversed', reversal_entry = $1, reversal_reason = $2 WHERE id = $3`,
+			revID, reason, paymentID); err != nil {
+			return err
+		}
+		paid, err := paidMonths(ctx, tx, participantID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, updated_at = $2 WHERE id = $3`,
+			string(contribution.Assess(paid, today, pr).Status), now(), participantID); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, act, "reverse", "payment", paymentID, "", reason)
+	})
+}
+
+// CoverageOf tells where a participant stands today, with the months paid and the credit held.
+type CoverageOf struct {
+	contribution.Coverage
+	Paid   []calendar.Month `json:"paid_months"`
+	Credit int64            `json:"credit"`
+}
+
+// Coverage assesses a participant on a day from the months paid.
+func (db *DB) Coverage(ctx context.Context, rs *rules.Set, participantID int64, day calendar.Date) (CoverageOf, error) {
+	pr, err := rs.PaymentAt(day)
+	if err != nil {
+		return CoverageOf{}, err
+	}
+	paid, err := paidMonths(ctx, db.read, participantID)
+	if err != nil {
+		return CoverageOf{}, err
+	}
+	b, err := db.Balance(ctx, ledger.ParticipantCredit(participantID))
+	if err != nil {
+		return CoverageOf{}, err
+	}
+	if paid == nil {
+		paid = []calendar.Month{}
+	}
+	return CoverageOf{Coverage: contribution.Assess(paid, day, pr), Paid: paid, Credit: -b}, nil
+}
+
+// PaidMonths lists a participant's paid months.
+func (db *DB) PaidMonths(ctx context.Context, participantID int64) ([]calendar.Month, error) {
+	return paidMonths(ctx, db.read, participantID)
+}
+
+const paymentColumns = `p.id, p.receipt_no, p.participant_id, x.kpj, x.name, p.funding, p.amount, p.credit_used, p.credit_added, p.status,
+p.reversal_reason, COALESCE(p.agent_id, 0), p.branch_id, p.received_at, p.received_by`
+
+func (db *DB) scanPayments(ctx context.Context, where string, args ...any) ([]Payment, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p JOIN participants x ON x.id = p.participant_id WHERE `+where+` ORDER BY p.id DESC LIMIT 500`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Payment
+	for rows.Next() {
+		var p Payment
+		if err := rows.Scan(&p.ID, &p.ReceiptNo, &p.ParticipantID, &p.KPJ, &p.Name, &p.Funding, &p.Amount, &p.CreditUsed, &p.CreditAdded,
+			&p.Status, &p.ReversalReason, &p.AgentID, &p.BranchID, &p.ReceivedAt, &p.ReceivedBy); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		ms, err := db.read.QueryContext(ctx, `SELECT month, base, discount, due FROM paid_months WHERE payment_id = $1 ORDER BY month`, out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		for ms.Next() {
+			var md contribution.MonthDue
+			var m int
+			if err := ms.Scan(&m, &md.Base, &md.Discount, &md.Due); err != nil {
+				ms.Close()
+				return nil, err
+			}
+			md.Month = calendar.Month(m)
+			out[i].Months = append(out[i].Months, md)
+		}
+		ms.Close()
+	}
+	return out, nil
+}
+
+// PaymentsOf lists a participant's payments, newest first.
+func (db *DB) PaymentsOf(ctx context.Context, participantID int64) ([]Payment, error) {
+	out, err := db.scanPayments(ctx, "p.participant_id = $1", participantID)
+	if out == nil {
+		out = []Payment{}
+	}
+	return out, err
+}
+
+// PaymentByID returns one payment.
+func (db *DB) PaymentByID(ctx context.Context, id int64) (Payment, error) {
+	return db.onePayment(ctx, "p.id = $1", id)
+}
+
+// PaymentByReceipt returns the payment with a receipt number.
+func (db *DB) PaymentByReceipt(ctx context.Context, no string) (Payment, error) {
+	return db.onePayment(ctx, "p.receipt_no = $1", no)
+}
+
+func (db *DB) onePayment(ctx context.Context, where string, arg any) (Payment, error) {
+	ps, err := db.scanPayments(ctx, where, arg)
+	if err != nil {
+		return Payment{}, err
+	}
+	if len(ps) == 0 {
+		return Payment{}, errs.NotFound("payment")
+	}
+	return ps[0], nil
+}

@@ -1,0 +1,304 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/contribution"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/idgen"
+	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/network"
+	"github.com/perisai/perisai/internal/participant"
+	"github.com/perisai/perisai/internal/rules"
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+// counter is a branch officer taking payments at the KC Bali Denpasar counter.
+func counter(t *testing.T, db *store.DB) access.Principal {
+	t.Helper()
+	b, err := db.BranchByCode(context.Background(), "KC-DPS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return access.Principal{Username: "kc.denpasar", Role: access.BranchOfficer, BranchID: b.ID, Regencies: b.Regencies}
+}
+
+// newWorker registers a JKK+JKM worker in Munggu with the minimum income, other sector.
+func newWorker(t *testing.T, db *store.DB, nikStr string) participant.Participant {
+	t.Helper()
+	p, err := db.Register(context.Background(), counter(t, db), audit.Actor{Name: "kc"}, rs, worker(nikStr, "51.03.02.2001"), calendar.D(2026, 8, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func verifyClean(t *testing.T, db *store.DB) {
+	t.Helper()
+	probs, err := db.VerifyLedger(context.Background())
+	if err != nil || len(probs) != 0 {
+		t.Fatalf("ledger: %+v %v", probs, err)
+	}
+}
+
+var act = audit.Actor{Name: "kc.denpasar"}
+
+// Nov 2026, other sector: PP 50/2025 halves JKK+JKM to Rp 8,400 until December; Rp 16,800 after.
+func TestPayMonthsAndCoverage(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		w := newWorker(t, db, "5103021203850501")
+		nov20 := calendar.D(2026, 11, 20)
+		pay, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 3}, nov20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pay.Amount != 8_400+8_400+16_800 || len(pay.Months) != 3 || pay.Months[0].Month != calendar.MonthOf(2026, 11) ||
+			pay.Months[2].Due != 16_800 || pay.Coverage.Status != participant.Active || pay.Coverage.CoveredUntil != calendar.D(2027, 1, 31) {
+			t.Fatalf("%+v %+v", pay, pay.Coverage)
+		}
+		if len(pay.ReceiptNo) < 12 {
+			t.Fatalf("receipt %q", pay.ReceiptNo)
+		}
+		// Any amount: whole months in order, the rest kept as credit.
+		pay, err = db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Amount: 50_000}, nov20)
+		if err != nil || len(pay.Months) != 2 || pay.Months[0].Month != calendar.MonthOf(2027, 2) || pay.CreditAdded != 50_000-33_600 {
+			t.Fatalf("amount: %+v %v", pay, err)
+		}
+		// The credit pays first next time.
+		pay, err = db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, nov20)
+		if err != nil || pay.CreditUsed != 16_400 || pay.Amount != 400 || pay.Months[0].Month != calendar.MonthOf(2027, 4) {
+			t.Fatalf("credit: %+v %v", pay, err)
+		}
+		cov, _ := db.Coverage(ctx, rs, w.ID, nov20)
+		if cov.Credit != 0 || len(cov.Paid) != 6 || cov.NextDue != calendar.MonthOf(2027, 5) {
+			t.Fatalf("coverage: %+v", cov)
+		}
+		got, _ := db.Balance(ctx, ledger.ProgramFund("jkm"))
+		if got != -(3_400 + 3_400 + 6_800*4) {
+			t.Fatalf("JKM fund %d", got)
+		}
+		// 2 months is not an option; more than 12 ahead is refused.
+		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 2}, nov20); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("2 months: %v", err)
+		}
+		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 12}, nov20); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("beyond 12 ahead: %v", err)
+		}
+		verifyClean(t, db)
+	})
+}
+
+// Perdir 22/PERDIR.02/072022: arrears inside the 3-month window are paid first, oldest first;
+// after the window the worker starts a new period and the gap is never covered.
+func TestArrearsWindowAndNewPeriod(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		inside := newWorker(t, db, "5103021203850502")
+		closed := newWorker(t, db, "5103021203850503")
+		aug10 := calendar.D(2026, 8, 10)
+		for _, w := range []participant.Participant{inside, closed} {
+			if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, aug10); err != nil {
+				t.Fatal(err)
+			}
+		}
+		nov20 := calendar.D(2026, 11, 20)
+		cov, _ := db.Coverage(ctx, rs, inside.ID, nov20)
+		if cov.Status != participant.Arrears || len(cov.Arrears) != 3 {
+			t.Fatalf("%+v", cov)
+		}
+		pay, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: inside.ID, Months: 3}, nov20)
+		if err != nil || pay.Months[0].Month != calendar.MonthOf(2026, 9) || pay.Months[2].Month != calendar.MonthOf(2026, 11) || pay.Coverage.Status != participant.Active {
+			t.Fatalf("arrears first: %+v %v", pay, err)
+		}
+		jan20 := calendar.D(2027, 1, 20)
+		cov, _ = db.Coverage(ctx, rs, closed.ID, jan20)
+		if cov.Status != participant.Ended {
+			t.Fatalf("%+v", cov)
+		}
+		pay, err = db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: closed.ID, Months: 1}, jan20)
+		if err != nil || pay.Months[0].Month != calendar.MonthOf(2027, 1) {
+			t.Fatalf("new period: %+v %v", pay, err)
+		}
+		paid, _ := db.PaidMonths(ctx, closed.ID)
+		if contribution.CoveredOn(paid, calendar.D(2026, 10, 5)) || !contribution.CoveredOn(paid, calendar.D(2026, 8, 31)) || !contribution.CoveredOn(paid, calendar.D(2027, 1, 31)) {
+			t.Fatalf("gap covered: %v", paid)
+		}
+		cov, _ = db.Coverage(ctx, rs, closed.ID, jan20)
+		if cov.PeriodStart != calendar.MonthOf(2027, 1) {
+			t.Fatalf("period start %v", cov.PeriodStart)
+		}
+		verifyClean(t, db)
+	})
+}
+
+// Eight payments for one person at once: each takes the next month; no month twice.
+func TestConcurrentPaymentsNeverPayAMonthTwice(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		w := newWorker(t, db, "5103021203850504")
+		nov20 := calendar.D(2026, 11, 20)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok := 0
+		for range 8 {
+			wg.Go(func() {
+				_, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, nov20)
+				mu.Lock()
+				defer mu.Unlock()
+				if err == nil {
+					ok++
+				} else if !errors.Is(err, errs.ErrConflict) {
+					t.Errorf("unexpected: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		paid, _ := db.PaidMonths(ctx, w.ID)
+		if len(paid) != ok || ok == 0 {
+			t.Fatalf("%d payments, %d months", ok, len(paid))
+		}
+		for i := 1; i < len(paid); i++ {
+			if paid[i] != paid[i-1]+1 {
+				t.Fatalf("months %v", paid)
+			}
+		}
+		verifyClean(t, db)
+	})
+}
+
+func TestReversal(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		w := newWorker(t, db, "5103021203850505")
+		nov20 := calendar.D(2026, 11, 20)
+		first, _ := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, nov20)
+		second, _ := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Amount: 20_000}, nov20)
+		if err := db.Reverse(ctx, act, rs, first.ID, "wrong person", nov20); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("older first: %v", err)
+		}
+		if err := db.Reverse(ctx, act, rs, second.ID, "", nov20); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("no reason: %v", err)
+		}
+		if err := db.Reverse(ctx, act, rs, second.ID, "counted twice", nov20); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Reverse(ctx, act, rs, second.ID, "again", nov20); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("twice: %v", err)
+		}
+		cov, _ := db.Coverage(ctx, rs, w.ID, nov20)
+		if len(cov.Paid) != 1 || cov.Credit != 0 {
+			t.Fatalf("after reversal: %+v", cov)
+		}
+		if err := db.Reverse(ctx, act, rs, first.ID, "wrong person", nov20); err != nil {
+			t.Fatal(err)
+		}
+		cov, _ = db.Coverage(ctx, rs, w.ID, nov20)
+		if cov.Status != participant.WaitingFirstPayment {
+			t.Fatalf("%+v", cov)
+		}
+		bal, _ := db.Balance(ctx, ledger.BranchCounter(first.BranchID))
+		if bal != 0 {
+			t.Fatalf("counter balance after reversing everything: %d", bal)
+		}
+		got, _ := db.PaymentByID(ctx, first.ID)
+		if got.Status != "reversed" || got.ReversalReason != "wrong person" {
+			t.Fatalf("%+v", got)
+		}
+		verifyClean(t, db)
+	})
+}
+
+// An agent may not collect past the cash limit, nor while old cash is undeposited.
+func TestAgentCashLimits(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		tight := *rules.Default()
+		tight.CashLimits = []rules.Dated[rules.CashLimits]{{Period: tight.CashLimits[0].Period, Value: rules.CashLimits{MaxCashOnHand: 40_000, MaxReceiptAgeDays: 3}}}
+		// The demo agent with the most workers.
+		var ag network.Agent
+		var mine []participant.Participant
+		for _, a := range f.mungguAgents {
+			ps, _ := db.Participants(ctx, audit.Actor{}, store.ParticipantFilter{AgentID: a.ID, Limit: 10})
+			if len(ps) > len(mine) {
+				ag, mine = a, ps
+			}
+		}
+		if len(mine) < 2 {
+			t.Fatal("no agent with two workers")
+		}
+		today := calendar.Today()
+		pay, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[0].ID, Amount: 30_000}, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cash, _ := db.Balance(ctx, ledger.AgentCash(ag.ID))
+		if cash != 30_000 {
+			t.Fatalf("cash on hand %d", cash)
+		}
+		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 20_000}, today); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("over the amount: %v", err)
+		}
+		// Four days later the first receipt is too old to keep collecting.
+		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 5_000}, today.AddDays(4)); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("old cash: %v", err)
+		}
+		_ = pay
+	})
+}
+
+// ledger verify catches a posting written behind the ledger's back.
+func TestVerifyCatchesABrokenPosting(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		w := newWorker(t, db, "5103021203850506")
+		pay, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, calendar.D(2026, 11, 20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		verifyClean(t, db)
+		err = db.Transact(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO postings (id, entry_id, account_id, amount)
+SELECT $1, entry_id, account_id, 1000 FROM postings WHERE entry_id = (SELECT entry_id FROM payments WHERE id = $2) LIMIT 1`, idgen.Next(), pay.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		probs, err := db.VerifyLedger(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		whats := map[string]bool{}
+		for _, p := range probs {
+			whats[p.What] = true
+		}
+		if !whats["entry does not balance"] || !whats["account balance differs from its postings"] {
+			t.Fatalf("verify found %+v", probs)
+		}
+		// And the ledger refuses to be edited in place.
+		err = db.Transact(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE postings SET amount = 0`)
+			return err
+		})
+		if err == nil {
+			t.Fatal("a posting was updated")
+		}
+	})
+}
+
+var _ = time.Now
