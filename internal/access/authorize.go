@@ -26,6 +26,10 @@ const (
 	ReviewParticipant   Action = "participant.review"
 	ImportParticipants  Action = "participant.import"
 
+	TakePayment    Action = "payment.take"
+	ReversePayment Action = "payment.reverse"
+	VerifyLedger   Action = "ledger.verify"
+
 	ReadSponsors   Action = "sponsor.read"
 	ManageSponsors Action = "sponsor.manage"
 )
@@ -65,6 +69,10 @@ var policy = map[Action]rule{
 	EditParticipant:     {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
 	ReviewParticipant:   {roles: []Role{Admin, BranchOfficer}, scoped: true},
 	ImportParticipants:  {roles: []Role{Admin, BranchOfficer, Agent}},
+
+	TakePayment:    {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
+	ReversePayment: {roles: []Role{Admin, BranchOfficer}, scoped: true},
+	VerifyLedger:   {roles: []Role{Admin}},
 
 	ReadSponsors:   {roles: []Role{Admin, BranchOfficer, WadahManager, Government}},
 	ManageSponsors: {roles: []Role{Admin, BranchOfficer}},

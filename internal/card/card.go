@@ -174,3 +174,14 @@ func asciiOnly(s string) string {
 		return r
 	}, s)
 }
+
+// QRPNG is a QR code of url as a PNG image of size × size pixels, for receipts and pages.
+func QRPNG(url string, size int) ([]byte, error) {
+	q, err := qrImage(url, size)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	err = png.Encode(&b, q)
+	return b.Bytes(), err
+}

@@ -59,9 +59,13 @@ type payee struct {
 }
 
 func lockPayee(ctx context.Context, tx *Tx, id int64) (payee, error) {
+	return loadPayee(ctx, tx, id, tx.ForUpdate())
+}
+
+func loadPayee(ctx context.Context, q Querier, id int64, lock string) (payee, error) {
 	var p payee
-	err := tx.QueryRowContext(ctx, `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
-COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id = $1`+tx.ForUpdate(), id).
+	err := q.QueryRowContext(ctx, `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
+COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id = $1`+lock, id).
 		Scan(&p.id, &p.kpj, &p.name, &p.village, &p.income, &p.programs.JKK, &p.programs.JKM, &p.programs.JHT, &p.sector,
 			&p.branch, &p.wadah, &p.agent, &p.review)
 	if isNoRows(err) {
@@ -153,18 +157,12 @@ ORDER BY received_at LIMIT 1`, agentID)
 // one transaction. The participant's row is locked first, so two payments for one person are
 // taken one after the other and never pay the same month twice.
 func (db *DB) Pay(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, req PayRequest, today calendar.Date) (Payment, error) {
-	if req.Funding == "" {
-		req.Funding = contribution.Self
-	}
-	if !req.Funding.Valid() {
-		return Payment{}, errs.Invalid("funding", "one of self, apbn, apbd, apbdes, csr, donor")
-	}
-	if (req.Months == 0) == (req.Amount == 0) || req.Amount < 0 || req.Months < 0 {
-		return Payment{}, errs.Invalid("months", "give either a number of months or an amount")
+	if err := checkPayRequest(&req); err != nil {
+		return Payment{}, err
 	}
 	pr, err := rs.PaymentAt(today)
 	if err != nil {
-		return Payment{}, err
+		return Payment{}, errs.Invalid("date", "%v", err)
 	}
 	var out Payment
 	err = db.Transact(ctx, func(tx *Tx) error {
@@ -179,41 +177,16 @@ func (db *DB) Pay(ctx context.Context, p access.Principal, act audit.Actor, rs *
 		if err != nil {
 			return err
 		}
-		paid, err := paidMonths(ctx, tx, py.id)
+		pl, err := planPayment(ctx, tx, rs, pr, py, req, today)
 		if err != nil {
 			return err
 		}
-		cov := contribution.Assess(paid, today, pr)
-		payable := contribution.Payable(cov, today, pr)
-		member := contribution.Member{Income: py.income, Programs: py.programs, Sector: py.sector}
-		price := contribution.MonthPrice(rs, member, req.Funding)
-		creditBal, err := balance(ctx, tx, ledger.ParticipantCredit(py.id))
-		if err != nil {
-			return err
-		}
-		credit := -creditBal // a liability: credit-normal
-		var alloc contribution.Allocation
-		var received, creditUsed, creditAdded int64
-		if req.Months > 0 {
-			if alloc, err = contribution.AllocateMonths(payable, req.Months, pr, price); err != nil {
-				return err
-			}
-			creditUsed = min(credit, alloc.Spent)
-			received = alloc.Spent - creditUsed
-		} else {
-			if alloc, err = contribution.AllocateAmount(payable, req.Amount+credit, price); err != nil {
-				return err
-			}
-			received, creditUsed, creditAdded = req.Amount, credit, alloc.Remainder
-		}
+		alloc, q := pl.alloc, pl.quote
+		received, creditUsed, creditAdded := pl.received, pl.creditUsed, pl.creditAdded
 		if agentID != 0 && received > 0 {
 			if err := checkCashLimits(ctx, tx, rs, agentID, received, today); err != nil {
 				return err
 			}
-		}
-		q, err := contribution.QuoteMonths(rs, member, req.Funding, alloc.Months)
-		if err != nil {
-			return err
 		}
 		t := now()
 		id := idgen.Next()
@@ -268,7 +241,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'posted', $
 			}
 			return fmt.Errorf("paid months: %w", err)
 		}
-		after := contribution.Assess(mergeMonths(paid, alloc.Months), today, pr)
+		after := pl.after
 		out.Coverage = &after
 		if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, updated_at = $2 WHERE id = $3`, string(after.Status), t, py.id); err != nil {
 			return err
@@ -281,6 +254,93 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'posted', $
 		return Audit(ctx, tx, act, "pay", "payment", id, py.village, fmt.Sprintf("%s Rp %d %d month(s)", py.kpj, received, len(alloc.Months)))
 	})
 	return out, err
+}
+
+// plan is what a payment would do, computed before anything is written.
+type plan struct {
+	paid                              []calendar.Month
+	member                            contribution.Member
+	alloc                             contribution.Allocation
+	quote                             contribution.Quote
+	received, creditUsed, creditAdded int64
+	before, after                     contribution.Coverage
+}
+
+func planPayment(ctx context.Context, q Querier, rs *rules.Set, pr rules.Payment, py payee, req PayRequest, today calendar.Date) (plan, error) {
+	var pl plan
+	var err error
+	if pl.paid, err = paidMonths(ctx, q, py.id); err != nil {
+		return pl, err
+	}
+	pl.before = contribution.Assess(pl.paid, today, pr)
+	payable := contribution.Payable(pl.before, today, pr)
+	pl.member = contribution.Member{Income: py.income, Programs: py.programs, Sector: py.sector}
+	price := contribution.MonthPrice(rs, pl.member, req.Funding)
+	creditBal, err := balance(ctx, q, ledger.ParticipantCredit(py.id))
+	if err != nil {
+		return pl, err
+	}
+	credit := -creditBal // a liability: credit-normal
+	if req.Months > 0 {
+		if pl.alloc, err = contribution.AllocateMonths(payable, req.Months, pr, price); err != nil {
+			return pl, err
+		}
+		pl.creditUsed = min(credit, pl.alloc.Spent)
+		pl.received = pl.alloc.Spent - pl.creditUsed
+	} else {
+		if pl.alloc, err = contribution.AllocateAmount(payable, req.Amount+credit, price); err != nil {
+			return pl, err
+		}
+		pl.received, pl.creditUsed, pl.creditAdded = req.Amount, credit, pl.alloc.Remainder
+	}
+	if pl.quote, err = contribution.QuoteMonths(rs, pl.member, req.Funding, pl.alloc.Months); err != nil {
+		return pl, err
+	}
+	pl.after = contribution.Assess(mergeMonths(pl.paid, pl.alloc.Months), today, pr)
+	return pl, nil
+}
+
+// Preview is what a payment would take and cover, without taking it.
+type Preview struct {
+	Amount      int64                 `json:"amount"` // to collect
+	CreditUsed  int64                 `json:"credit_used"`
+	CreditAdded int64                 `json:"credit_added"`
+	Quote       contribution.Quote    `json:"quote"`
+	Before      contribution.Coverage `json:"before"`
+	After       contribution.Coverage `json:"after"`
+}
+
+// PreviewPayment plans a payment as Pay would on the same day.
+func (db *DB) PreviewPayment(ctx context.Context, rs *rules.Set, req PayRequest, today calendar.Date) (Preview, error) {
+	if err := checkPayRequest(&req); err != nil {
+		return Preview{}, err
+	}
+	pr, err := rs.PaymentAt(today)
+	if err != nil {
+		return Preview{}, err
+	}
+	py, err := loadPayee(ctx, db.read, req.ParticipantID, "")
+	if err != nil {
+		return Preview{}, err
+	}
+	pl, err := planPayment(ctx, db.read, rs, pr, py, req, today)
+	if err != nil {
+		return Preview{}, err
+	}
+	return Preview{Amount: pl.received, CreditUsed: pl.creditUsed, CreditAdded: pl.creditAdded, Quote: pl.quote, Before: pl.before, After: pl.after}, nil
+}
+
+func checkPayRequest(req *PayRequest) error {
+	if req.Funding == "" {
+		req.Funding = contribution.Self
+	}
+	if !req.Funding.Valid() {
+		return errs.Invalid("funding", "one of self, apbn, apbd, apbdes, csr, donor")
+	}
+	if (req.Months == 0) == (req.Amount == 0) || req.Amount < 0 || req.Months < 0 {
+		return errs.Invalid("months", "give either a number of months or an amount")
+	}
+	return nil
 }
 
 func mergeMonths(a, b []calendar.Month) []calendar.Month {
@@ -372,7 +432,7 @@ type CoverageOf struct {
 func (db *DB) Coverage(ctx context.Context, rs *rules.Set, participantID int64, day calendar.Date) (CoverageOf, error) {
 	pr, err := rs.PaymentAt(day)
 	if err != nil {
-		return CoverageOf{}, err
+		return CoverageOf{}, errs.Invalid("date", "%v", err)
 	}
 	paid, err := paidMonths(ctx, db.read, participantID)
 	if err != nil {

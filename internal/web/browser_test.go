@@ -54,7 +54,8 @@ func browserCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// An agent on a phone logs in, registers a worker in the form, and opens the card.
+// An agent on a phone logs in, registers a worker in the form, opens the card, takes three
+// months' contributions and opens the receipt.
 func TestBrowserRegisterAndOpenCard(t *testing.T) {
 	ctx := browserCtx(t)
 	e := newEnv(t, storetest.SQLite(t))
@@ -100,6 +101,33 @@ func TestBrowserRegisterAndOpenCard(t *testing.T) {
 	cardWidth, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.images[0].naturalWidth`))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Take three months' contributions and open the receipt.
+	step("pay 3 months",
+		chromedp.Navigate(base+"/participants"),
+		chromedp.WaitVisible(chromedp.CSS(`.cards a`)),
+		chromedp.Click(chromedp.CSS(`.cards a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pay`)),
+		chromedp.Click(chromedp.CSS(`#pay`)),
+		chromedp.WaitVisible(chromedp.CSS(`#choose button[value="3"]`)),
+		chromedp.Click(chromedp.CSS(`#choose button[value="3"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm`)),
+		chromedp.Click(chromedp.CSS(`#confirm button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#receipt`)),
+	)
+	receiptNo, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#receipt-no`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	coveredUntil, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#covered-until`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(os.TempDir()+"/perisai-receipt.png", shot, 0o644)
+	}
+	if !regexp.MustCompile(`^KW-[0-9]{6}-[0-9A-Z]+$`).MatchString(receiptNo) || coveredUntil == "" {
+		t.Fatalf("receipt %q, covered until %q", receiptNo, coveredUntil)
 	}
 	if !regexp.MustCompile(`^[1-9][0-9]{10}$`).MatchString(kpj) {
 		t.Fatalf("participant number %q", kpj)

@@ -129,6 +129,15 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/sponsors", "", 200},
 		{"GET", "/api/v1/sponsorships", "", 200},
 		{"GET", "/api/v1/sponsorships/ending", "", 200},
+		{"POST", "/api/v1/quotes", `{"declared_income":1000000,"jht":true,"sector":"transport","funding":"self","months":["2026-02","2027-04"]}`, 200},
+		{"GET", "/api/v1/rules?date=2026-05-01", "", 200},
+		{"GET", "/api/v1/participants/{participant}/payment-preview?months=3", "", 200},
+		{"POST", "/api/v1/payments", `{"participant_id":{participant},"months":3}`, 201},
+		{"POST", "/api/v1/payments", `{"participant_id":{participant},"months":2}`, 400},
+		{"GET", "/api/v1/participants/{participant}/coverage", "", 200},
+		{"GET", "/api/v1/participants/{participant}/coverage?date=2020-01-01", "", 200},
+		{"GET", "/api/v1/participants/{participant}/payments", "", 200},
+		{"GET", "/api/v1/ledger/verify", "", 200},
 	}
 	ws, _ := db.WadahList(ctx, store.WadahFilter{PerisaiOnly: true})
 	ags, _ := db.Agents(ctx, store.AgentFilter{WadahID: ws[0].ID})

@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/i18n"
 	"github.com/perisai/perisai/internal/participant"
 )
@@ -35,8 +37,9 @@ var funcs = template.FuncMap{
 	"roleName": func(lang string, r access.Role) string {
 		return i18n.T(lang, "role."+string(r))
 	},
-	"join":   strings.Join,
-	"rupiah": rupiah,
+	"join":      strings.Join,
+	"rupiah":    rupiah,
+	"localTime": func(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-02 15:04") + " WIB" },
 	"relationships": func() []participant.Relationship {
 		return []participant.Relationship{participant.Child, participant.Spouse, participant.Parent, participant.Grandparent,
 			participant.Grandchild, participant.Sibling, participant.ParentInLaw, participant.NamedInWill}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"image"
 	"image/png"
 	"net/http"
 	"testing"
@@ -25,6 +26,12 @@ func qrFromCard(t *testing.T, e *env, kpj string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return readQR(t, img)
+}
+
+// readQR reads the text of the QR code in an image.
+func readQR(t *testing.T, img image.Image) string {
+	t.Helper()
 	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
 	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
 	if err != nil {

@@ -65,6 +65,16 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/imports/{id}", s.api(s.apiImport)},
 		{"GET /api/v1/imports/{id}/report", s.api(s.importReport)},
 
+		{"POST /api/v1/quotes", s.api(s.apiQuote)},
+		{"GET /api/v1/rules", s.api(s.apiRules)},
+		{"GET /api/v1/participants/{id}/coverage", s.api(s.apiCoverage)},
+		{"GET /api/v1/participants/{id}/payment-preview", s.api(s.apiPaymentPreview)},
+		{"GET /api/v1/participants/{id}/payments", s.api(s.apiParticipantPayments)},
+		{"POST /api/v1/payments", s.apiWrite(s.apiPay)},
+		{"GET /api/v1/payments/{id}", s.api(s.apiPayment)},
+		{"POST /api/v1/payments/{id}/reverse", s.apiWrite(s.apiReverse)},
+		{"GET /api/v1/ledger/verify", s.api(s.apiLedgerVerify)},
+
 		{"GET /api/v1/sponsors", s.api(s.apiSponsors)},
 		{"POST /api/v1/sponsors", s.apiWrite(s.apiCreateSponsor)},
 		{"GET /api/v1/sponsorships", s.api(s.apiSponsorships)},
@@ -74,6 +84,7 @@ func (s *Server) routes() []route {
 
 		// Public: what a card's QR code opens.
 		{"GET /verify/{token}", http.HandlerFunc(s.verify)},
+		{"GET /verify/receipt/{token}", http.HandlerFunc(s.verifyReceipt)},
 		{"GET /imports/template.csv", http.HandlerFunc(s.importTemplate)},
 
 		// Web UI: session cookie; forms carry the CSRF token.
@@ -111,6 +122,10 @@ func (s *Server) routes() []route {
 		{"POST /imports", s.ui(s.importForm)},
 		{"GET /imports/{id}", s.ui(s.importPage)},
 		{"GET /imports/{id}/report", s.ui(s.importReport)},
+		{"GET /participants/{id}/pay", s.ui(s.payPage)},
+		{"POST /participants/{id}/pay", s.ui(s.payForm)},
+		{"GET /payments/{id}/receipt", s.ui(s.receiptPage)},
+		{"POST /payments/{id}/reverse", s.ui(s.reverseForm)},
 		{"GET /sponsors", s.ui(s.sponsorsPage)},
 		{"POST /sponsors", s.ui(s.createSponsorForm)},
 		{"POST /sponsorships", s.ui(s.createSponsorshipForm)},

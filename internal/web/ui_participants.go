@@ -163,8 +163,13 @@ func (s *Server) participantPage(w http.ResponseWriter, r *http.Request, p acces
 	}
 	village, _ := s.tree.Get(got.Village)
 	occ, _ := s.rules.Occupation(got.Occupation)
+	pays, err := s.db.PaymentsOf(r.Context(), got.ID)
+	if err != nil {
+		return err
+	}
 	pg := s.pageFor(r, &p, "participant.title", map[string]any{"P": got, "History": hist, "Village": village.Name,
-		"Occupation": occ, "CanReview": access.Authorize(p, access.ReviewParticipant, store.ParticipantResource(got)) == nil})
+		"Occupation": occ, "CanReview": access.Authorize(p, access.ReviewParticipant, store.ParticipantResource(got)) == nil,
+		"CanPay": access.Authorize(p, access.TakePayment, store.ParticipantResource(got)) == nil, "Payments": pays})
 	if r.URL.Query().Get("registered") != "" {
 		pg.Flash = i18n.T(pg.Lang, "register.done", got.KPJ)
 	}

@@ -1,0 +1,218 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/contribution"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/participant"
+	"github.com/perisai/perisai/internal/rules"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// apiQuote prices contribution months for any member, for a form or an enquiry.
+func (s *Server) apiQuote(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var in struct {
+		Income  int64                `json:"declared_income"`
+		JHT     bool                 `json:"jht"`
+		Sector  rules.Sector         `json:"sector"`
+		Funding contribution.Funding `json:"funding"`
+		Months  []calendar.Month     `json:"months"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Funding == "" {
+		in.Funding = contribution.Self
+	}
+	if in.Sector != rules.Transport && in.Sector != rules.Other {
+		return errs.Invalid("sector", "transport or other")
+	}
+	if len(in.Months) == 0 || len(in.Months) > 60 {
+		return errs.Invalid("months", "1–60 months (YYYY-MM)")
+	}
+	q, err := contribution.QuoteMonths(s.rules, contribution.Member{Income: in.Income, Programs: participant.Programs{JKK: true, JKM: true, JHT: in.JHT},
+		Sector: in.Sector}, in.Funding, in.Months)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, q)
+	return nil
+}
+
+// payRequest reads months, amount and funding from the query (a preview) into a request.
+func payRequestFromQuery(r *http.Request, id int64) store.PayRequest {
+	q := r.URL.Query()
+	req := store.PayRequest{ParticipantID: id, Funding: contribution.Funding(q.Get("funding"))}
+	req.Months, _ = strconv.Atoi(q.Get("months"))
+	req.Amount, _ = strconv.ParseInt(q.Get("amount"), 10, 64)
+	return req
+}
+
+// apiPaymentPreview shows what a payment for a participant would take and cover.
+func (s *Server) apiPaymentPreview(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	got, err := s.participantInScope(r, p, access.ReadParticipant)
+	if err != nil {
+		return err
+	}
+	pv, err := s.db.PreviewPayment(r.Context(), s.rules, payRequestFromQuery(r, got.ID), calendar.Today())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pv)
+	return nil
+}
+
+// apiCoverage tells a participant's standing today, or whether a past day was covered.
+func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	got, err := s.participantInScope(r, p, access.ReadParticipant)
+	if err != nil {
+		return err
+	}
+	day := calendar.Today()
+	if d := r.URL.Query().Get("date"); d != "" {
+		if day, err = calendar.ParseDate(d); err != nil {
+			return errs.Invalid("date", "%v", err)
+		}
+	}
+	cov, err := s.db.Coverage(r.Context(), s.rules, got.ID, day)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		store.CoverageOf
+		Date      calendar.Date `json:"date"`
+		CoveredOn bool          `json:"covered_on_date"`
+	}{cov, day, contribution.CoveredOn(cov.Paid, day)})
+	return nil
+}
+
+func (s *Server) apiParticipantPayments(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	got, err := s.participantInScope(r, p, access.ReadParticipant)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.PaymentsOf(r.Context(), got.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// pay takes a payment for a participant the principal may take payments for.
+func (s *Server) pay(r *http.Request, p access.Principal, req store.PayRequest) (store.Payment, error) {
+	got, err := s.db.Participant(r.Context(), audit.Actor{}, req.ParticipantID)
+	if err != nil {
+		return store.Payment{}, errs.Invalid("participant_id", "no such participant")
+	}
+	if err := access.Authorize(p, access.TakePayment, store.ParticipantResource(got)); err != nil {
+		return store.Payment{}, err
+	}
+	return s.db.Pay(r.Context(), p, actor(r, p), s.rules, req, calendar.Today())
+}
+
+func (s *Server) apiPay(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var req store.PayRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	pay, err := s.pay(r, p, req)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/payments/"+strconv.FormatInt(pay.ID, 10))
+	writeJSON(w, http.StatusCreated, pay)
+	return nil
+}
+
+// paymentInScope loads a payment whose participant p may do a to.
+func (s *Server) paymentInScope(r *http.Request, p access.Principal, a access.Action) (store.Payment, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return store.Payment{}, err
+	}
+	pay, err := s.db.PaymentByID(r.Context(), id)
+	if err != nil {
+		return pay, err
+	}
+	got, err := s.db.Participant(r.Context(), audit.Actor{}, pay.ParticipantID)
+	if err != nil {
+		return pay, err
+	}
+	return pay, access.Authorize(p, a, store.ParticipantResource(got))
+}
+
+func (s *Server) apiPayment(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	pay, err := s.paymentInScope(r, p, access.ReadParticipant)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pay)
+	return nil
+}
+
+func (s *Server) apiReverse(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	pay, err := s.paymentInScope(r, p, access.ReversePayment)
+	if err != nil {
+		return err
+	}
+	var in reasonBody
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.Reverse(r.Context(), actor(r, p), s.rules, pay.ID, in.Reason, calendar.Today()); err != nil {
+		return err
+	}
+	pay, err = s.db.PaymentByID(r.Context(), pay.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pay)
+	return nil
+}
+
+func (s *Server) apiLedgerVerify(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.VerifyLedger, access.Resource{}); err != nil {
+		return err
+	}
+	probs, err := s.db.VerifyLedger(r.Context())
+	if err != nil {
+		return err
+	}
+	if probs == nil {
+		probs = []store.Problem{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": len(probs) == 0, "problems": probs})
+	return nil
+}
+
+// apiRules shows the rules in force on a day (default today): what quotes and payments use.
+func (s *Server) apiRules(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	day := calendar.Today()
+	if d := r.URL.Query().Get("date"); d != "" {
+		var err error
+		if day, err = calendar.ParseDate(d); err != nil {
+			return errs.Invalid("date", "%v", err)
+		}
+	}
+	writeJSON(w, http.StatusOK, s.rules.InForce(day))
+	return nil
+}
+
+// receiptToken signs a receipt number for the QR code printed on it.
+func (s *Server) receiptToken(no string) string { return no + "." + s.keys.Sign("receipt:"+no) }
+
+func (s *Server) checkReceiptToken(tok string) (string, bool) {
+	i := strings.LastIndexByte(tok, '.')
+	if i < 0 {
+		return "", false
+	}
+	no := tok[:i]
+	return no, s.keys.Verify("receipt:"+no, tok[i+1:])
+}

@@ -1,0 +1,105 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"html"
+	"image/png"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+// An agent takes payments through the API: idempotent replay, conflict on another body under
+// the same key, the officer reverses, the ledger stays whole.
+func TestPaymentsThroughAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		agent := e.api("agen.made")
+		got := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850921", agentVillage(t, agent)), "Idempotency-Key", "reg")
+		id := idOf(got["id"])
+
+		pv := agent.mustStatus(200, "GET", "/api/v1/participants/"+id+"/payment-preview?months=3", nil)
+		pay := agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": got["id"], "months": 3}, "Idempotency-Key", "pay-1")
+		if pay["amount"] != pv["amount"] || len(pay["months"].([]any)) != 3 || !strings.HasPrefix(pay["receipt_no"].(string), "KW-") {
+			t.Fatalf("pay %v, preview %v", pay, pv)
+		}
+		replay := agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": got["id"], "months": 3}, "Idempotency-Key", "pay-1")
+		if replay["id"] != pay["id"] {
+			t.Fatalf("replay took a second payment: %v", replay["id"])
+		}
+		agent.mustStatus(409, "POST", "/api/v1/payments", map[string]any{"participant_id": got["id"], "months": 6}, "Idempotency-Key", "pay-1")
+		cov := agent.mustStatus(200, "GET", "/api/v1/participants/"+id+"/coverage", nil)
+		if cov["status"] != "active" || len(cov["paid_months"].([]any)) != 3 || cov["covered_on_date"] != true {
+			t.Fatalf("coverage: %v", cov)
+		}
+		// A government viewer cannot pay; another branch's officer cannot either.
+		e.api("pmd.bali").mustStatus(403, "POST", "/api/v1/payments", map[string]any{"participant_id": got["id"], "months": 1}, "Idempotency-Key", "x")
+		e.api("kc.gianyar").mustStatus(403, "POST", "/api/v1/payments", map[string]any{"participant_id": got["id"], "months": 1}, "Idempotency-Key", "y")
+		// Agents do not reverse; the branch does, with a reason.
+		agent.mustStatus(403, "POST", "/api/v1/payments/"+idOf(pay["id"])+"/reverse", map[string]any{"reason": "x"}, "Idempotency-Key", "r0")
+		officer := e.api("kc.denpasar")
+		rev := officer.mustStatus(200, "POST", "/api/v1/payments/"+idOf(pay["id"])+"/reverse", map[string]any{"reason": "wrong participant"}, "Idempotency-Key", "r1")
+		if rev["status"] != "reversed" {
+			t.Fatalf("%v", rev)
+		}
+		v := e.api("admin").mustStatus(200, "GET", "/api/v1/ledger/verify", nil)
+		if v["ok"] != true {
+			t.Fatalf("ledger: %v", v)
+		}
+		q := agent.mustStatus(200, "POST", "/api/v1/quotes", map[string]any{"declared_income": 1000000, "sector": "other", "funding": "apbd", "months": []string{"2026-05"}})
+		if q["total"] != float64(16800) {
+			t.Fatalf("APBD-sponsored May 2026 is not discounted: %v", q)
+		}
+	})
+}
+
+// The agent's screens: choose 3 months, see the quote, confirm, get the receipt whose QR
+// verifies.
+func TestPayWithTheForms(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	agent := e.api("agen.made")
+	got := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850922", agentVillage(t, agent)), "Idempotency-Key", "reg")
+	b := e.browser()
+	b.login("agen.made")
+	id := idOf(got["id"])
+	_, page := b.get("/participants/" + id + "/pay?months=3")
+	if !strings.Contains(page, `id="confirm"`) || !strings.Contains(page, "covered-after") {
+		t.Fatal("no quote to confirm")
+	}
+	resp, _ := b.post("/participants/"+id+"/pay", url.Values{"csrf_token": {b.csrf("/participants/" + id + "/pay?months=3")}, "months": {"3"}, "funding": {"self"}})
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != 303 || !strings.HasSuffix(loc, "/receipt") {
+		t.Fatalf("pay: %d %s", resp.StatusCode, loc)
+	}
+	_, receipt := b.get(loc)
+	no := regexp.MustCompile(`KW-[0-9]{6}-[0-9A-Z]+`).FindString(receipt)
+	if no == "" || !strings.Contains(receipt, "Tanda Bukti Penerimaan Iuran") || !strings.Contains(receipt, "data:image/png;base64,") {
+		t.Fatalf("receipt page:\n%s", receipt)
+	}
+	pays := agent.mustStatus(200, "GET", "/api/v1/participants/"+id+"/payments", nil)["items"].([]any)
+	if len(pays) != 1 || pays[0].(map[string]any)["receipt_no"] != no {
+		t.Fatalf("payments: %v", pays)
+	}
+	// The receipt's QR opens the public check, which says it is genuine.
+	m := regexp.MustCompile(`data:image/png;base64,([A-Za-z0-9+/=]+)`).FindStringSubmatch(html.UnescapeString(receipt))
+	raw, _ := base64.StdEncoding.DecodeString(m[1])
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := readQR(t, img)
+	anon := e.browser()
+	u, _ := url.Parse(link)
+	if resp, body := anon.get(u.Path); resp.StatusCode != 200 || !strings.Contains(body, "Tanda bukti asli") || !strings.Contains(body, no) {
+		t.Fatalf("receipt check %s: %d", link, resp.StatusCode)
+	}
+	// A forged receipt token is not recognised.
+	if resp, body := anon.get("/verify/receipt/" + no + ".forged"); resp.StatusCode != 404 || !strings.Contains(body, "tidak dikenali") {
+		t.Fatalf("forged receipt: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/card"
+	"github.com/perisai/perisai/internal/contribution"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/i18n"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// payPage shows where the participant stands and, once a choice is made, what the payment
+// would take and cover, so that the agent can confirm in one more tap.
+func (s *Server) payPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	got, err := s.participantInScope(r, p, access.TakePayment)
+	if err != nil {
+		return err
+	}
+	today := calendar.Today()
+	cov, err := s.db.Coverage(r.Context(), s.rules, got.ID, today)
+	if err != nil {
+		return err
+	}
+	pr, _ := s.rules.PaymentAt(today)
+	data := map[string]any{"P": got, "Coverage": cov, "Options": pr.PrepayOptions, "Fundings": contribution.Fundings}
+	req := payRequestFromQuery(r, got.ID)
+	pg := s.pageFor(r, &p, "pay.title", data)
+	if req.Months > 0 || req.Amount > 0 {
+		pv, err := s.db.PreviewPayment(r.Context(), s.rules, req, today)
+		if errors.Is(err, errs.ErrInvalid) || errors.Is(err, errs.ErrConflict) {
+			pg.Error = err.Error()
+		} else if err != nil {
+			return err
+		} else {
+			data["Preview"], data["Req"] = pv, req
+		}
+	}
+	s.renderPage(w, r, http.StatusOK, "pay", pg)
+	return nil
+}
+
+func (s *Server) payForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	req := store.PayRequest{ParticipantID: id, Funding: contribution.Funding(r.PostFormValue("funding"))}
+	req.Months, _ = strconv.Atoi(r.PostFormValue("months"))
+	req.Amount, _ = strconv.ParseInt(r.PostFormValue("amount"), 10, 64)
+	pay, err := s.pay(r, p, req)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/payments/"+strconv.FormatInt(pay.ID, 10)+"/receipt", http.StatusSeeOther)
+	return nil
+}
+
+// receiptPage is the receipt (tanda bukti penerimaan iuran), laid out for a 58 mm printer.
+func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	pay, err := s.paymentInScope(r, p, access.ReadParticipant)
+	if err != nil {
+		return err
+	}
+	cov, err := s.db.Coverage(r.Context(), s.rules, pay.ParticipantID, calendar.Today())
+	if err != nil {
+		return err
+	}
+	qr, err := card.QRPNG(s.baseURL(r)+"/verify/receipt/"+s.receiptToken(pay.ReceiptNo), 240)
+	if err != nil {
+		return err
+	}
+	got, err := s.db.Participant(r.Context(), audit.Actor{}, pay.ParticipantID)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Pay": pay, "Coverage": cov,
+		"QR":         template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(qr)),
+		"CanReverse": pay.Status == "posted" && access.Authorize(p, access.ReversePayment, store.ParticipantResource(got)) == nil}
+	s.renderPage(w, r, http.StatusOK, "receipt", s.pageFor(r, &p, "receipt.title", data))
+	return nil
+}
+
+func (s *Server) reverseForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	pay, err := s.paymentInScope(r, p, access.ReversePayment)
+	if err != nil {
+		return err
+	}
+	if err := s.db.Reverse(r.Context(), actor(r, p), s.rules, pay.ID, r.PostFormValue("reason"), calendar.Today()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/payments/"+strconv.FormatInt(pay.ID, 10)+"/receipt", http.StatusSeeOther)
+	return nil
+}
+
+// verifyReceipt is the public page a receipt's QR code opens.
+func (s *Server) verifyReceipt(w http.ResponseWriter, r *http.Request) {
+	l := lang(r, nil)
+	pg := page{Lang: l, Title: i18n.T(l, "receipt.verify")}
+	code := http.StatusOK
+	no, ok := s.checkReceiptToken(r.PathValue("token"))
+	var pay store.Payment
+	if ok {
+		var err error
+		pay, err = s.db.PaymentByReceipt(r.Context(), no)
+		ok = err == nil
+	}
+	if !ok {
+		code = http.StatusNotFound
+	}
+	pg.Data = map[string]any{"Genuine": ok, "Pay": pay}
+	s.renderPage(w, r, code, "receipt_verify", pg)
+}
