@@ -46,7 +46,10 @@ func commands() []command {
 		{"token", "token add --user NAME --name LABEL: print a new API token once", cmdToken},
 		{"demo", "load the demo data into the database", cmdDemo},
 		{"import", "import participants FILE --as USER: register a cohort from CSV/XLSX", cmdImport},
-		{"jobs", "jobs run: the daily jobs (agreement expiry, agent inactivity)", cmdJobs},
+		{"jobs", "jobs run: the daily jobs (agreement expiry, agent inactivity, statuses)", cmdJobs},
+		{"rules", "rules load FILE | rules show [--date D]: the dated money and eligibility rules", cmdRules},
+		{"ledger", "ledger verify: check every ledger invariant (non-zero exit on a break)", cmdLedger},
+		{"coverage", "coverage run [--date D]: move participants' statuses as months pass", cmdCoverage},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
 )
@@ -150,7 +151,44 @@ func TestImportAndJobsCommands(t *testing.T) {
 		t.Fatal("import as an unknown user")
 	}
 	out, _, err = runCmd(t, "", "jobs", "run", "--date", time.Now().AddDate(1, 0, 0).Format("2006-01-02"), "--database", db, "--data", data)
-	if err != nil || !strings.Contains(out, ": 87 agreement(s) expired, 435 agent(s) deactivated") {
+	if err != nil || !strings.Contains(out, ": 87 agreement(s) expired, 435 agent(s) deactivated, 0 participant status(es) changed") {
 		t.Fatalf("jobs: %v %s", err, out)
+	}
+}
+
+// Rules load and show; ledger verify passes on a clean ledger and fails on a broken one.
+func TestRulesAndLedgerCommands(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "p.db")
+	data := t.TempDir()
+	out, _, err := runCmd(t, "", "rules", "show", "--date", "2026-05-01", "--database", db, "--data", data)
+	if err != nil || !strings.Contains(out, "PP 50/2025 other sectors") || !strings.Contains(out, `"jkm_flat": 6800`) {
+		t.Fatalf("rules show: %v %s", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "rules.json")
+	content := strings.Replace(string(rules.Default().Raw()), `"version": "2026-11-23.1"`, `"version": "2027-01-01.1"`, 1)
+	content = strings.Replace(content, `"jkm_flat": 6800`, `"jkm_flat": 7000`, 1)
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err = runCmd(t, "", "rules", "load", file, "--database", db, "--data", data); err != nil || !strings.Contains(out, "2027-01-01.1 loaded") {
+		t.Fatalf("rules load: %v %s", err, out)
+	}
+	if _, _, err = runCmd(t, "", "rules", "load", file, "--database", db, "--data", data); err == nil {
+		t.Fatal("the same version loaded twice")
+	}
+	if out, _, _ = runCmd(t, "", "rules", "show", "--database", db, "--data", data); !strings.Contains(out, `"jkm_flat": 7000`) {
+		t.Fatalf("loaded rules not in force: %s", out)
+	}
+	if err := os.WriteFile(file, []byte(`{"version": "x"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err = runCmd(t, "", "rules", "load", file, "--database", db, "--data", data); err == nil {
+		t.Fatal("an invalid rules file was loaded")
+	}
+	if out, _, err = runCmd(t, "", "ledger", "verify", "--database", db, "--data", data); err != nil || !strings.Contains(out, "every entry balances") {
+		t.Fatalf("ledger verify: %v %s", err, out)
+	}
+	if out, _, err = runCmd(t, "", "coverage", "run", "--database", db, "--data", data); err != nil || !strings.Contains(out, "status(es) changed") {
+		t.Fatalf("coverage run: %v %s", err, out)
 	}
 }

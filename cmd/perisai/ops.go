@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -33,11 +34,16 @@ func cmdJobs(ctx context.Context, args []string, e env) error {
 				return err
 			}
 		}
-		r, err := jobs.RunDaily(ctx, db, rules.Default(), today)
+		rs, err := db.ActiveRules(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: %d agreement(s) expired, %d agent(s) deactivated\n", today, r.ExpiredAgreements, r.DeactivatedAgents)
+		r, err := jobs.RunDaily(ctx, db, rs, today)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %d agreement(s) expired, %d agent(s) deactivated, %d participant status(es) changed\n",
+			today, r.ExpiredAgreements, r.DeactivatedAgents, r.StatusesChanged)
 		return nil
 	})
 }
@@ -133,4 +139,99 @@ func progressBar(w io.Writer) func(done, total int) {
 		filled := width * done / max(total, 1)
 		fmt.Fprintf(w, "\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
 	}
+}
+
+// cmdRules loads a rules file (validated, versioned, audited) or shows the rules in force.
+func cmdRules(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		return fmt.Errorf("rules: give load FILE or show [--date D]")
+	}
+	switch args[0] {
+	case "load":
+		if len(args) < 2 {
+			return fmt.Errorf("rules load: give the file")
+		}
+		content, err := os.ReadFile(args[1])
+		if err != nil {
+			return err
+		}
+		return withDB(ctx, e, "rules load", args[2:], nil, func(db *store.DB) error {
+			rs, err := db.LoadRules(ctx, cliActor(), content)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "rules version %s loaded; restart the server to use it\n", rs.Version)
+			return nil
+		})
+	case "show":
+		var day *string
+		flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "the day (YYYY-MM-DD; default today)") }
+		return withDB(ctx, e, "rules show", args[1:], flags, func(db *store.DB) error {
+			d := calendar.Today()
+			if *day != "" {
+				var err error
+				if d, err = calendar.ParseDate(*day); err != nil {
+					return err
+				}
+			}
+			rs, err := db.ActiveRules(ctx)
+			if err != nil {
+				return err
+			}
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rs.InForce(d))
+		})
+	}
+	return fmt.Errorf("rules: unknown subcommand %q", args[0])
+}
+
+// cmdLedger checks the ledger's invariants and exits non-zero on any break.
+func cmdLedger(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return fmt.Errorf("ledger: give verify")
+	}
+	return withDB(ctx, e, "ledger verify", args[1:], nil, func(db *store.DB) error {
+		probs, err := db.VerifyLedger(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range probs {
+			fmt.Fprintf(e.stdout, "BROKEN %s: %s\n", p.What, p.Ref)
+		}
+		if len(probs) > 0 {
+			return fmt.Errorf("ledger verify: %d problem(s)", len(probs))
+		}
+		fmt.Fprintln(e.stdout, "ledger verify: every entry balances, every balance matches its postings, every reversal mirrors its entry")
+		return nil
+	})
+}
+
+// cmdCoverage moves participants' statuses as months pass (also part of the daily jobs).
+func cmdCoverage(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "run" {
+		return fmt.Errorf("coverage: give run")
+	}
+	var day *string
+	flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "as of this day (YYYY-MM-DD; default today)") }
+	return withDB(ctx, e, "coverage run", args[1:], flags, func(db *store.DB) error {
+		d := calendar.Today()
+		if *day != "" {
+			var err error
+			if d, err = calendar.ParseDate(*day); err != nil {
+				return err
+			}
+		}
+		rs, err := db.ActiveRules(ctx)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		n, err := db.RefreshStatuses(ctx, rs, d)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %d status(es) changed in %s\n", d, n, time.Since(start).Round(time.Millisecond))
+		return nil
+	})
 }

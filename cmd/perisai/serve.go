@@ -13,7 +13,6 @@ import (
 
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/jobs"
-	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/web"
 )
 
@@ -54,7 +53,11 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	} else if n > 0 {
 		log.Warn("imports interrupted by the last stop; their finished chunks are kept", "imports", n)
 	}
-	rs := rules.Default()
+	rs, err := db.ActiveRules(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("rules in force", "version", rs.Version)
 	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure, Rules: rs, PublicURL: *publicURL})
 	if err != nil {
 		return err

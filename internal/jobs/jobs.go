@@ -1,5 +1,6 @@
-// Package jobs runs the daily work the rules call for: agreements past their end expire, and
-// agents idle for the whole window become inactive. Each job is idempotent for a day, so the
+// Package jobs runs the daily work the rules call for: agreements past their end expire,
+// agents idle for the whole window become inactive, and participants' statuses follow their
+// paid months (active, in arrears, ended). Each job is idempotent for a day, so the
 // server runs them at start and then once a day, and `perisai jobs run` may run them again
 // (from cron, say) without harm.
 package jobs
@@ -21,6 +22,7 @@ var actor = audit.Actor{Name: "job"}
 type Result struct {
 	ExpiredAgreements int
 	DeactivatedAgents int
+	StatusesChanged   int
 }
 
 // RunDaily runs every daily job for the given day.
@@ -32,6 +34,10 @@ func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.D
 	}
 	ids, err := db.DeactivateIdleAgents(ctx, actor, rs, today)
 	r.DeactivatedAgents = len(ids)
+	if err != nil {
+		return r, err
+	}
+	r.StatusesChanged, err = db.RefreshStatuses(ctx, rs, today)
 	return r, err
 }
 
@@ -49,7 +55,7 @@ func Schedule(ctx context.Context, db *store.DB, rs *rules.Set, log *slog.Logger
 				log.Error("daily jobs", "err", err)
 			} else {
 				last = today
-				log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents)
+				log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged)
 			}
 		}
 		select {
