@@ -29,6 +29,8 @@ const (
 	TakePayment    Action = "payment.take"
 	ReversePayment Action = "payment.reverse"
 	VerifyLedger   Action = "ledger.verify"
+	RecordDeposit  Action = "deposit.record"    // an agent's own cash
+	Reconcile      Action = "deposit.reconcile" // a branch's deposits and statements
 
 	ReadSponsors   Action = "sponsor.read"
 	ManageSponsors Action = "sponsor.manage"
@@ -73,6 +75,8 @@ var policy = map[Action]rule{
 	TakePayment:    {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
 	ReversePayment: {roles: []Role{Admin, BranchOfficer}, scoped: true},
 	VerifyLedger:   {roles: []Role{Admin}},
+	RecordDeposit:  {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
+	Reconcile:      {roles: []Role{Admin, BranchOfficer}, scoped: true},
 
 	ReadSponsors:   {roles: []Role{Admin, BranchOfficer, WadahManager, Government}},
 	ManageSponsors: {roles: []Role{Admin, BranchOfficer}},

@@ -156,3 +156,5 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="template-impor-peserta.csv"`)
 	_, _ = io.WriteString(w, bulkimport.Template+"\n")
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

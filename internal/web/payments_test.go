@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"html"
 	"image/png"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -102,4 +103,50 @@ func TestPayWithTheForms(t *testing.T) {
 	if resp, body := anon.get("/verify/receipt/" + no + ".forged"); resp.StatusCode != 404 || !strings.Contains(body, "tidak dikenali") {
 		t.Fatalf("forged receipt: %d", resp.StatusCode)
 	}
+}
+
+// An agent deposits cash; the branch explains a shortage and matches the bank statement.
+func TestDepositsThroughAPIAndPage(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		agent := e.api("agen.made")
+		got := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850931", agentVillage(t, agent)), "Idempotency-Key", "reg")
+		pay := agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": got["id"], "amount": 40000}, "Idempotency-Key", "p1")
+		me := agent.mustStatus(200, "GET", "/api/v1/me", nil)
+		cash := agent.mustStatus(200, "GET", "/api/v1/agents/"+idOf(me["agent_id"])+"/cash", nil)
+		if cash["cash_on_hand"] != float64(40000) || len(cash["undeposited"].([]any)) != 1 {
+			t.Fatalf("cash: %v", cash)
+		}
+		dep := agent.mustStatus(201, "POST", "/api/v1/deposits", map[string]any{"slip_ref": "BPD-42", "amount": 39000, "payment_ids": []any{pay["id"]}}, "Idempotency-Key", "d1")
+		if dep["status"] != "variance_pending" || dep["variance"] != float64(-1000) {
+			t.Fatalf("%v", dep)
+		}
+		agent.mustStatus(403, "POST", "/api/v1/deposits/"+idOf(dep["id"])+"/resolve", map[string]any{"note": "x"}, "Idempotency-Key", "v0")
+		officer := e.api("kc.denpasar")
+		officer.mustStatus(200, "POST", "/api/v1/deposits/"+idOf(dep["id"])+"/resolve", map[string]any{"note": "short by 1,000"}, "Idempotency-Key", "v1")
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/bank-statements", strings.NewReader("date,reference,amount\n2026-11-20,BPD-42,39000\n2026-11-20,XYZ,5\n"))
+		req.Header.Set("Authorization", "Bearer "+officer.token)
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Idempotency-Key", "s1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("statement: %d", resp.StatusCode)
+		}
+		un := officer.mustStatus(200, "GET", "/api/v1/bank-lines?unmatched=true", nil)["items"].([]any)
+		if len(un) != 1 || un[0].(map[string]any)["reference"] != "XYZ" {
+			t.Fatalf("unmatched: %v", un)
+		}
+		if v := e.api("admin").mustStatus(200, "GET", "/api/v1/ledger/verify", nil); v["ok"] != true {
+			t.Fatalf("ledger: %v", v)
+		}
+		b := e.browser()
+		b.login("kc.denpasar")
+		if resp, page := b.get("/deposits"); resp.StatusCode != 200 || !strings.Contains(page, "BPD-42") || !strings.Contains(page, "XYZ") {
+			t.Fatalf("deposits page: %d", resp.StatusCode)
+		}
+	})
 }

@@ -265,9 +265,9 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
 	pages := map[string][]string{
 		"admin":         {"/", "/users", "/branches", "/tokens", "/audit", "/regions", "/regions?code=51.03", "/regions?q=kuta", "/wadah?all=1", "/agents", "/agreements", "/imports", "/sponsors", "/review", "/participants"},
-		"kc.denpasar":   {"/", "/users", "/branches", "/tokens", "/participants", "/participants/new", "/review", "/wadah", "/agents", "/agreements", "/imports", "/sponsors"},
+		"kc.denpasar":   {"/", "/users", "/branches", "/tokens", "/participants", "/participants/new", "/review", "/wadah", "/agents", "/agreements", "/imports", "/sponsors", "/deposits"},
 		"bumdes.munggu": {"/", "/branches", "/tokens", "/regions", "/participants", "/wadah", "/agents", "/agreements", "/sponsors"},
-		"agen.made":     {"/", "/tokens", "/participants", "/participants/new", "/imports"},
+		"agen.made":     {"/", "/tokens", "/participants", "/participants/new", "/imports", "/deposits"},
 		"pmd.bali":      {"/", "/branches", "/wadah", "/sponsors"},
 	}
 	for user, paths := range pages {

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// cashAgent is the agent whose cash is meant: an agent's own, or one named by an officer.
+func (s *Server) cashAgent(r *http.Request, p access.Principal, named int64) (int64, error) {
+	if p.Role == access.Agent {
+		if named != 0 && named != p.AgentID {
+			return 0, errs.Forbidden("an agent records only their own cash")
+		}
+		return p.AgentID, nil
+	}
+	if named == 0 {
+		return 0, errs.Invalid("agent_id", "name the agent")
+	}
+	if _, err := s.agentInScope(r, p, named, access.RecordDeposit); err != nil {
+		return 0, err
+	}
+	return named, nil
+}
+
+func (s *Server) apiAgentCash(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if id, err = s.cashAgent(r, p, id); err != nil {
+		return err
+	}
+	bal, err := s.db.Balance(r.Context(), ledger.AgentCash(id))
+	if err != nil {
+		return err
+	}
+	und, err := s.db.UndepositedPayments(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agent_id": id, "cash_on_hand": bal, "undeposited": und})
+	return nil
+}
+
+func (s *Server) apiRecordDeposit(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var req store.DepositRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	var err error
+	if req.AgentID, err = s.cashAgent(r, p, req.AgentID); err != nil {
+		return err
+	}
+	d, err := s.db.RecordDeposit(r.Context(), actor(r, p), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, d)
+	return nil
+}
+
+func (s *Server) apiDeposits(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var list []store.Deposit
+	var err error
+	switch p.Role {
+	case access.Agent:
+		list, err = s.db.Deposits(r.Context(), 0, p.AgentID)
+	case access.BranchOfficer:
+		list, err = s.db.Deposits(r.Context(), p.BranchID, 0)
+	case access.Admin:
+		list, err = s.db.Deposits(r.Context(), 0, 0)
+	default:
+		return errs.Forbidden("deposits are kept by agents and branches")
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+func (s *Server) depositInScope(r *http.Request, p access.Principal) (store.Deposit, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return store.Deposit{}, err
+	}
+	d, err := s.db.Deposit(r.Context(), id)
+	if err != nil {
+		return d, err
+	}
+	return d, access.Authorize(p, access.Reconcile, access.Resource{BranchID: d.BranchID})
+}
+
+func (s *Server) apiResolveVariance(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	d, err := s.depositInScope(r, p)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Note string `json:"note"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.ResolveVariance(r.Context(), actor(r, p), d.ID, in.Note); err != nil {
+		return err
+	}
+	d, err = s.db.Deposit(r.Context(), d.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+// statementBranch is the branch whose statement is imported: the officer's, or one an admin names.
+func statementBranch(r *http.Request, p access.Principal) (int64, error) {
+	if p.Role == access.BranchOfficer {
+		return p.BranchID, nil
+	}
+	id, err := strconv.ParseInt(r.URL.Query().Get("branch_id"), 10, 64)
+	if err != nil || p.Role != access.Admin {
+		return 0, errs.Forbidden("bank statements are reconciled by a branch")
+	}
+	return id, nil
+}
+
+func (s *Server) apiImportStatement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	branch, err := statementBranch(r, p)
+	if err != nil {
+		return err
+	}
+	_, data, err := readUpload(r)
+	if err != nil {
+		return err
+	}
+	rec, err := s.db.ImportBankStatement(r.Context(), actor(r, p), branch, bytesReader(data))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+func (s *Server) apiBankLines(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	branch, err := statementBranch(r, p)
+	if err != nil {
+		return err
+	}
+	lines, err := s.db.BankLines(r.Context(), branch)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("unmatched") == "true" {
+		un := []store.BankLine{}
+		for _, l := range lines {
+			if l.DepositID == 0 {
+				un = append(un, l)
+			}
+		}
+		lines = un
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": lines})
+	return nil
+}

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/store"
+)
+
+// depositsPage: an agent sees cash on hand and records a deposit against its receipts; a
+// branch officer sees the branch's deposits, explains variances, imports the bank statement
+// and sees what did not match.
+func (s *Server) depositsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	data := map[string]any{}
+	switch p.Role {
+	case access.Agent:
+		bal, err := s.db.Balance(r.Context(), ledger.AgentCash(p.AgentID))
+		if err != nil {
+			return err
+		}
+		und, err := s.db.UndepositedPayments(r.Context(), p.AgentID)
+		if err != nil {
+			return err
+		}
+		deps, err := s.db.Deposits(r.Context(), 0, p.AgentID)
+		if err != nil {
+			return err
+		}
+		data["Cash"], data["Undeposited"], data["Deposits"], data["Today"] = bal, und, deps, calendar.Today().String()
+	case access.BranchOfficer, access.Admin:
+		deps, err := s.db.Deposits(r.Context(), p.BranchID, 0)
+		if err != nil {
+			return err
+		}
+		data["Deposits"], data["Officer"] = deps, true
+		if p.Role == access.BranchOfficer {
+			lines, err := s.db.BankLines(r.Context(), p.BranchID)
+			if err != nil {
+				return err
+			}
+			var un []store.BankLine
+			for _, l := range lines {
+				if l.DepositID == 0 {
+					un = append(un, l)
+				}
+			}
+			data["Unmatched"], data["CanImport"] = un, true
+		}
+	default:
+		return errs.Forbidden("deposits are kept by agents and branches")
+	}
+	pg := s.pageFor(r, &p, "deposits.title", data)
+	flash(r, &pg)
+	s.renderPage(w, r, http.StatusOK, "deposits", pg)
+	return nil
+}
+
+func (s *Server) depositForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if p.Role != access.Agent {
+		return errs.Forbidden("agents record their own deposits")
+	}
+	req := store.DepositRequest{AgentID: p.AgentID, SlipRef: r.PostFormValue("slip_ref"), Amount: formInt(r, "amount")}
+	req.DepositedOn, _ = calendar.ParseDate(r.PostFormValue("deposited_on"))
+	for _, v := range r.PostForm["payment_id"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			req.PaymentIDs = append(req.PaymentIDs, id)
+		}
+	}
+	if _, err := s.db.RecordDeposit(r.Context(), actor(r, p), req); err != nil {
+		return err
+	}
+	done(w, r, "/deposits", "ok.deposit_recorded")
+	return nil
+}
+
+func (s *Server) resolveForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	d, err := s.depositInScope(r, p)
+	if err != nil {
+		return err
+	}
+	if err := s.db.ResolveVariance(r.Context(), actor(r, p), d.ID, r.PostFormValue("note")); err != nil {
+		return err
+	}
+	done(w, r, "/deposits", "ok.variance_resolved")
+	return nil
+}
+
+func (s *Server) statementForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	branch, err := statementBranch(r, p)
+	if err != nil {
+		return err
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		return errs.Invalid("file", "attach the statement CSV")
+	}
+	defer f.Close()
+	if _, err := s.db.ImportBankStatement(r.Context(), actor(r, p), branch, f); err != nil {
+		return err
+	}
+	done(w, r, "/deposits", "ok.statement_imported")
+	return nil
+}
