@@ -181,16 +181,28 @@ func (db *DB) Pay(ctx context.Context, p access.Principal, act audit.Actor, rs *
 		if err != nil {
 			return err
 		}
-		alloc, q := pl.alloc, pl.quote
-		received, creditUsed, creditAdded := pl.received, pl.creditUsed, pl.creditAdded
-		if agentID != 0 && received > 0 {
-			if err := checkCashLimits(ctx, tx, rs, agentID, received, today); err != nil {
+		if agentID != 0 && pl.received > 0 {
+			if err := checkCashLimits(ctx, tx, rs, agentID, pl.received, today); err != nil {
 				return err
 			}
 		}
+		out, err = takePayment(ctx, tx, act, py, req.Funding, pl, into, agentID, 0, today)
+		return err
+	})
+	return out, err
+}
+
+// takePayment writes a planned payment: the ledger entry, the payment with its receipt, the
+// months, the participant's status, the agent's activity and the audit line.
+func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding contribution.Funding, pl plan, into ledger.Account,
+	agentID, sponsorshipID int64, today calendar.Date) (Payment, error) {
+	var out Payment
+	alloc, q := pl.alloc, pl.quote
+	received, creditUsed, creditAdded := pl.received, pl.creditUsed, pl.creditAdded
+	err := func() error {
 		t := now()
 		id := idgen.Next()
-		out = Payment{ID: id, ReceiptNo: receiptNo(id, today), ParticipantID: py.id, KPJ: py.kpj, Name: py.name, Funding: req.Funding,
+		out = Payment{ID: id, ReceiptNo: receiptNo(id, today), ParticipantID: py.id, KPJ: py.kpj, Name: py.name, Funding: funding,
 			Amount: received, CreditUsed: creditUsed, CreditAdded: creditAdded, Months: q.Months, Status: "posted",
 			AgentID: agentID, BranchID: py.branch, ReceivedAt: t, ReceivedBy: act.Name}
 
@@ -217,9 +229,9 @@ func (db *DB) Pay(ctx context.Context, p access.Principal, act audit.Actor, rs *
 			first, last = int(alloc.Months[0]), int(alloc.Months[len(alloc.Months)-1])
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (id, receipt_no, participant_id, province_code, branch_id, wadah_id, agent_id, funding,
-amount, credit_used, credit_added, months, first_month, last_month, status, entry_id, received_at, received_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'posted', $15, $16, $17)`,
-			id, out.ReceiptNo, py.id, py.village[:2], py.branch, nullID(py.wadah), nullID(agentID), string(req.Funding),
+sponsorship_id, amount, credit_used, credit_added, months, first_month, last_month, status, entry_id, received_at, received_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'posted', $16, $17, $18)`,
+			id, out.ReceiptNo, py.id, py.village[:2], py.branch, nullID(py.wadah), nullID(agentID), string(funding), nullID(sponsorshipID),
 			received, creditUsed, creditAdded, len(alloc.Months), first, last, entryID, t, act.Name); err != nil {
 			return fmt.Errorf("insert payment: %w", err)
 		}
@@ -232,7 +244,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'posted', $
 				}
 			}
 			rows = append(rows, []any{py.id, int(md.Month), id, md.Base, md.Discount, md.Due, by[contribution.JKK], by[contribution.JKM],
-				by[contribution.JHT], string(req.Funding), t, py.village[:2]})
+				by[contribution.JHT], string(funding), t, py.village[:2]})
 		}
 		if err := insertRows(ctx, tx, "paid_months", []string{"participant_id", "month", "payment_id", "base", "discount", "due", "jkk", "jkm", "jht",
 			"funding", "paid_at", "province_code"}, rows, "", nil); err != nil {
@@ -252,7 +264,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'posted', $
 			}
 		}
 		return Audit(ctx, tx, act, "pay", "payment", id, py.village, fmt.Sprintf("%s Rp %d %d month(s)", py.kpj, received, len(alloc.Months)))
-	})
+	}()
 	return out, err
 }
 

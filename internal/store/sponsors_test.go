@@ -3,10 +3,13 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/sponsor"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
@@ -61,5 +64,54 @@ func TestSponsorshipsAndEndingSoon(t *testing.T) {
 		if len(list) != 3 || list[0].Members != 2 {
 			t.Fatalf("sponsorships: %+v", list)
 		}
+	})
+}
+
+// A village pays six months for its cohort in one action: APBDes funds are discounted under
+// PP 50/2025 (only APBN/APBD are excluded); running it again charges nothing new; the budget
+// holds.
+func TestSponsorRun(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		act := audit.Actor{Name: "kc"}
+		village := sponsor.Sponsor{Kind: sponsor.APBDes, Name: "Pemerintah Desa Munggu", Region: f.munggu.Village}
+		if err := db.CreateSponsor(ctx, act, &village); err != nil {
+			t.Fatal(err)
+		}
+		a := newWorker(t, db, "5103021203850511")
+		b := newWorker(t, db, "5103021203850512")
+		c := newWorker(t, db, "5103021203850513")
+		sh := sponsor.Sponsorship{SponsorID: village.ID, Name: "Dana Desa Nov–Apr", From: calendar.MonthOf(2026, 11), To: calendar.MonthOf(2027, 4),
+			JKK: true, JKM: true, Budget: 2*(2*8_400+4*16_800) + 1_000}
+		if err := db.CreateSponsorship(ctx, act, &sh, []string{a.KPJ, b.KPJ, c.KPJ}, store.ParticipantFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		nov20 := calendar.D(2026, 11, 20)
+		rep, err := db.ChargeSponsorship(ctx, act, rs, sh.ID, nov20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Nov, Dec 2026 at Rp 8,400 (PP 50/2025, APBDes funds), Jan–Apr 2027 at Rp 16,800; the
+		// budget covers two members.
+		if rep.Charged != 2 || rep.Skipped != 1 || rep.Total != 2*(2*8_400+4*16_800) || rep.Funding != "apbdes" {
+			t.Fatalf("%+v", rep)
+		}
+		if !strings.Contains(rep.Lines[2].Skipped, "budget") {
+			t.Fatalf("third member: %+v", rep.Lines[2])
+		}
+		cov, _ := db.Coverage(ctx, rs, rep.Lines[0].ParticipantID, nov20)
+		if cov.CoveredUntil != calendar.D(2027, 4, 30) {
+			t.Fatalf("%+v", cov)
+		}
+		fund, _ := db.Balance(ctx, ledger.SponsorFund(village.ID))
+		if fund != rep.Total {
+			t.Fatalf("sponsor fund %d", fund)
+		}
+		again, err := db.ChargeSponsorship(ctx, act, rs, sh.ID, nov20)
+		if err != nil || again.Charged != 0 {
+			t.Fatalf("second run: %+v %v", again, err)
+		}
+		verifyClean(t, db)
 	})
 }

@@ -91,3 +91,36 @@ func (s *Server) apiSponsorshipsEnding(w http.ResponseWriter, r *http.Request, p
 	writeJSON(w, http.StatusOK, map[string]any{"items": list})
 	return nil
 }
+
+// apiChargeSponsorship runs a sponsorship's charge for its cohort and reports each member.
+func (s *Server) apiChargeSponsorship(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ManageSponsors, access.Resource{}); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rep, err := s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rules, id, calendar.Today())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) chargeForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ManageSponsors, access.Resource{}); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rep, err := s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rules, id, calendar.Today())
+	if err != nil {
+		return err
+	}
+	s.renderPage(w, r, http.StatusOK, "charge", s.pageFor(r, &p, "sponsors.charge_report", rep))
+	return nil
+}

@@ -86,6 +86,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/sponsorships", s.api(s.apiSponsorships)},
 		{"POST /api/v1/sponsorships", s.apiWrite(s.apiCreateSponsorship)},
 		{"GET /api/v1/sponsorships/ending", s.api(s.apiSponsorshipsEnding)},
+		{"POST /api/v1/sponsorships/{id}/charge", s.apiWrite(s.apiChargeSponsorship)},
 		{"/api/", http.HandlerFunc(s.apiNotFound)},
 
 		// Public: what a card's QR code opens.
@@ -139,5 +140,6 @@ func (s *Server) routes() []route {
 		{"GET /sponsors", s.ui(s.sponsorsPage)},
 		{"POST /sponsors", s.ui(s.createSponsorForm)},
 		{"POST /sponsorships", s.ui(s.createSponsorshipForm)},
+		{"POST /sponsorships/{id}/charge", s.ui(s.chargeForm)},
 	}
 }

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/contribution"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/participant"
+	"github.com/perisai/perisai/internal/rules"
+	"github.com/perisai/perisai/internal/sponsor"
+)
+
+// fundingOf maps a sponsor's kind to the source of funds its payments carry (which decides,
+// among other things, whether the PP 50/2025 discount applies).
+func fundingOf(k sponsor.Kind) contribution.Funding {
+	switch k {
+	case sponsor.APBDProvince, sponsor.APBDRegency:
+		return contribution.APBD
+	case sponsor.APBDes:
+		return contribution.APBDes
+	case sponsor.CSR:
+		return contribution.CSR
+	}
+	return contribution.Donor
+}
+
+// ChargeLine is one member's outcome in a sponsor run.
+type ChargeLine struct {
+	ParticipantID int64            `json:"participant_id"`
+	KPJ           string           `json:"kpj"`
+	Name          string           `json:"name"`
+	Months        []calendar.Month `json:"months,omitempty"`
+	Amount        int64            `json:"amount"`
+	ReceiptNo     string           `json:"receipt_no,omitempty"`
+	Skipped       string           `json:"skipped,omitempty"`
+}
+
+// ChargeReport is what a sponsor run did.
+type ChargeReport struct {
+	SponsorshipID int64        `json:"sponsorship_id"`
+	Funding       string       `json:"funding"`
+	Charged       int          `json:"charged"`
+	Skipped       int          `json:"skipped"`
+	Total         int64        `json:"total"`
+	Lines         []ChargeLine `json:"lines"`
+}
+
+// ChargeSponsorship pays, from the sponsor's fund, every member's months of the sponsorship
+// that can be paid today, by the same rules as any payment: in order from the first payable
+// month, at most 12 ahead, within the budget. A member with unpaid months before the
+// sponsorship's first month is skipped (those come first), as is one already paid through it.
+// Each member is charged in a transaction of its own; running it again charges only what is new.
+func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.Set, sponsorshipID int64, today calendar.Date) (ChargeReport, error) {
+	pr, err := rs.PaymentAt(today)
+	if err != nil {
+		return ChargeReport{}, errs.Invalid("date", "%v", err)
+	}
+	var sh sponsor.Sponsorship
+	var kind sponsor.Kind
+	sh, err = scanSponsorship(db.read.QueryRowContext(ctx, `SELECT `+sponsorshipColumns+` FROM sponsorships s WHERE s.id = $1`, sponsorshipID))
+	if isNoRows(err) {
+		return ChargeReport{}, errs.NotFound("sponsorship")
+	}
+	if err != nil {
+		return ChargeReport{}, err
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT kind FROM sponsors WHERE id = $1`, sh.SponsorID).Scan(&kind); err != nil {
+		return ChargeReport{}, err
+	}
+	funding := fundingOf(kind)
+	rep := ChargeReport{SponsorshipID: sh.ID, Funding: string(funding), Lines: []ChargeLine{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT participant_id FROM sponsorship_members WHERE sponsorship_id = $1 ORDER BY participant_id`, sh.ID)
+	if err != nil {
+		return rep, err
+	}
+	var members []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return rep, err
+		}
+		members = append(members, id)
+	}
+	rows.Close()
+	for _, pid := range members {
+		line := ChargeLine{ParticipantID: pid}
+		err := db.Transact(ctx, func(tx *Tx) error {
+			line = ChargeLine{ParticipantID: pid}
+			py, err := lockPayee(ctx, tx, pid)
+			if err != nil {
+				return err
+			}
+			line.KPJ, line.Name = py.kpj, py.name
+			if py.review == string(participant.Rejected) {
+				line.Skipped = "registration rejected"
+				return nil
+			}
+			// The sponsor pays the programs the sponsorship names; JKK and JKM are the BPU minimum.
+			if !sh.JHT {
+				py.programs.JHT = false
+			}
+			paid, err := paidMonths(ctx, tx, pid)
+			if err != nil {
+				return err
+			}
+			payable := contribution.Payable(contribution.Assess(paid, today, pr), today, pr)
+			var months []calendar.Month
+			for _, m := range payable {
+				if m > sh.To {
+					break
+				}
+				if m < sh.From {
+					line.Skipped = fmt.Sprintf("month %s is unpaid and comes before the sponsorship: it is paid first", m)
+					return nil
+				}
+				months = append(months, m)
+			}
+			if len(months) == 0 {
+				line.Skipped = "nothing to pay: paid through the sponsorship, or its months are past the arrears window"
+				return nil
+			}
+			member := contribution.Member{Income: py.income, Programs: py.programs, Sector: py.sector}
+			q, err := contribution.QuoteMonths(rs, member, funding, months)
+			if err != nil {
+				return err
+			}
+			if sh.Budget > 0 {
+				var spent int64
+				if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM payments WHERE sponsorship_id = $1 AND status = 'posted'`, sh.ID).Scan(&spent); err != nil {
+					return err
+				}
+				if spent+q.Total > sh.Budget {
+					line.Skipped = fmt.Sprintf("budget: Rp %d left, Rp %d needed", sh.Budget-spent, q.Total)
+					return nil
+				}
+			}
+			prices := make([]int64, len(q.Months))
+			for i, md := range q.Months {
+				prices[i] = md.Due
+			}
+			pl := plan{paid: paid, member: member, quote: q, received: q.Total,
+				alloc:  contribution.Allocation{Months: months, Prices: prices, Spent: q.Total},
+				before: contribution.Assess(paid, today, pr), after: contribution.Assess(mergeMonths(paid, months), today, pr)}
+			pay, err := takePayment(ctx, tx, act, py, funding, pl, ledger.SponsorFund(sh.SponsorID), 0, sh.ID, today)
+			if err != nil {
+				return err
+			}
+			line.Months, line.Amount, line.ReceiptNo = months, pay.Amount, pay.ReceiptNo
+			return nil
+		})
+		if err != nil {
+			return rep, fmt.Errorf("participant %d: %w", pid, err)
+		}
+		if line.Skipped != "" {
+			rep.Skipped++
+		} else {
+			rep.Charged++
+			rep.Total += line.Amount
+		}
+		rep.Lines = append(rep.Lines, line)
+	}
+	err = db.Record(ctx, act, "charge", "sponsorship", sh.ID, "", fmt.Sprintf("%d charged, %d skipped, Rp %d", rep.Charged, rep.Skipped, rep.Total))
+	return rep, err
+}
