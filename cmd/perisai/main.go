@@ -50,6 +50,7 @@ func commands() []command {
 		{"rules", "rules load FILE | rules show [--date D]: the dated money and eligibility rules", cmdRules},
 		{"ledger", "ledger verify: check every ledger invariant (non-zero exit on a break)", cmdLedger},
 		{"coverage", "coverage run [--date D]: move participants' statuses as months pass", cmdCoverage},
+		{"bench", "bench payments [--database postgres://…] [--clients 64] [--duration 10s]: payments/s through the API", cmdBench},
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/perisai/perisai/internal/secret"
@@ -32,11 +33,12 @@ const (
 // (SQLite has one writer; queuing in Go beats spinning on SQLITE_BUSY) and reads through a pool
 // of read-only connections. On PostgreSQL both are the same pool.
 type DB struct {
-	Dialect Dialect
-	read    *sql.DB
-	write   *sql.DB
-	url     string
-	keys    *secret.Keys
+	Dialect  Dialect
+	read     *sql.DB
+	write    *sql.DB
+	url      string
+	keys     *secret.Keys
+	accounts sync.Map // ledger account code → id; accounts are never deleted
 }
 
 // Open connects to url: postgres://… or postgresql://… for PostgreSQL; sqlite://PATH, file:PATH
@@ -86,7 +88,7 @@ func openSQLite(rawURL string) (*DB, error) {
 	// _txlock=immediate: a write transaction takes the write lock at BEGIN, so two writers never
 	// deadlock upgrading read locks.
 	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(FULL)&_time_format=sqlite"
+		"&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_time_format=sqlite"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {

@@ -18,13 +18,23 @@ func accountIDs(ctx context.Context, tx *Tx, codes []ledger.Account) (map[ledger
 		if _, ok := out[c]; ok {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, code, kind, balance, created_at) VALUES ($1, $2, $3, 0, $4)
-ON CONFLICT (code) DO NOTHING`, idgen.Next(), string(c), c.Kind(), t); err != nil {
+		if id, ok := tx.accounts.Load(c); ok {
+			out[c] = id.(int64)
+			continue
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, code, kind, balance, created_at) VALUES ($1, $2, $3, 0, $4)
+ON CONFLICT (code) DO NOTHING`, idgen.Next(), string(c), c.Kind(), t)
+		if err != nil {
 			return nil, fmt.Errorf("account %s: %w", c, err)
 		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM ledger_accounts WHERE code = $1`, string(c)).Scan(&id); err != nil {
 			return nil, fmt.Errorf("account %s: %w", c, err)
+		}
+		// Cache only an account that existed before this transaction: one it created could
+		// still be rolled back.
+		if n, _ := res.RowsAffected(); n == 0 {
+			tx.accounts.Store(c, id)
 		}
 		out[c] = id
 	}
@@ -62,6 +72,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, entryID, now(), e.Kind, e.RefType, e.R
 		return 0, fmt.Errorf("postings: %w", err)
 	}
 	for _, p := range e.Postings {
+		if tx.deltas != nil {
+			tx.deltas[ids[p.Account]] += p.Amount
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2`, p.Amount, ids[p.Account]); err != nil {
 			return 0, fmt.Errorf("balance %s: %w", p.Account, err)
 		}
@@ -98,9 +112,14 @@ func (db *DB) Balance(ctx context.Context, a ledger.Account) (int64, error) {
 
 func balance(ctx context.Context, q Querier, a ledger.Account) (int64, error) {
 	var b int64
-	err := q.QueryRowContext(ctx, `SELECT balance FROM ledger_accounts WHERE code = $1`, string(a)).Scan(&b)
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id, balance FROM ledger_accounts WHERE code = $1`, string(a)).Scan(&id, &b)
 	if err == sql.ErrNoRows {
 		return 0, nil
+	}
+	// Inside a group commit, add what this transaction has posted but not yet applied.
+	if tx, ok := q.(*Tx); ok && tx.deltas != nil {
+		b += tx.deltas[id]
 	}
 	return b, err
 }

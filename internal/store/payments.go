@@ -166,30 +166,35 @@ func (db *DB) Pay(ctx context.Context, p access.Principal, act audit.Actor, rs *
 	}
 	var out Payment
 	err = db.Transact(ctx, func(tx *Tx) error {
-		py, err := lockPayee(ctx, tx, req.ParticipantID)
-		if err != nil {
-			return err
-		}
-		if py.review == string(participant.Rejected) {
-			return errs.Conflict("the registration was rejected; no payment can be taken")
-		}
-		into, agentID, err := db.receiver(ctx, tx, p, py, today)
-		if err != nil {
-			return err
-		}
-		pl, err := planPayment(ctx, tx, rs, pr, py, req, today)
-		if err != nil {
-			return err
-		}
-		if agentID != 0 && pl.received > 0 {
-			if err := checkCashLimits(ctx, tx, rs, agentID, pl.received, today); err != nil {
-				return err
-			}
-		}
-		out, err = takePayment(ctx, tx, act, py, req.Funding, pl, into, agentID, 0, today)
+		out, err = db.payTx(ctx, tx, p, act, rs, pr, req, today)
 		return err
 	})
 	return out, err
+}
+
+// payTx is Pay inside a transaction the caller holds (a group commit runs many).
+func (db *DB) payTx(ctx context.Context, tx *Tx, p access.Principal, act audit.Actor, rs *rules.Set, pr rules.Payment, req PayRequest, today calendar.Date) (Payment, error) {
+	py, err := lockPayee(ctx, tx, req.ParticipantID)
+	if err != nil {
+		return Payment{}, err
+	}
+	if py.review == string(participant.Rejected) {
+		return Payment{}, errs.Conflict("the registration was rejected; no payment can be taken")
+	}
+	into, agentID, err := db.receiver(ctx, tx, p, py, today)
+	if err != nil {
+		return Payment{}, err
+	}
+	pl, err := planPayment(ctx, tx, rs, pr, py, req, today)
+	if err != nil {
+		return Payment{}, err
+	}
+	if agentID != 0 && pl.received > 0 {
+		if err := checkCashLimits(ctx, tx, rs, agentID, pl.received, today); err != nil {
+			return Payment{}, err
+		}
+	}
+	return takePayment(ctx, tx, act, py, req.Funding, pl, into, agentID, 0, today)
 }
 
 // takePayment writes a planned payment: the ledger entry, the payment with its receipt, the

@@ -5,13 +5,38 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"sync"
 	"time"
 )
 
 // Tx is a write transaction.
 type Tx struct {
 	*sql.Tx
-	Dialect Dialect
+	Dialect  Dialect
+	accounts *sync.Map // the DB's cache of ledger account ids
+	// deltas, when set, gathers balance changes to apply once per account at the end of the
+	// transaction (flushBalances) instead of one UPDATE per posting: a group commit of many
+	// payments then moves the hot program-fund balances once.
+	deltas map[int64]int64
+}
+
+// flushBalances applies the gathered balance changes.
+// Accounts are updated in id order so that concurrent transactions take the row locks in the
+// same order and cannot deadlock.
+func (tx *Tx) flushBalances(ctx context.Context) error {
+	for _, id := range slices.Sorted(maps.Keys(tx.deltas)) {
+		d := tx.deltas[id]
+		if d == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2`, d, id); err != nil {
+			return fmt.Errorf("balance %d: %w", id, err)
+		}
+	}
+	tx.deltas = map[int64]int64{}
+	return nil
 }
 
 const maxAttempts = 5
@@ -46,7 +71,7 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect}); err != nil {
+	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect, accounts: &db.accounts}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {

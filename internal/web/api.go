@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -15,6 +16,15 @@ import (
 
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errs.Invalid("body", "not valid JSON for this request: %v", err)
+	}
+	return nil
+}
+
+func decodeBytes(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return errs.Invalid("body", "not valid JSON for this request: %v", err)
@@ -308,6 +318,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, p access
 	if err := s.db.RevokeToken(r.Context(), actor(r, p), p.UserID, id); err != nil {
 		return err
 	}
+	s.tokens.forget()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

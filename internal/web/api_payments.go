@@ -216,3 +216,43 @@ func (s *Server) checkReceiptToken(tok string) (string, bool) {
 	no := tok[:i]
 	return no, s.keys.Verify("receipt:"+no, tok[i+1:])
 }
+
+// apiPayGrouped takes a payment through the group-commit writer: the idempotency key, the
+// payment and the stored answer commit together, shared with other agents' payments.
+func (s *Server) apiPayGrouped(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	key, body, hash, err := idempotencyInput(r)
+	if err != nil {
+		return err
+	}
+	var req store.PayRequest
+	if err := decodeBytes(body, &req); err != nil {
+		return err
+	}
+	got, err := s.db.Participant(r.Context(), audit.Actor{}, req.ParticipantID)
+	if err != nil {
+		return errs.Invalid("participant_id", "no such participant")
+	}
+	if err := access.Authorize(p, access.TakePayment, store.ParticipantResource(got)); err != nil {
+		return err
+	}
+	res := s.payer.Pay(r.Context(), store.PayItem{P: p, Act: actor(r, p), Req: req, Today: calendar.Today(), Key: key, Hash: hash,
+		Render: func(pay store.Payment, err error) (int, string, []byte) {
+			buf := &bufferedWriter{header: http.Header{}}
+			if err != nil {
+				s.writeProblem(buf, r, err)
+			} else {
+				writeJSON(buf, http.StatusCreated, pay)
+			}
+			return buf.status, buf.header.Get("Content-Type"), buf.body.Bytes()
+		}})
+	if res.Err != nil {
+		return res.Err
+	}
+	if res.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.Header().Set("Content-Type", res.ContentType)
+	w.WriteHeader(res.Status)
+	_, _ = w.Write(res.Body)
+	return nil
+}

@@ -47,11 +47,23 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, string, error)
 		if !ok {
 			return access.Principal{}, "", errs.ErrUnauthorized
 		}
-		id, err := s.db.TokenUser(ctx, strings.TrimSpace(tok))
+		tok = strings.TrimSpace(tok)
+		if p, ok := s.tokens.get(tok); ok {
+			if in, ok := ctx.Value(keyInfo).(*info); ok {
+				in.user = p.Username
+			}
+			return p, "", nil
+		}
+		id, err := s.db.TokenUser(ctx, tok)
 		if err != nil {
 			return access.Principal{}, "", err
 		}
 		userID = id
+		defer func() {
+			if p, err := s.db.Principal(ctx, userID); err == nil {
+				s.tokens.put(tok, p)
+			}
+		}()
 	} else if c, err := r.Cookie(sessionCookie); err == nil {
 		id, err := s.db.SessionUser(ctx, c.Value)
 		if err != nil {
@@ -106,20 +118,11 @@ func (s *Server) api(h handlerFunc) http.Handler {
 // the same request with the first answer, and refuses the key with another body (409).
 func (s *Server) apiWrite(h handlerFunc) http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-		key := r.Header.Get("Idempotency-Key")
-		if key == "" || len(key) > 200 {
-			return errs.Invalid("Idempotency-Key", "header required on every write (1–200 characters)")
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxImport+1))
+		key, body, hash, err := idempotencyInput(r)
 		if err != nil {
-			return errs.Invalid("body", "cannot read: %v", err)
-		}
-		if len(body) > maxImport {
-			return errs.Invalid("body", "larger than %d MB", maxImport>>20)
+			return err
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), body...))
-		hash := hex.EncodeToString(sum[:])
 		replay, err := s.db.ClaimIdempotencyKey(r.Context(), p.UserID, key, hash)
 		if err != nil {
 			return err
@@ -149,6 +152,24 @@ func (s *Server) apiWrite(h handlerFunc) http.Handler {
 		_, _ = w.Write(buf.body.Bytes())
 		return nil
 	})
+}
+
+// idempotencyInput reads a write request's Idempotency-Key and body, and hashes what makes two
+// requests the same: method, path with query, body.
+func idempotencyInput(r *http.Request) (key string, body []byte, hash string, err error) {
+	key = r.Header.Get("Idempotency-Key")
+	if key == "" || len(key) > 200 {
+		return "", nil, "", errs.Invalid("Idempotency-Key", "header required on every write (1–200 characters)")
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, maxImport+1))
+	if err != nil {
+		return "", nil, "", errs.Invalid("body", "cannot read: %v", err)
+	}
+	if len(body) > maxImport {
+		return "", nil, "", errs.Invalid("body", "larger than %d MB", maxImport>>20)
+	}
+	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), body...))
+	return key, body, hex.EncodeToString(sum[:]), nil
 }
 
 // bufferedWriter holds a response so it can be stored before it is sent.

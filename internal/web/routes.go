@@ -70,7 +70,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/participants/{id}/coverage", s.api(s.apiCoverage)},
 		{"GET /api/v1/participants/{id}/payment-preview", s.api(s.apiPaymentPreview)},
 		{"GET /api/v1/participants/{id}/payments", s.api(s.apiParticipantPayments)},
-		{"POST /api/v1/payments", s.apiWrite(s.apiPay)},
+		{"POST /api/v1/payments", s.payHandler()},
 		{"GET /api/v1/payments/{id}", s.api(s.apiPayment)},
 		{"POST /api/v1/payments/{id}/reverse", s.apiWrite(s.apiReverse)},
 		{"GET /api/v1/ledger/verify", s.api(s.apiLedgerVerify)},
@@ -142,4 +142,12 @@ func (s *Server) routes() []route {
 		{"POST /sponsorships", s.ui(s.createSponsorshipForm)},
 		{"POST /sponsorships/{id}/charge", s.ui(s.chargeForm)},
 	}
+}
+
+// payHandler takes payments through the group-commit writer unless it is switched off.
+func (s *Server) payHandler() http.Handler {
+	if s.payer != nil {
+		return s.api(s.apiPayGrouped)
+	}
+	return s.apiWrite(s.apiPay)
 }

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -27,6 +28,9 @@ type Config struct {
 	// PublicURL is the address printed in card QR codes (https://perisai.example.id); empty means
 	// the address the request came to.
 	PublicURL string
+	// NoGroupCommit takes each payment in a transaction of its own (for comparison in the
+	// benchmark); by default concurrent payments share commits.
+	NoGroupCommit bool
 }
 
 // Server serves every Perisai surface.
@@ -44,6 +48,9 @@ type Server struct {
 	public  string
 	handler http.Handler
 	bg      sync.WaitGroup // background work (imports) that shutdown waits for
+	payer   *store.Payer   // group commit for payments; nil when disabled
+	stop    context.CancelFunc
+	tokens  tokenCache
 }
 
 // New builds a server; it fails only on a broken build (templates, OpenAPI document).
@@ -64,6 +71,11 @@ func New(cfg Config) (*Server, error) {
 	if s.rules == nil {
 		s.rules = rules.Default()
 	}
+	var ctx context.Context
+	ctx, s.stop = context.WithCancel(context.Background())
+	if !cfg.NoGroupCommit {
+		s.payer = cfg.DB.NewPayer(ctx, s.rules, 4, 256)
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -83,6 +95,9 @@ func New(cfg Config) (*Server, error) {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Wait blocks until background work (running imports) has stopped; call it after the HTTP
-// server has shut down.
-func (s *Server) Wait() { s.bg.Wait() }
+// Wait blocks until background work (running imports) has stopped and stops the payment
+// writer; call it after the HTTP server has shut down.
+func (s *Server) Wait() {
+	s.bg.Wait()
+	s.stop()
+}

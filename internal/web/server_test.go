@@ -42,7 +42,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { srv.Close(); s.Wait() })
 	return &env{t: t, db: db, srv: srv}
 }
 

@@ -225,6 +225,7 @@ func (s *Server) revokeTokenForm(w http.ResponseWriter, r *http.Request, p acces
 	if err := s.db.RevokeToken(r.Context(), actor(r, p), p.UserID, id); err != nil {
 		return err
 	}
+	s.tokens.forget()
 	http.Redirect(w, r, "/tokens", http.StatusSeeOther)
 	return nil
 }

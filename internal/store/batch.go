@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/rules"
+)
+
+// PayItem is one payment request for the group-commit writer, with its idempotency key.
+type PayItem struct {
+	P     access.Principal
+	Act   audit.Actor
+	Req   PayRequest
+	Today calendar.Date
+	Key   string // Idempotency-Key; the user is P.UserID
+	Hash  string // of the request
+	// Render turns the outcome into the HTTP answer that is stored under the key, so that a
+	// replay gets the same answer.
+	Render func(Payment, error) (status int, contentType string, body []byte)
+}
+
+// PayResult is what the writer answers.
+type PayResult struct {
+	Status      int
+	ContentType string
+	Body        []byte
+	Replayed    bool
+	Err         error // a failure of the server's, not of the request: nothing was stored
+}
+
+type pending struct {
+	item PayItem
+	done chan PayResult
+}
+
+// Payer takes payments through a group commit: concurrent requests queue, and one writer runs
+// a batch of them in a single transaction, each inside its own savepoint (a refused payment
+// rolls back alone), then commits once. An acknowledged payment is on disk, yet many agents
+// share one fsync instead of paying one each.
+type Payer struct {
+	db      *DB
+	rules   *rules.Set
+	queue   chan pending
+	maxSize int
+}
+
+// NewPayer starts writers writers (1 on SQLite: it has one writer anyway) taking batches of at
+// most maxBatch payments, until ctx ends.
+func (db *DB) NewPayer(ctx context.Context, rs *rules.Set, writers, maxBatch int) *Payer {
+	if db.Dialect == SQLite {
+		writers = 1
+	}
+	py := &Payer{db: db, rules: rs, queue: make(chan pending, 4096), maxSize: maxBatch}
+	for range max(1, writers) {
+		go py.run(ctx)
+	}
+	return py
+}
+
+// Pay queues the item and waits for its batch to commit.
+func (py *Payer) Pay(ctx context.Context, it PayItem) PayResult {
+	p := pending{item: it, done: make(chan PayResult, 1)}
+	select {
+	case py.queue <- p:
+	case <-ctx.Done():
+		return PayResult{Err: ctx.Err()}
+	}
+	select {
+	case r := <-p.done:
+		return r
+	case <-ctx.Done():
+		// The batch may still commit; the idempotency key makes a retry safe.
+		return PayResult{Err: ctx.Err()}
+	}
+}
+
+func (py *Payer) run(ctx context.Context) {
+	for {
+		var batch []pending
+		select {
+		case <-ctx.Done():
+			return
+		case p := <-py.queue:
+			batch = append(batch, p)
+		}
+		// Take whatever else is already waiting, without waiting for more: under light load a
+		// payment commits at once; under heavy load batches grow by themselves.
+	fill:
+		for len(batch) < py.maxSize {
+			select {
+			case p := <-py.queue:
+				batch = append(batch, p)
+			default:
+				break fill
+			}
+		}
+		py.commit(ctx, batch)
+	}
+}
+
+// commit runs a batch. If the commit itself fails, every item is answered with the failure and
+// nothing is stored, so the clients' retries with the same keys are safe.
+func (py *Payer) commit(ctx context.Context, batch []pending) {
+	results := make([]PayResult, len(batch))
+	err := py.db.Transact(context.WithoutCancel(ctx), func(tx *Tx) error {
+		tx.deltas = map[int64]int64{}
+		for i, p := range batch {
+			results[i] = py.one(ctx, tx, i, p.item)
+		}
+		return tx.flushBalances(ctx)
+	})
+	for i, p := range batch {
+		if err != nil {
+			results[i] = PayResult{Err: fmt.Errorf("group commit: %w", err)}
+		}
+		p.done <- results[i]
+	}
+}
+
+// one runs one payment inside the batch's transaction, in a savepoint of its own.
+func (py *Payer) one(ctx context.Context, tx *Tx, i int, it PayItem) PayResult {
+	sp := "p" + strconv.Itoa(i)
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+		return PayResult{Err: err}
+	}
+	before := maps.Clone(tx.deltas) // a rolled-back payment's balance changes go with it
+	res, keep := py.try(ctx, tx, it)
+	if !keep {
+		tx.deltas = before
+	}
+	if keep {
+		if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
+			return PayResult{Err: err}
+		}
+		return res
+	}
+	if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
+		return PayResult{Err: err}
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
+		return PayResult{Err: err}
+	}
+	if res.Err == storeAnswerLater { // a refusal: its answer is kept for replays
+		res.Err = nil
+		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, content_type, response, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`, it.P.UserID, it.Key, it.Hash, res.Status, res.ContentType, string(res.Body), now()); err != nil {
+			return PayResult{Err: err}
+		}
+	}
+	return res
+}
+
+// try answers a replay from the key, or takes the payment and stores its answer under the key.
+// keep is false when the savepoint must be rolled back.
+func (py *Payer) try(ctx context.Context, tx *Tx, it PayItem) (PayResult, bool) {
+	var hash, ctype, body string
+	var status int
+	err := tx.QueryRowContext(ctx, `SELECT request_hash, status, content_type, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2`,
+		it.P.UserID, it.Key).Scan(&hash, &status, &ctype, &body)
+	switch {
+	case err == nil && hash != it.Hash:
+		s, ct, b := it.Render(Payment{}, errs.Conflict("Idempotency-Key was already used for a different request"))
+		return PayResult{Status: s, ContentType: ct, Body: b}, true
+	case err == nil && status == 0:
+		s, ct, b := it.Render(Payment{}, errs.Conflict("a request with this Idempotency-Key is being served"))
+		return PayResult{Status: s, ContentType: ct, Body: b}, true
+	case err == nil:
+		return PayResult{Status: status, ContentType: ctype, Body: []byte(body), Replayed: true}, true
+	case !isNoRows(err):
+		return PayResult{Err: err}, false
+	}
+	pr, err := py.rules.PaymentAt(it.Today)
+	var pay Payment
+	if err == nil {
+		if err = checkPayRequest(&it.Req); err == nil {
+			pay, err = py.db.payTx(ctx, tx, it.P, it.Act, py.rules, pr, it.Req, it.Today)
+		}
+	}
+	if err != nil && !isDomain(err) {
+		return PayResult{Err: err}, false
+	}
+	s, ct, b := it.Render(pay, err)
+	if err != nil {
+		// A refused payment wrote nothing; roll its work back, then store the refusal.
+		return PayResult{Status: s, ContentType: ct, Body: b, Err: storeAnswerLater}, false
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, content_type, response, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`, it.P.UserID, it.Key, it.Hash, s, ct, string(b), now()); err != nil {
+		return PayResult{Err: err}, false
+	}
+	return PayResult{Status: s, ContentType: ct, Body: b}, true
+}
+
+// storeAnswerLater marks a refusal whose answer is stored after its savepoint is rolled back.
+var storeAnswerLater = errors.New("refused")
+
+// isDomain tells a refusal of the request (invalid, forbidden, conflict …) from a failure.
+func isDomain(err error) bool {
+	for _, k := range []error{errs.ErrInvalid, errs.ErrNotFound, errs.ErrConflict, errs.ErrForbidden, errs.ErrUnauthorized, errs.ErrRateLimited} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
+}
