@@ -65,3 +65,15 @@ func TestPDFAndPNG(t *testing.T) {
 		t.Fatalf("QR reads %v, %v", res, err)
 	}
 }
+
+func TestReceiptPDF(t *testing.T) {
+	var b bytes.Buffer
+	err := ReceiptPDF(&b, Receipt{No: "KW-202611-ABC", Date: "2026-11-20 10:00 WIB", Name: "Ni Made Sari", KPJ: "12345678901", Funding: "self",
+		Lines: []ReceiptLine{{"2026-11", 8_400}, {"2026-12", 8_400}, {"2027-01", 16_800}}, Amount: 33_600, VerifyURL: "http://x/verify/receipt/KW.sig"})
+	if err != nil || !bytes.HasPrefix(b.Bytes(), []byte("%PDF-")) {
+		t.Fatalf("%v", err)
+	}
+	if Rupiah(1_000_000) != "Rp 1.000.000" || Rupiah(-8_400) != "-Rp 8.400" || Rupiah(0) != "Rp 0" {
+		t.Fatal(Rupiah(1_000_000), Rupiah(-8_400))
+	}
+}

@@ -6,12 +6,12 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/card"
 	"github.com/perisai/perisai/internal/i18n"
 	"github.com/perisai/perisai/internal/participant"
 )
@@ -47,24 +47,7 @@ var funcs = template.FuncMap{
 }
 
 // rupiah writes an amount the Indonesian way: Rp 1.000.000.
-func rupiah(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-Rp " + b.String()
-	}
-	return "Rp " + b.String()
-}
+func rupiah(n int64) string { return card.Rupiah(n) }
 
 // parsePages parses each page together with the layout.
 func parsePages() (map[string]*template.Template, error) {

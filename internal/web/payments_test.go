@@ -82,6 +82,9 @@ func TestPayWithTheForms(t *testing.T) {
 	if no == "" || !strings.Contains(receipt, "Tanda Bukti Penerimaan Iuran") || !strings.Contains(receipt, "data:image/png;base64,") {
 		t.Fatalf("receipt page:\n%s", receipt)
 	}
+	if resp, pdf := b.get(strings.TrimSuffix(loc, "/receipt") + "/receipt.pdf"); resp.StatusCode != 200 || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatalf("receipt pdf: %d", resp.StatusCode)
+	}
 	pays := agent.mustStatus(200, "GET", "/api/v1/participants/"+id+"/payments", nil)["items"].([]any)
 	if len(pays) != 1 || pays[0].(map[string]any)["receipt_no"] != no {
 		t.Fatalf("payments: %v", pays)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"html/template"
@@ -117,4 +118,31 @@ func (s *Server) verifyReceipt(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Data = map[string]any{"Genuine": ok, "Pay": pay}
 	s.renderPage(w, r, code, "receipt_verify", pg)
+}
+
+// receiptPDF serves the receipt as a PDF for a 58 mm printer (the API and the UI alike).
+func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	pay, err := s.paymentInScope(r, p, access.ReadParticipant)
+	if err != nil {
+		return err
+	}
+	cov, err := s.db.Coverage(r.Context(), s.rules, pay.ParticipantID, calendar.Today())
+	if err != nil {
+		return err
+	}
+	rc := card.Receipt{No: pay.ReceiptNo, Date: pay.ReceivedAt.In(calendar.Zone).Format("2006-01-02 15:04") + " WIB", Name: pay.Name, KPJ: pay.KPJ,
+		Funding: string(pay.Funding), ReceivedBy: pay.ReceivedBy, CoveredUntil: cov.CoveredUntil.String(), Status: pay.Status,
+		Amount: pay.Amount, CreditUsed: pay.CreditUsed, CreditAdded: pay.CreditAdded,
+		VerifyURL: s.baseURL(r) + "/verify/receipt/" + s.receiptToken(pay.ReceiptNo)}
+	for _, m := range pay.Months {
+		rc.Lines = append(rc.Lines, card.ReceiptLine{Month: m.Month.String(), Due: m.Due})
+	}
+	var buf bytes.Buffer
+	if err := card.ReceiptPDF(&buf, rc); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+pay.ReceiptNo+`.pdf"`)
+	_, err = w.Write(buf.Bytes())
+	return err
 }
