@@ -260,7 +260,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'poste
 		}
 		after := pl.after
 		out.Coverage = &after
-		if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, updated_at = $2 WHERE id = $3`, string(after.Status), t, py.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, last_paid = $2, updated_at = $3 WHERE id = $4`,
+			string(after.Status), lastPaid(mergeMonths(pl.paid, alloc.Months)), t, py.id); err != nil {
 			return err
 		}
 		if agentID != 0 {
@@ -360,6 +361,14 @@ func checkPayRequest(req *PayRequest) error {
 	return nil
 }
 
+// lastPaid is the newest month paid, or NULL.
+func lastPaid(paid []calendar.Month) any {
+	if len(paid) == 0 {
+		return nil
+	}
+	return int(paid[len(paid)-1])
+}
+
 func mergeMonths(a, b []calendar.Month) []calendar.Month {
 	out := append(append([]calendar.Month(nil), a...), b...)
 	for i := 1; i < len(out); i++ { // insertion sort: both parts are short and sorted
@@ -430,8 +439,8 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, updated_at = $2 WHERE id = $3`,
-			string(contribution.Assess(paid, today, pr).Status), now(), participantID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, last_paid = $2, updated_at = $3 WHERE id = $4`,
+			string(contribution.Assess(paid, today, pr).Status), lastPaid(paid), now(), participantID); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, act, "reverse", "payment", paymentID, "", reason)

@@ -302,3 +302,44 @@ SELECT $1, entry_id, account_id, 1000 FROM postings WHERE entry_id = (SELECT ent
 }
 
 var _ = time.Now
+
+// The daily status move agrees with the rule for every kind of participant.
+func TestRefreshStatuses(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		aug10 := calendar.D(2026, 8, 10)
+		paidAug := newWorker(t, db, "5103021203850521")
+		paidOct := newWorker(t, db, "5103021203850522")
+		never := newWorker(t, db, "5103021203850523")
+		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: paidAug.ID, Months: 1}, aug10); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: paidOct.ID, Months: 3}, aug10); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			day          calendar.Date
+			aug, oct, nv participant.Status
+		}{
+			{calendar.D(2026, 8, 20), participant.Active, participant.Active, participant.WaitingFirstPayment},
+			{calendar.D(2026, 11, 20), participant.Arrears, participant.Arrears, participant.WaitingFirstPayment},
+			{calendar.D(2026, 12, 16), participant.Ended, participant.Arrears, participant.WaitingFirstPayment},
+			{calendar.D(2027, 2, 16), participant.Ended, participant.Ended, participant.WaitingFirstPayment},
+		} {
+			if _, err := db.RefreshStatuses(ctx, rs, c.day); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []struct {
+				id   int64
+				want participant.Status
+			}{{paidAug.ID, c.aug}, {paidOct.ID, c.oct}, {never.ID, c.nv}} {
+				got, _ := db.Participant(ctx, audit.Actor{}, w.id)
+				cov, _ := db.Coverage(ctx, rs, w.id, c.day)
+				if got.Status != w.want || cov.Status != w.want {
+					t.Errorf("%s participant %d: stored %s, assessed %s, want %s", c.day, w.id, got.Status, cov.Status, w.want)
+				}
+			}
+		}
+	})
+}

@@ -46,55 +46,34 @@ func (db *DB) ActiveRules(ctx context.Context) (*rules.Set, error) {
 }
 
 // RefreshStatuses moves every participant's status to what their paid months say on a day (the
-// scheduled job): active, in arrears, ended as months pass. It reads the last paid month of all
-// participants in one pass and writes only the statuses that change.
+// scheduled job): active, in arrears, ended as months pass. The status depends on the last paid
+// month alone and is monotonic in it, so the rule (contribution.Assess) gives two thresholds
+// and one set-based UPDATE applies them to everyone.
 func (db *DB) RefreshStatuses(ctx context.Context, rs *rules.Set, today calendar.Date) (int, error) {
 	pr, err := rs.PaymentAt(today)
 	if err != nil {
 		return 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT p.id, p.status, m.last FROM participants p
-JOIN (SELECT participant_id, MAX(month) AS last FROM paid_months GROUP BY participant_id) m ON m.participant_id = p.id
-WHERE p.review <> 'rejected'`)
-	if err != nil {
-		return 0, err
-	}
-	type change struct {
-		id     int64
-		status participant.Status
-	}
-	var changes []change
-	for rows.Next() {
-		var id int64
-		var status string
-		var last int
-		if err := rows.Scan(&id, &status, &last); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		// The status depends on the last paid month alone.
-		now := contribution.Assess([]calendar.Month{calendar.Month(last)}, today, pr).Status
-		if string(now) != status {
-			changes = append(changes, change{id, now})
+	current := today.MonthOf()
+	activeFrom, arrearsFrom := current.Add(pr.MaxMonthsAhead+1), current.Add(pr.MaxMonthsAhead+1)
+	for l := current.Add(pr.MaxMonthsAhead); l >= current.Add(-pr.ArrearsWindowMonths-2); l-- {
+		switch contribution.Assess([]calendar.Month{l}, today, pr).Status {
+		case participant.Active:
+			activeFrom, arrearsFrom = l, l
+		case participant.Arrears:
+			arrearsFrom = l
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	for start := 0; start < len(changes); start += 5000 {
-		chunk := changes[start:min(len(changes), start+5000)]
-		err := db.Transact(ctx, func(tx *Tx) error {
-			for _, c := range chunk {
-				if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1 WHERE id = $2`, string(c.status), c.id); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	var n int64
+	err = db.Transact(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE participants SET status = CASE WHEN last_paid >= $1 THEN 'active' WHEN last_paid >= $2 THEN 'arrears' ELSE 'ended' END
+WHERE last_paid IS NOT NULL AND review <> 'rejected' AND status IN ('active', 'arrears', 'ended', 'waiting_first_payment')
+AND status <> CASE WHEN last_paid >= $1 THEN 'active' WHEN last_paid >= $2 THEN 'arrears' ELSE 'ended' END`, int(activeFrom), int(arrearsFrom))
 		if err != nil {
-			return 0, err
+			return err
 		}
-	}
-	return len(changes), nil
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }

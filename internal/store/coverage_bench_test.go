@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/idgen"
+	"github.com/perisai/perisai/internal/rules"
+)
+
+// BenchmarkRefreshStatuses moves the statuses of PERISAI_BENCH_PARTICIPANTS participants
+// (default 200,000), each with a last paid month spread over the past year, and reports
+// participants per second and the time 10 million would take at that rate.
+func BenchmarkRefreshStatuses(b *testing.B) {
+	n := 200_000
+	if v, err := strconv.Atoi(os.Getenv("PERISAI_BENCH_PARTICIPANTS")); err == nil && v > 0 {
+		n = v
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite://"+b.TempDir()+"/bench.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	branch, payment := idgen.Next(), idgen.Next()
+	now := time.Now().UTC()
+	err = db.Transact(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO branches (id, code, name, province_code, created_at) VALUES ($1, 'B', 'B', '51', $2)`, branch, now); err != nil {
+			return err
+		}
+		// A payment row for the paid months to point at.
+		entry := idgen.Next()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO journal_entries (id, at, kind, ref_type, ref_id) VALUES ($1, $2, 'bench', 'bench', 0)`, entry, now); err != nil {
+			return err
+		}
+		holder := idgen.Next()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO participants (id, kpj, province_code, village_code, nik_blind, nik_enc, nik_masked, name, name_lower,
+birth_date, sex, occupation, sector, declared_income, jkk, jkm, jht, status, branch_id, consent_at, consent_by, created_at, updated_at)
+VALUES ($1, '99999999999', '51', '51.03.02.2001', 'h', 'x', 'x', 'h', 'h', $2, 'L', 'petani', 'other', 1000000, TRUE, TRUE, FALSE, 'active', $3, $4, 'b', $4, $4)`,
+			holder, calendar.D(1980, 1, 1), branch, now); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO payments (id, receipt_no, participant_id, province_code, branch_id, funding, amount, months, status, entry_id, received_at, received_by)
+VALUES ($1, 'KW-BENCH', $2, '51', $3, 'self', 0, 0, 'posted', $4, $5, 'bench')`, payment, holder, branch, entry, now)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	today := calendar.Today()
+	pcols := []string{"id", "kpj", "province_code", "village_code", "nik_blind", "nik_enc", "nik_masked", "name", "name_lower", "birth_date", "sex",
+		"occupation", "sector", "declared_income", "jkk", "jkm", "jht", "status", "branch_id", "consent_at", "consent_by", "created_at", "updated_at", "last_paid"}
+	for start := 0; start < n; start += 10_000 {
+		err := db.Transact(ctx, func(tx *Tx) error {
+			var ps, ms [][]any
+			for i := start; i < min(n, start+10_000); i++ {
+				id := idgen.Next()
+				ps = append(ps, []any{id, fmt.Sprintf("1%010d", i), "51", "51.03.02.2001", strconv.Itoa(i), "x", "x", "p", "p", calendar.D(1980, 1, 1),
+					"L", "petani", "other", 1_000_000, true, true, false, "active", branch, now, "bench", now, now, int(today.MonthOf().Add(-(i % 12)))})
+				ms = append(ms, []any{id, int(today.MonthOf().Add(-(i % 12))), payment, 16_800, 0, 16_800, 10_000, 6_800, 0, "self", now, "51"})
+			}
+			if err := insertRows(ctx, tx, "participants", pcols, ps, "", nil); err != nil {
+				return err
+			}
+			return insertRows(ctx, tx, "paid_months", []string{"participant_id", "month", "payment_id", "base", "discount", "due", "jkk", "jkm", "jht",
+				"funding", "paid_at", "province_code"}, ms, "", nil)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	rs := rules.Default()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := db.RefreshStatuses(ctx, rs, today.AddDays(i*31)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perSec := float64(n*b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(perSec, "participants/s")
+	b.ReportMetric(10_000_000/perSec, "s/10M")
+}
