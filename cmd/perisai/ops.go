@@ -19,6 +19,14 @@ import (
 	"github.com/perisai/perisai/internal/store"
 )
 
+// asOf reads a --date flag: a day, or today when empty.
+func asOf(day string) (calendar.Date, error) {
+	if day == "" {
+		return calendar.Today(), nil
+	}
+	return calendar.ParseDate(day)
+}
+
 // cmdJobs runs the daily jobs once, for a deployment that schedules them with cron.
 func cmdJobs(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || args[0] != "run" {
@@ -27,12 +35,9 @@ func cmdJobs(ctx context.Context, args []string, e env) error {
 	var day *string
 	flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "run as of this day (YYYY-MM-DD; default today)") }
 	return withDB(ctx, e, "jobs run", args[1:], flags, func(db *store.DB) error {
-		today := calendar.Today()
-		if *day != "" {
-			var err error
-			if today, err = calendar.ParseDate(*day); err != nil {
-				return err
-			}
+		today, err := asOf(*day)
+		if err != nil {
+			return err
 		}
 		rs, err := db.ActiveRules(ctx)
 		if err != nil {
@@ -167,12 +172,9 @@ func cmdRules(ctx context.Context, args []string, e env) error {
 		var day *string
 		flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "the day (YYYY-MM-DD; default today)") }
 		return withDB(ctx, e, "rules show", args[1:], flags, func(db *store.DB) error {
-			d := calendar.Today()
-			if *day != "" {
-				var err error
-				if d, err = calendar.ParseDate(*day); err != nil {
-					return err
-				}
+			d, err := asOf(*day)
+			if err != nil {
+				return err
 			}
 			rs, err := db.ActiveRules(ctx)
 			if err != nil {
@@ -215,12 +217,9 @@ func cmdCoverage(ctx context.Context, args []string, e env) error {
 	var day *string
 	flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "as of this day (YYYY-MM-DD; default today)") }
 	return withDB(ctx, e, "coverage run", args[1:], flags, func(db *store.DB) error {
-		d := calendar.Today()
-		if *day != "" {
-			var err error
-			if d, err = calendar.ParseDate(*day); err != nil {
-				return err
-			}
+		d, err := asOf(*day)
+		if err != nil {
+			return err
 		}
 		rs, err := db.ActiveRules(ctx)
 		if err != nil {

@@ -92,16 +92,21 @@ func (s *Server) apiSponsorshipsEnding(w http.ResponseWriter, r *http.Request, p
 	return nil
 }
 
-// apiChargeSponsorship runs a sponsorship's charge for its cohort and reports each member.
-func (s *Server) apiChargeSponsorship(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+// charge runs a sponsorship's charge for its cohort (API and page alike).
+func (s *Server) charge(r *http.Request, p access.Principal) (store.ChargeReport, error) {
 	if err := access.Authorize(p, access.ManageSponsors, access.Resource{}); err != nil {
-		return err
+		return store.ChargeReport{}, err
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return store.ChargeReport{}, err
 	}
-	rep, err := s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rules, id, calendar.Today())
+	return s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rules, id, calendar.Today())
+}
+
+// apiChargeSponsorship reports each member's outcome.
+func (s *Server) apiChargeSponsorship(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	rep, err := s.charge(r, p)
 	if err != nil {
 		return err
 	}
@@ -110,14 +115,7 @@ func (s *Server) apiChargeSponsorship(w http.ResponseWriter, r *http.Request, p 
 }
 
 func (s *Server) chargeForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	if err := access.Authorize(p, access.ManageSponsors, access.Resource{}); err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	rep, err := s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rules, id, calendar.Today())
+	rep, err := s.charge(r, p)
 	if err != nil {
 		return err
 	}
