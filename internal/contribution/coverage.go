@@ -21,10 +21,14 @@ type Coverage struct {
 	NextDueDate  calendar.Date      `json:"next_due_date"`
 }
 
-// DueDate is the day a month's contribution is due: the due day of the month itself. (Moving
-// it past a public holiday needs the holiday calendar, which is not yet in the rules.)
+// DueDate is the day a month's contribution is due: the due day of the month itself, or the
+// next working day when that is a weekend or a public holiday (DOMAIN.md §2).
 func DueDate(m calendar.Month, pr rules.Payment) calendar.Date {
-	return calendar.D(m.Year(), m.Month(), min(pr.DueDay, m.Last().Day()))
+	d := calendar.D(m.Year(), m.Month(), min(pr.DueDay, m.Last().Day()))
+	for !pr.WorkingDay(d) {
+		d = d.AddDays(1)
+	}
+	return d
 }
 
 // Assess reads a participant's paid months (ascending, distinct) as of today: never paid,

@@ -35,7 +35,8 @@ func TestAssess(t *testing.T) {
 		{"never paid", nil, calendar.D(2026, 11, 20), participant.WaitingFirstPayment, 0, month(2026, 11)},
 		{"paid through November", months(month(2026, 6), 6), calendar.D(2026, 11, 20), participant.Active, 0, month(2026, 12)},
 		{"October paid, November not yet due", months(aug, 3), calendar.D(2026, 11, 10), participant.Active, 0, month(2026, 11)},
-		{"October paid, November overdue", months(aug, 3), calendar.D(2026, 11, 16), participant.Arrears, 1, month(2026, 11)},
+		{"15 Nov 2026 is a Sunday: due Monday 16th, not yet overdue", months(aug, 3), calendar.D(2026, 11, 16), participant.Active, 0, month(2026, 11)},
+		{"October paid, November overdue", months(aug, 3), calendar.D(2026, 11, 17), participant.Arrears, 1, month(2026, 11)},
 		{"August paid: Sep, Oct, Nov overdue (3, still inside)", []calendar.Month{aug}, calendar.D(2026, 11, 20), participant.Arrears, 3, month(2026, 9)},
 		{"August paid: 15 December is the last day", []calendar.Month{aug}, calendar.D(2026, 12, 15), participant.Arrears, 3, month(2026, 9)},
 		{"August paid: 16 December, 4 overdue: ended", []calendar.Month{aug}, calendar.D(2026, 12, 16), participant.Ended, 0, month(2026, 12)},
@@ -99,5 +100,25 @@ func TestAllocation(t *testing.T) {
 	}
 	if !CoveredOn(months(month(2026, 6), 3), calendar.D(2026, 7, 31)) || CoveredOn(months(month(2026, 6), 3), calendar.D(2026, 9, 1)) {
 		t.Fatal("covered on")
+	}
+}
+
+// Due on the 15th, or the next working day: weekends and listed holidays move it.
+func TestDueDate(t *testing.T) {
+	withHolidays := pr
+	withHolidays.Holidays = map[calendar.Date]bool{calendar.D(2027, 8, 16): true}
+	for _, c := range []struct {
+		m    calendar.Month
+		pr   rules.Payment
+		want calendar.Date
+	}{
+		{month(2026, 12), pr, calendar.D(2026, 12, 15)},         // Tuesday
+		{month(2026, 11), pr, calendar.D(2026, 11, 16)},         // Sunday → Monday
+		{month(2027, 8), pr, calendar.D(2027, 8, 16)},           // Sunday → Monday
+		{month(2027, 8), withHolidays, calendar.D(2027, 8, 17)}, // and Monday a holiday → Tuesday
+	} {
+		if got := DueDate(c.m, c.pr); got != c.want {
+			t.Errorf("%s: %s, want %s", c.m, got, c.want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/perisai/perisai/internal/calendar"
 )
@@ -32,6 +33,9 @@ type Payment struct {
 	ArrearsWindowMonths int   `json:"arrears_window_months"`
 	PrepayOptions       []int `json:"prepay_options"`
 	MaxMonthsAhead      int   `json:"max_months_ahead"`
+	// Holidays are the public holidays a due date moves past (with weekends); PaymentAt fills
+	// them from the holiday lists.
+	Holidays map[calendar.Date]bool `json:"-"`
 }
 
 // CashLimits stop an agent collecting cash when too much, or too old, is undeposited.
@@ -72,10 +76,23 @@ func (s *Set) RatesFor(m calendar.Month) (Rates, string, error) {
 	return d.Value, d.Source, err
 }
 
-// PaymentAt returns the payment rules in force on a day.
+// PaymentAt returns the payment rules in force on a day, with every listed holiday.
 func (s *Set) PaymentAt(day calendar.Date) (Payment, error) {
 	d, err := at("payment", s.Payment, day)
-	return d.Value, err
+	p := d.Value
+	p.Holidays = map[calendar.Date]bool{}
+	for _, h := range s.Holidays {
+		for _, x := range h.Value {
+			p.Holidays[x] = true
+		}
+	}
+	return p, err
+}
+
+// WorkingDay reports whether day is neither a weekend nor a listed holiday.
+func (p Payment) WorkingDay(day calendar.Date) bool {
+	wd := day.Time().Weekday()
+	return wd != time.Saturday && wd != time.Sunday && !p.Holidays[day]
 }
 
 // CashLimitsAt returns the cash limits in force on a day.

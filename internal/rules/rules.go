@@ -76,16 +76,17 @@ func checkPeriods[T any](name string, list []Dated[T]) error {
 
 // Set is one version of the rules.
 type Set struct {
-	Version     string                `json:"version"`
-	Income      []Dated[[]int64]      `json:"declared_income"`
-	Rates       []Dated[Rates]        `json:"rates"`
-	Discounts   []Dated[Discount]     `json:"discounts"`
-	Payment     []Dated[Payment]      `json:"payment"`
-	CashLimits  []Dated[CashLimits]   `json:"cash_limits"`
-	Incentives  []Dated[Incentive]    `json:"incentives"`
-	Network     []Dated[Network]      `json:"network"`
-	Register    []Dated[Registration] `json:"registration"`
-	Occupations []Occupation          `json:"occupations"`
+	Version     string                   `json:"version"`
+	Income      []Dated[[]int64]         `json:"declared_income"`
+	Rates       []Dated[Rates]           `json:"rates"`
+	Discounts   []Dated[Discount]        `json:"discounts"`
+	Payment     []Dated[Payment]         `json:"payment"`
+	Holidays    []Dated[[]calendar.Date] `json:"holidays"`
+	CashLimits  []Dated[CashLimits]      `json:"cash_limits"`
+	Incentives  []Dated[Incentive]       `json:"incentives"`
+	Network     []Dated[Network]         `json:"network"`
+	Register    []Dated[Registration]    `json:"registration"`
+	Occupations []Occupation             `json:"occupations"`
 	byCode      map[string]Occupation
 	raw         []byte
 }
@@ -155,6 +156,9 @@ func Parse(b []byte) (*Set, error) {
 		return nil, err
 	}
 	if err := checkPeriods("payment", s.Payment); err != nil {
+		return nil, err
+	}
+	if err := checkPeriods("holidays", s.Holidays); err != nil {
 		return nil, err
 	}
 	if err := checkPeriods("cash_limits", s.CashLimits); err != nil {
