@@ -10,15 +10,21 @@ import (
 	"github.com/perisai/perisai/internal/idgen"
 )
 
+var auditCols = []string{"id", "at", "actor_id", "actor", "action", "entity", "entity_id", "region_code", "detail", "request_id"}
+
 // Audit appends one entry. Call it inside the transaction that makes the change it records.
 func Audit(ctx context.Context, q Querier, a audit.Actor, action, entity string, entityID any, regionCode, detail string) error {
 	var actorID any
 	if a.UserID != 0 {
 		actorID = a.UserID
 	}
+	row := []any{idgen.Next(), now(), actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID}
+	if tx, ok := q.(*Tx); ok && tx.buf != nil {
+		tx.buf.add("audit_log", auditCols, row)
+		return nil
+	}
 	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, region_code, detail, request_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		idgen.Next(), now(), actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, row...)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, entity, err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -106,17 +107,17 @@ func (py *Payer) run(ctx context.Context) {
 	}
 }
 
-// commit runs a batch. If the commit itself fails, every item is answered with the failure and
-// nothing is stored, so the clients' retries with the same keys are safe.
+// commit runs a batch. The fast way gathers every insert of the batch and writes them table by
+// table at the end, without savepoints: a refused payment writes nothing before it is refused,
+// and what it buffered is dropped. If anything fails on the database's side, the batch is run
+// again the careful way, each payment in a savepoint of its own. If that commit fails too,
+// every item is answered with the failure and nothing is stored, so the clients' retries with
+// the same keys are safe.
 func (py *Payer) commit(ctx context.Context, batch []pending) {
-	results := make([]PayResult, len(batch))
-	err := py.db.Transact(context.WithoutCancel(ctx), func(tx *Tx) error {
-		tx.deltas = map[int64]int64{}
-		for i, p := range batch {
-			results[i] = py.one(ctx, tx, i, p.item)
-		}
-		return tx.flushBalances(ctx)
-	})
+	results, err := py.runBatch(ctx, batch, true)
+	if err != nil {
+		results, err = py.runBatch(ctx, batch, false)
+	}
 	for i, p := range batch {
 		if err != nil {
 			results[i] = PayResult{Err: fmt.Errorf("group commit: %w", err)}
@@ -124,6 +125,58 @@ func (py *Payer) commit(ctx context.Context, batch []pending) {
 		p.done <- results[i]
 	}
 }
+
+func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]PayResult, error) {
+	results := make([]PayResult, len(batch))
+	err := py.db.Transact(context.WithoutCancel(ctx), func(tx *Tx) error {
+		tx.deltas = map[int64]int64{}
+		if fast {
+			tx.buf = newWriteBuffer()
+			items := make([]PayItem, len(batch))
+			for i, p := range batch {
+				items[i] = p.item
+			}
+			pre, err := loadPrefetch(ctx, tx, items)
+			if err != nil {
+				return err
+			}
+			tx.pre = pre
+		}
+		for i, p := range batch {
+			if !fast {
+				results[i] = py.one(ctx, tx, i, p.item)
+				continue
+			}
+			mark, before := tx.buf.mark(), maps.Clone(tx.deltas)
+			res, keep := py.try(ctx, tx, p.item)
+			if !keep {
+				tx.buf.restore(mark)
+				tx.deltas = before
+				if res.Err != storeAnswerLater {
+					return res.Err // a database failure: run the batch the careful way
+				}
+				res.Err = nil
+				storeAnswer(tx, p.item, res)
+			}
+			results[i] = res
+		}
+		if fast {
+			if err := tx.buf.flush(ctx, tx); err != nil {
+				return err
+			}
+			tx.buf, tx.pre = nil, nil
+		}
+		return tx.flushBalances(ctx)
+	})
+	return results, err
+}
+
+// storeAnswer keeps a refusal's answer under its key (buffered with the batch's writes).
+func storeAnswer(tx *Tx, it PayItem, res PayResult) {
+	tx.buf.add("idempotency_keys", idemCols, []any{it.P.UserID, it.Key, it.Hash, res.Status, res.ContentType, string(res.Body), now()})
+}
+
+var idemCols = []string{"user_id", "idem_key", "request_hash", "status", "content_type", "response", "created_at"}
 
 // one runs one payment inside the batch's transaction, in a savepoint of its own.
 func (py *Payer) one(ctx context.Context, tx *Tx, i int, it PayItem) PayResult {
@@ -163,8 +216,24 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`, it.P.UserID, it.Key, it.Hash, res.Status, 
 func (py *Payer) try(ctx context.Context, tx *Tx, it PayItem) (PayResult, bool) {
 	var hash, ctype, body string
 	var status int
-	err := tx.QueryRowContext(ctx, `SELECT request_hash, status, content_type, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2`,
-		it.P.UserID, it.Key).Scan(&hash, &status, &ctype, &body)
+	var err error
+	if tx.pre != nil {
+		r, ok := tx.pre.idem[idemID{it.P.UserID, it.Key}]
+		hash, status, ctype, body = r.hash, r.status, r.ctype, r.body
+		if !ok {
+			err = sql.ErrNoRows
+		}
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT request_hash, status, content_type, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2`,
+			it.P.UserID, it.Key).Scan(&hash, &status, &ctype, &body)
+	}
+	if isNoRows(err) && tx.buf != nil { // the same key earlier in this batch
+		for _, r := range tx.buf.rows("idempotency_keys") {
+			if r[0].(int64) == it.P.UserID && r[1].(string) == it.Key {
+				hash, status, ctype, body, err = r[2].(string), r[3].(int), r[4].(string), r[5].(string), nil
+			}
+		}
+	}
 	switch {
 	case err == nil && hash != it.Hash:
 		s, ct, b := it.Render(Payment{}, errs.Conflict("Idempotency-Key was already used for a different request"))
@@ -192,8 +261,7 @@ func (py *Payer) try(ctx context.Context, tx *Tx, it PayItem) (PayResult, bool) 
 		// A refused payment wrote nothing; roll its work back, then store the refusal.
 		return PayResult{Status: s, ContentType: ct, Body: b, Err: storeAnswerLater}, false
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, content_type, response, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`, it.P.UserID, it.Key, it.Hash, s, ct, string(b), now()); err != nil {
+	if err := tx.insert(ctx, "idempotency_keys", idemCols, []any{it.P.UserID, it.Key, it.Hash, s, ct, string(b), now()}); err != nil {
 		return PayResult{Err: err}, false
 	}
 	return PayResult{Status: s, ContentType: ct, Body: b}, true

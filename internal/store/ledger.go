@@ -60,15 +60,15 @@ func post(ctx context.Context, tx *Tx, e ledger.Entry, reverses int64) (int64, e
 	if reverses != 0 {
 		rev = reverses
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO journal_entries (id, at, kind, ref_type, ref_id, memo, reverses, province_code)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, entryID, now(), e.Kind, e.RefType, e.RefID, e.Memo, rev, e.Region); err != nil {
+	if err := tx.insert(ctx, "journal_entries", []string{"id", "at", "kind", "ref_type", "ref_id", "memo", "reverses", "province_code"},
+		[]any{entryID, now(), e.Kind, e.RefType, e.RefID, e.Memo, rev, e.Region}); err != nil {
 		return 0, fmt.Errorf("journal entry: %w", err)
 	}
 	rows := make([][]any, len(e.Postings))
 	for i, p := range e.Postings {
 		rows[i] = []any{idgen.Next(), entryID, ids[p.Account], p.Amount, e.Region}
 	}
-	if err := insertRows(ctx, tx, "postings", []string{"id", "entry_id", "account_id", "amount", "province_code"}, rows, "", nil); err != nil {
+	if err := tx.insert(ctx, "postings", []string{"id", "entry_id", "account_id", "amount", "province_code"}, rows...); err != nil {
 		return 0, fmt.Errorf("postings: %w", err)
 	}
 	for _, p := range e.Postings {
@@ -111,6 +111,11 @@ func (db *DB) Balance(ctx context.Context, a ledger.Account) (int64, error) {
 }
 
 func balance(ctx context.Context, q Querier, a ledger.Account) (int64, error) {
+	if tx, ok := q.(*Tx); ok && tx.pre != nil {
+		if b, ok := tx.pre.balance[a]; ok {
+			return b.balance + tx.deltas[b.id], nil
+		}
+	}
 	var b int64
 	var id int64
 	err := q.QueryRowContext(ctx, `SELECT id, balance FROM ledger_accounts WHERE code = $1`, string(a)).Scan(&id, &b)

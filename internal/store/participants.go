@@ -691,3 +691,17 @@ WHERE participant_id = $1 ORDER BY at, id`, id)
 	}
 	return out, rows.Err()
 }
+
+// ParticipantScope is where a participant belongs, read with one indexed query: what
+// authorization needs before a payment, without the personal data.
+func (db *DB) ParticipantScope(ctx context.Context, id int64) (access.Resource, error) {
+	var r access.Resource
+	var village string
+	err := db.read.QueryRowContext(ctx, `SELECT branch_id, COALESCE(wadah_id, 0), COALESCE(agent_id, 0), village_code FROM participants WHERE id = $1`, id).
+		Scan(&r.BranchID, &r.WadahID, &r.AgentID, &village)
+	if isNoRows(err) {
+		return r, errs.NotFound("participant")
+	}
+	r.Regions = []string{village}
+	return r, err
+}

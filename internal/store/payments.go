@@ -59,6 +59,11 @@ type payee struct {
 }
 
 func lockPayee(ctx context.Context, tx *Tx, id int64) (payee, error) {
+	if tx.pre != nil {
+		if p, ok := tx.pre.payees[id]; ok {
+			return p, nil // locked by the batch's read
+		}
+	}
 	return loadPayee(ctx, tx, id, tx.ForUpdate())
 }
 
@@ -75,6 +80,11 @@ COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id 
 }
 
 func paidMonths(ctx context.Context, q Querier, participantID int64) ([]calendar.Month, error) {
+	if tx, ok := q.(*Tx); ok && tx.pre != nil {
+		if _, ok := tx.pre.payees[participantID]; ok {
+			return withBuffered(tx, participantID, append([]calendar.Month(nil), tx.pre.paid[participantID]...)), nil
+		}
+	}
 	rows, err := q.QueryContext(ctx, `SELECT month FROM paid_months WHERE participant_id = $1 ORDER BY month`, participantID)
 	if err != nil {
 		return nil, err
@@ -88,7 +98,30 @@ func paidMonths(ctx context.Context, q Querier, participantID int64) ([]calendar
 		}
 		out = append(out, calendar.Month(m))
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if tx, ok := q.(*Tx); ok {
+		out = withBuffered(tx, participantID, out)
+	}
+	return out, nil
+}
+
+// withBuffered adds the months a group commit paid but has not written yet.
+func withBuffered(tx *Tx, participantID int64, out []calendar.Month) []calendar.Month {
+	if tx.buf == nil {
+		return out
+	}
+	var mine []calendar.Month
+	for _, r := range tx.buf.rows("paid_months") {
+		if r[0].(int64) == participantID {
+			mine = append(mine, calendar.Month(r[1].(int)))
+		}
+	}
+	if len(mine) > 0 {
+		out = mergeMonths(out, mine)
+	}
+	return out
 }
 
 // receiver is the account the money lands in: the agent's cash, or the branch counter.
@@ -233,11 +266,11 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 		if len(alloc.Months) > 0 {
 			first, last = int(alloc.Months[0]), int(alloc.Months[len(alloc.Months)-1])
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (id, receipt_no, participant_id, province_code, branch_id, wadah_id, agent_id, funding,
-sponsorship_id, amount, credit_used, credit_added, months, first_month, last_month, status, entry_id, received_at, received_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'posted', $16, $17, $18)`,
-			id, out.ReceiptNo, py.id, py.village[:2], py.branch, nullID(py.wadah), nullID(agentID), string(funding), nullID(sponsorshipID),
-			received, creditUsed, creditAdded, len(alloc.Months), first, last, entryID, t, act.Name); err != nil {
+		if err := tx.insert(ctx, "payments", []string{"id", "receipt_no", "participant_id", "province_code", "branch_id", "wadah_id", "agent_id",
+			"funding", "sponsorship_id", "amount", "credit_used", "credit_added", "months", "first_month", "last_month", "status", "entry_id",
+			"received_at", "received_by"},
+			[]any{id, out.ReceiptNo, py.id, py.village[:2], py.branch, nullID(py.wadah), nullID(agentID), string(funding), nullID(sponsorshipID),
+				received, creditUsed, creditAdded, len(alloc.Months), first, last, "posted", entryID, t, act.Name}); err != nil {
 			return fmt.Errorf("insert payment: %w", err)
 		}
 		rows := make([][]any, 0, len(q.Months))
@@ -251,8 +284,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'poste
 			rows = append(rows, []any{py.id, int(md.Month), id, md.Base, md.Discount, md.Due, by[contribution.JKK], by[contribution.JKM],
 				by[contribution.JHT], string(funding), t, py.village[:2]})
 		}
-		if err := insertRows(ctx, tx, "paid_months", []string{"participant_id", "month", "payment_id", "base", "discount", "due", "jkk", "jkm", "jht",
-			"funding", "paid_at", "province_code"}, rows, "", nil); err != nil {
+		if err := tx.insert(ctx, "paid_months", []string{"participant_id", "month", "payment_id", "base", "discount", "due", "jkk", "jkm", "jht",
+			"funding", "paid_at", "province_code"}, rows...); err != nil {
 			if isUniqueViolation(err) {
 				return errs.Conflict("a month in this payment was paid meanwhile; quote again")
 			}

@@ -20,6 +20,10 @@ type Tx struct {
 	// transaction (flushBalances) instead of one UPDATE per posting: a group commit of many
 	// payments then moves the hot program-fund balances once.
 	deltas map[int64]int64
+	// buf, when set, gathers inserts to write at the end of the transaction (writeBuffer).
+	buf *writeBuffer
+	// pre, when set, holds what a group commit read for its whole batch.
+	pre *prefetch
 }
 
 // flushBalances applies the gathered balance changes.

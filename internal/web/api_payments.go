@@ -107,11 +107,11 @@ func (s *Server) apiParticipantPayments(w http.ResponseWriter, r *http.Request, 
 
 // pay takes a payment for a participant the principal may take payments for.
 func (s *Server) pay(r *http.Request, p access.Principal, req store.PayRequest) (store.Payment, error) {
-	got, err := s.db.Participant(r.Context(), audit.Actor{}, req.ParticipantID)
+	scope, err := s.db.ParticipantScope(r.Context(), req.ParticipantID)
 	if err != nil {
 		return store.Payment{}, errs.Invalid("participant_id", "no such participant")
 	}
-	if err := access.Authorize(p, access.TakePayment, store.ParticipantResource(got)); err != nil {
+	if err := access.Authorize(p, access.TakePayment, scope); err != nil {
 		return store.Payment{}, err
 	}
 	return s.db.Pay(r.Context(), p, actor(r, p), s.rules, req, calendar.Today())
@@ -228,11 +228,11 @@ func (s *Server) apiPayGrouped(w http.ResponseWriter, r *http.Request, p access.
 	if err := decodeBytes(body, &req); err != nil {
 		return err
 	}
-	got, err := s.db.Participant(r.Context(), audit.Actor{}, req.ParticipantID)
+	scope, err := s.db.ParticipantScope(r.Context(), req.ParticipantID)
 	if err != nil {
 		return errs.Invalid("participant_id", "no such participant")
 	}
-	if err := access.Authorize(p, access.TakePayment, store.ParticipantResource(got)); err != nil {
+	if err := access.Authorize(p, access.TakePayment, scope); err != nil {
 		return err
 	}
 	res := s.payer.Pay(r.Context(), store.PayItem{P: p, Act: actor(r, p), Req: req, Today: calendar.Today(), Key: key, Hash: hash,

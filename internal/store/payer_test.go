@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+func render(p store.Payment, err error) (int, string, []byte) {
+	if err != nil {
+		code := 500
+		switch {
+		case errors.Is(err, errs.ErrInvalid):
+			code = 400
+		case errors.Is(err, errs.ErrConflict):
+			code = 409
+		}
+		return code, "text/plain", []byte(err.Error())
+	}
+	b, _ := json.Marshal(p)
+	return 201, "application/json", b
+}
+
+// Through the group-commit writer: many payments for one person at once take consecutive
+// months; a key sent twice gets one payment; a refusal is answered and stored; the ledger holds.
+func TestGroupCommitPayer(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		newFixture(t, db)
+		p := counter(t, db)
+		p.UserID = 4242
+		w := newWorker(t, db, "5103021203850531")
+		payer := db.NewPayer(ctx, rs, 4, 256)
+		nov20 := calendar.D(2026, 11, 20)
+		item := func(key string, months int) store.PayItem {
+			return store.PayItem{P: p, Act: act, Req: store.PayRequest{ParticipantID: w.ID, Months: months}, Today: nov20,
+				Key: key, Hash: fmt.Sprintf("h-%s-%d", key, months), Render: render}
+		}
+		var wg sync.WaitGroup
+		results := make([]store.PayResult, 10)
+		for i := range 8 {
+			wg.Go(func() { results[i] = payer.Pay(ctx, item(fmt.Sprintf("k%d", i), 1)) })
+		}
+		wg.Go(func() { results[8] = payer.Pay(ctx, item("k0", 1)) })  // the same key again
+		wg.Go(func() { results[9] = payer.Pay(ctx, item("bad", 2)) }) // 2 months is not an option
+		wg.Wait()
+		created := 0
+		for i, r := range results[:8] {
+			if r.Err != nil {
+				t.Fatalf("%d: %v", i, r.Err)
+			}
+			if r.Status == 201 {
+				created++
+			}
+		}
+		if results[8].Err != nil || results[8].Status != 201 || string(results[8].Body) != string(results[0].Body) {
+			t.Fatalf("same key: %+v", results[8])
+		}
+		if results[9].Status != 400 {
+			t.Fatalf("refusal: %+v", results[9])
+		}
+		// The refusal is stored: sending it again gives the same answer.
+		again := payer.Pay(ctx, item("bad", 2))
+		if again.Status != 400 || !again.Replayed {
+			t.Fatalf("stored refusal: %+v", again)
+		}
+		paid, _ := db.PaidMonths(ctx, w.ID)
+		if created != 8 || len(paid) != 8 {
+			t.Fatalf("%d created, %d months: %v", created, len(paid), paid)
+		}
+		for i := 1; i < len(paid); i++ {
+			if paid[i] != paid[i-1]+1 {
+				t.Fatalf("months %v", paid)
+			}
+		}
+		verifyClean(t, db)
+	})
+}

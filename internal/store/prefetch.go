@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/ledger"
+)
+
+// prefetch is what a group commit reads for its whole batch in a few queries, instead of a few
+// queries per payment: the payees (locked), their paid months, their credit balances and the
+// idempotency keys. Reads inside the batch consult it first; what the batch itself writes is
+// added by the write buffer and the balance deltas.
+type prefetch struct {
+	payees  map[int64]payee
+	paid    map[int64][]calendar.Month
+	balance map[ledger.Account]acctBalance
+	idem    map[idemID]idemRow
+}
+
+type acctBalance struct{ id, balance int64 }
+
+type idemID struct {
+	user int64
+	key  string
+}
+
+type idemRow struct {
+	hash, ctype, body string
+	status            int
+}
+
+func inList(start, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(start+i))
+	}
+	return b.String()
+}
+
+func loadPrefetch(ctx context.Context, tx *Tx, items []PayItem) (*prefetch, error) {
+	pf := &prefetch{payees: map[int64]payee{}, paid: map[int64][]calendar.Month{}, balance: map[ledger.Account]acctBalance{}, idem: map[idemID]idemRow{}}
+	seen := map[int64]bool{}
+	var ids, codes []any
+	keys := map[int64][]any{} // per user: the key's index is (user_id, idem_key)
+	for _, it := range items {
+		if !seen[it.Req.ParticipantID] {
+			seen[it.Req.ParticipantID] = true
+			ids = append(ids, it.Req.ParticipantID)
+			codes = append(codes, string(ledger.ParticipantCredit(it.Req.ParticipantID)))
+		}
+		keys[it.P.UserID] = append(keys[it.P.UserID], it.Key)
+	}
+	// Ascending ids: concurrent writers lock participants in the same order.
+	rows, err := tx.QueryContext(ctx, `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
+COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id IN (`+inList(1, len(ids))+`) ORDER BY id`+tx.ForUpdate(), ids...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var p payee
+		if err := rows.Scan(&p.id, &p.kpj, &p.name, &p.village, &p.income, &p.programs.JKK, &p.programs.JKM, &p.programs.JHT, &p.sector,
+			&p.branch, &p.wadah, &p.agent, &p.review); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		pf.payees[p.id] = p
+	}
+	rows.Close()
+	if rows, err = tx.QueryContext(ctx, `SELECT participant_id, month FROM paid_months WHERE participant_id IN (`+inList(1, len(ids))+`)
+ORDER BY participant_id, month`, ids...); err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var m int
+		if err := rows.Scan(&id, &m); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		pf.paid[id] = append(pf.paid[id], calendar.Month(m))
+	}
+	rows.Close()
+	if rows, err = tx.QueryContext(ctx, `SELECT code, id, balance FROM ledger_accounts WHERE code IN (`+inList(1, len(codes))+`)`, codes...); err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var code string
+		var b acctBalance
+		if err := rows.Scan(&code, &b.id, &b.balance); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		pf.balance[ledger.Account(code)] = b
+	}
+	rows.Close()
+	for user, ks := range keys {
+		if rows, err = tx.QueryContext(ctx, `SELECT idem_key, request_hash, status, content_type, response FROM idempotency_keys
+WHERE user_id = $1 AND idem_key IN (`+inList(2, len(ks))+`)`, append([]any{user}, ks...)...); err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			k := idemID{user: user}
+			var r idemRow
+			if err := rows.Scan(&k.key, &r.hash, &r.status, &r.ctype, &r.body); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			pf.idem[k] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return pf, nil
+}
