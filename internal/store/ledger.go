@@ -32,8 +32,15 @@ ON CONFLICT (code) DO NOTHING`, idgen.Next(), string(c), c.Kind(), t)
 			return nil, fmt.Errorf("account %s: %w", c, err)
 		}
 		// Cache only an account that existed before this transaction: one it created could
-		// still be rolled back.
-		if n, _ := res.RowsAffected(); n == 0 {
+		// still be rolled back (and a second insert of it in the same transaction affects no
+		// row either, so the transaction remembers what it created).
+		switch n, _ := res.RowsAffected(); {
+		case n > 0:
+			if tx.created == nil {
+				tx.created = map[ledger.Account]bool{}
+			}
+			tx.created[c] = true
+		case !tx.created[c]:
 			tx.accounts.Store(c, id)
 		}
 		out[c] = id

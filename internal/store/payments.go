@@ -293,7 +293,9 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 		}
 		after := pl.after
 		out.Coverage = &after
-		if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, last_paid = $2, updated_at = $3 WHERE id = $4`,
+		if tx.buf != nil {
+			tx.buf.statuses[py.id] = statusUpdate{string(after.Status), lastPaid(mergeMonths(pl.paid, alloc.Months)), t}
+		} else if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = $1, last_paid = $2, updated_at = $3 WHERE id = $4`,
 			string(after.Status), lastPaid(mergeMonths(pl.paid, alloc.Months)), t, py.id); err != nil {
 			return err
 		}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/perisai/perisai/internal/ledger"
 )
 
 // Tx is a write transaction.
@@ -24,6 +26,8 @@ type Tx struct {
 	buf *writeBuffer
 	// pre, when set, holds what a group commit read for its whole batch.
 	pre *prefetch
+	// created are the ledger accounts this transaction inserted: not cached until committed.
+	created map[ledger.Account]bool
 }
 
 // flushBalances applies the gathered balance changes.

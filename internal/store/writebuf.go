@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"strings"
 )
 
 // writeBuffer holds the rows a group commit writes, to insert them table by table in
@@ -12,6 +14,14 @@ import (
 type writeBuffer struct {
 	order  []string
 	tables map[string]*bufTable
+	// statuses are the participants' new status and last paid month, applied in one UPDATE.
+	statuses map[int64]statusUpdate
+}
+
+type statusUpdate struct {
+	status   string
+	lastPaid any
+	at       any
 }
 
 type bufTable struct {
@@ -19,7 +29,9 @@ type bufTable struct {
 	rows [][]any
 }
 
-func newWriteBuffer() *writeBuffer { return &writeBuffer{tables: map[string]*bufTable{}} }
+func newWriteBuffer() *writeBuffer {
+	return &writeBuffer{tables: map[string]*bufTable{}, statuses: map[int64]statusUpdate{}}
+}
 
 func (b *writeBuffer) add(table string, cols []string, rows ...[]any) {
 	t, ok := b.tables[table]
@@ -40,18 +52,24 @@ func (b *writeBuffer) rows(table string) [][]any {
 }
 
 // mark and restore drop what one refused payment buffered.
-func (b *writeBuffer) mark() map[string]int {
-	m := make(map[string]int, len(b.tables))
+type bufMark struct {
+	rows     map[string]int
+	statuses map[int64]statusUpdate
+}
+
+func (b *writeBuffer) mark() bufMark {
+	m := bufMark{rows: make(map[string]int, len(b.tables)), statuses: maps.Clone(b.statuses)}
 	for name, t := range b.tables {
-		m[name] = len(t.rows)
+		m.rows[name] = len(t.rows)
 	}
 	return m
 }
 
-func (b *writeBuffer) restore(m map[string]int) {
+func (b *writeBuffer) restore(m bufMark) {
 	for name, t := range b.tables {
-		t.rows = t.rows[:m[name]]
+		t.rows = t.rows[:m.rows[name]]
 	}
+	b.statuses = m.statuses
 }
 
 func (b *writeBuffer) flush(ctx context.Context, tx *Tx) error {
@@ -65,6 +83,36 @@ func (b *writeBuffer) flush(ctx context.Context, tx *Tx) error {
 		}
 		t.rows = nil
 	}
+	return b.flushStatuses(ctx, tx)
+}
+
+// flushStatuses moves every participant the batch paid for in one statement.
+func (b *writeBuffer) flushStatuses(ctx context.Context, tx *Tx) error {
+	if len(b.statuses) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString("WITH v(id, status, last_paid, at) AS (VALUES ")
+	args := make([]any, 0, 4*len(b.statuses))
+	i := 0
+	for id, u := range b.statuses {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		n := len(args)
+		if tx.Dialect == Postgres { // VALUES gives PostgreSQL no column types to infer the parameters' from
+			fmt.Fprintf(&q, "($%d::bigint, $%d::text, $%d::integer, $%d::timestamp)", n+1, n+2, n+3, n+4)
+		} else {
+			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+		}
+		args = append(args, id, u.status, u.lastPaid, u.at)
+		i++
+	}
+	q.WriteString(") UPDATE participants SET status = v.status, last_paid = v.last_paid, updated_at = v.at FROM v WHERE participants.id = v.id")
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("flush statuses: %w", err)
+	}
+	b.statuses = map[int64]statusUpdate{}
 	return nil
 }
 
