@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -117,16 +118,15 @@ func benchDB(ctx context.Context, server string) (*store.DB, func(), error) {
 		return nil, nil, err
 	}
 	name := fmt.Sprintf("perisai_bench_%d", time.Now().UnixNano())
-	if err := admin.Transact(ctx, func(tx *store.Tx) error { return nil }); err != nil {
-		return nil, nil, err
-	}
 	if _, err := admin.R().ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		return nil, nil, err
 	}
-	u := server[:len(server)-len(filepath.Base(server))] + name
-	if i := bytes.IndexByte([]byte(filepath.Base(server)), '?'); i >= 0 {
-		u = server[:len(server)-len(filepath.Base(server))] + name + filepath.Base(server)[i:]
+	pu, err := url.Parse(server)
+	if err != nil {
+		return nil, nil, err
 	}
+	pu.Path = "/" + name
+	u := pu.String()
 	db, err := store.Open(ctx, u)
 	if err != nil {
 		return nil, nil, err

@@ -192,3 +192,11 @@ func TestRulesAndLedgerCommands(t *testing.T) {
 		t.Fatalf("coverage run: %v %s", err, out)
 	}
 }
+
+// The payments benchmark runs end to end on a small scale and leaves a whole ledger.
+func TestBenchPaymentsCommand(t *testing.T) {
+	out, _, err := runCmd(t, "", "bench", "payments", "--duration", "300ms", "--participants", "200", "--clients", "4")
+	if err != nil || !strings.Contains(out, "group ") || !strings.Contains(out, "naive ") || !strings.Contains(out, "ledger verify after the run: 0 problem(s)") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
