@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
@@ -301,7 +300,6 @@ SELECT $1, entry_id, account_id, 1000 FROM postings WHERE entry_id = (SELECT ent
 	})
 }
 
-var _ = time.Now
 
 // The daily status move agrees with the rule for every kind of participant.
 func TestRefreshStatuses(t *testing.T) {
