@@ -300,7 +300,6 @@ SELECT $1, entry_id, account_id, 1000 FROM postings WHERE entry_id = (SELECT ent
 	})
 }
 
-
 // The daily status move agrees with the rule for every kind of participant.
 func TestRefreshStatuses(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
