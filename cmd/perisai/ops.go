@@ -27,15 +27,15 @@ func asOf(day string) (calendar.Date, error) {
 	return calendar.ParseDate(day)
 }
 
-// cmdJobs runs the daily jobs once, for a deployment that schedules them with cron.
-func cmdJobs(ctx context.Context, args []string, e env) error {
+// datedRun is a "run" command as of a day (--date, default today) under the rules in force.
+func datedRun(ctx context.Context, e env, name string, args []string, fn func(db *store.DB, rs *rules.Set, day calendar.Date) error) error {
 	if len(args) == 0 || args[0] != "run" {
-		return fmt.Errorf("jobs: give run")
+		return fmt.Errorf("%s: give run", name)
 	}
 	var day *string
-	flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "run as of this day (YYYY-MM-DD; default today)") }
-	return withDB(ctx, e, "jobs run", args[1:], flags, func(db *store.DB) error {
-		today, err := asOf(*day)
+	flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "as of this day (YYYY-MM-DD; default today)") }
+	return withDB(ctx, e, name+" run", args[1:], flags, func(db *store.DB) error {
+		d, err := asOf(*day)
 		if err != nil {
 			return err
 		}
@@ -43,6 +43,13 @@ func cmdJobs(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return err
 		}
+		return fn(db, rs, d)
+	})
+}
+
+// cmdJobs runs the daily jobs once, for a deployment that schedules them with cron.
+func cmdJobs(ctx context.Context, args []string, e env) error {
+	return datedRun(ctx, e, "jobs", args, func(db *store.DB, rs *rules.Set, today calendar.Date) error {
 		r, err := jobs.RunDaily(ctx, db, rs, today)
 		if err != nil {
 			return err
@@ -211,20 +218,7 @@ func cmdLedger(ctx context.Context, args []string, e env) error {
 
 // cmdCoverage moves participants' statuses as months pass (also part of the daily jobs).
 func cmdCoverage(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 || args[0] != "run" {
-		return fmt.Errorf("coverage: give run")
-	}
-	var day *string
-	flags := func(fs *flag.FlagSet) { day = fs.String("date", "", "as of this day (YYYY-MM-DD; default today)") }
-	return withDB(ctx, e, "coverage run", args[1:], flags, func(db *store.DB) error {
-		d, err := asOf(*day)
-		if err != nil {
-			return err
-		}
-		rs, err := db.ActiveRules(ctx)
-		if err != nil {
-			return err
-		}
+	return datedRun(ctx, e, "coverage", args, func(db *store.DB, rs *rules.Set, d calendar.Date) error {
 		start := time.Now()
 		n, err := db.RefreshStatuses(ctx, rs, d)
 		if err != nil {
