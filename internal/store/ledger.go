@@ -40,6 +40,9 @@ ON CONFLICT (code) DO NOTHING`, idgen.Next(), string(c), c.Kind(), t)
 				tx.created = map[ledger.Account]bool{}
 			}
 			tx.created[c] = true
+			if tx.pre != nil { // a batch that knew it absent now knows its id, balance 0
+				tx.pre.balance[c] = acctBalance{id: id}
+			}
 		case !tx.created[c]:
 			tx.accounts.Store(c, id)
 		}

@@ -85,3 +85,34 @@ func TestGroupCommitPayer(t *testing.T) {
 		verifyClean(t, db)
 	})
 }
+
+// Credit made and used inside one group commit: whatever the order, two amounts for one
+// person pay November and December (Rp 8,400 each under PP 50/2025) and leave Rp 8,400 credit.
+func TestGroupCommitCredit(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		newFixture(t, db)
+		p := counter(t, db)
+		p.UserID = 4343
+		w := newWorker(t, db, "5103021203850532")
+		payer := db.NewPayer(ctx, rs, 4, 256)
+		nov20 := calendar.D(2026, 11, 20)
+		var wg sync.WaitGroup
+		for i, amount := range []int64{20_000, 5_200} {
+			wg.Go(func() {
+				r := payer.Pay(ctx, store.PayItem{P: p, Act: act, Req: store.PayRequest{ParticipantID: w.ID, Amount: amount}, Today: nov20,
+					Key: fmt.Sprintf("c%d", i), Hash: fmt.Sprintf("c%d", i), Render: render})
+				if r.Err != nil || r.Status != 201 {
+					t.Errorf("%d: %+v", amount, r)
+				}
+			})
+		}
+		wg.Wait()
+		cov, err := db.Coverage(ctx, rs, w.ID, nov20)
+		if err != nil || len(cov.Paid) != 2 || cov.Credit != 8_400 || cov.CoveredUntil != calendar.D(2026, 12, 31) {
+			t.Fatalf("%+v %v", cov, err)
+		}
+		verifyClean(t, db)
+	})
+}

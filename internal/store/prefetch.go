@@ -89,6 +89,9 @@ ORDER BY participant_id, month`, ids...); err != nil {
 	if rows, err = tx.QueryContext(ctx, `SELECT code, id, balance FROM ledger_accounts WHERE code IN (`+inList(1, len(codes))+`)`, codes...); err != nil {
 		return nil, err
 	}
+	for _, c := range codes {
+		pf.balance[ledger.Account(c.(string))] = acctBalance{} // no account yet: no credit
+	}
 	for rows.Next() {
 		var code string
 		var b acctBalance
