@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/perisai/perisai/internal/access"
-	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
@@ -141,11 +140,11 @@ func (s *Server) paymentInScope(r *http.Request, p access.Principal, a access.Ac
 	if err != nil {
 		return pay, err
 	}
-	got, err := s.db.Participant(r.Context(), audit.Actor{}, pay.ParticipantID)
+	scope, err := s.db.ParticipantScope(r.Context(), pay.ParticipantID)
 	if err != nil {
 		return pay, err
 	}
-	return pay, access.Authorize(p, a, store.ParticipantResource(got))
+	return pay, access.Authorize(p, a, scope)
 }
 
 func (s *Server) apiPayment(w http.ResponseWriter, r *http.Request, p access.Principal) error {

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/perisai/perisai/internal/access"
-	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/card"
 	"github.com/perisai/perisai/internal/contribution"
@@ -78,13 +77,13 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	got, err := s.db.Participant(r.Context(), audit.Actor{}, pay.ParticipantID)
+	scope, err := s.db.ParticipantScope(r.Context(), pay.ParticipantID)
 	if err != nil {
 		return err
 	}
 	data := map[string]any{"Pay": pay, "Coverage": cov,
 		"QR":         template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(qr)),
-		"CanReverse": pay.Status == "posted" && access.Authorize(p, access.ReversePayment, store.ParticipantResource(got)) == nil}
+		"CanReverse": pay.Status == "posted" && access.Authorize(p, access.ReversePayment, scope) == nil}
 	s.renderPage(w, r, http.StatusOK, "receipt", s.pageFor(r, &p, "receipt.title", data))
 	return nil
 }
