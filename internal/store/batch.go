@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"sync"
+	"time"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
@@ -51,6 +53,25 @@ type Payer struct {
 	rules   *rules.Set
 	queue   chan pending
 	maxSize int
+	stats   payerStats
+}
+
+// PayerStats is where the writers' time went, for the benchmark and for tuning.
+type PayerStats struct {
+	Batches, Payments             int64
+	Prefetch, Work, Flush, Commit time.Duration
+}
+
+type payerStats struct {
+	mu sync.Mutex
+	s  PayerStats
+}
+
+// Stats returns the totals since the writer started.
+func (py *Payer) Stats() PayerStats {
+	py.stats.mu.Lock()
+	defer py.stats.mu.Unlock()
+	return py.stats.s
 }
 
 // NewPayer starts writers writers (1 on SQLite: it has one writer anyway) taking batches of at
@@ -128,7 +149,10 @@ func (py *Payer) commit(ctx context.Context, batch []pending) {
 
 func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]PayResult, error) {
 	results := make([]PayResult, len(batch))
+	var st PayerStats
+	var t0, done time.Time
 	err := py.db.Transact(context.WithoutCancel(ctx), func(tx *Tx) error {
+		t0, st = time.Now(), PayerStats{Batches: 1, Payments: int64(len(batch))}
 		tx.deltas = map[int64]int64{}
 		if fast {
 			tx.buf = newWriteBuffer()
@@ -141,7 +165,9 @@ func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]Pa
 				return err
 			}
 			tx.pre = pre
+			st.Prefetch = time.Since(t0)
 		}
+		t1 := time.Now()
 		for i, p := range batch {
 			if !fast {
 				results[i] = py.one(ctx, tx, i, p.item)
@@ -160,14 +186,27 @@ func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]Pa
 			}
 			results[i] = res
 		}
+		t2 := time.Now()
+		st.Work = t2.Sub(t1)
 		if fast {
 			if err := tx.buf.flush(ctx, tx); err != nil {
 				return err
 			}
 			tx.buf, tx.pre = nil, nil
 		}
-		return tx.flushBalances(ctx)
+		err := tx.flushBalances(ctx)
+		done = time.Now()
+		st.Flush = done.Sub(t2)
+		return err
 	})
+	if err == nil {
+		st.Commit = time.Since(done)
+		py.stats.mu.Lock()
+		s := &py.stats.s
+		s.Batches, s.Payments = s.Batches+st.Batches, s.Payments+st.Payments
+		s.Prefetch, s.Work, s.Flush, s.Commit = s.Prefetch+st.Prefetch, s.Work+st.Work, s.Flush+st.Flush, s.Commit+st.Commit
+		py.stats.mu.Unlock()
+	}
 	return results, err
 }
 

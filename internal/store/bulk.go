@@ -11,6 +11,20 @@ import (
 // (SQLite 32,766; PostgreSQL 65,535).
 const maxParams = 30000
 
+// chunkSize is how many of n rows the next statement takes: all it may (per) for a bulk load,
+// else the largest power of two up to 256 that fits, so that the statements of small batches
+// come in a few shapes that stay prepared (stmtcache.go).
+func chunkSize(n, per int) int {
+	if n >= per {
+		return per
+	}
+	c := 256
+	for c > n || c > per {
+		c /= 2
+	}
+	return max(c, 1)
+}
+
 // insertRows inserts rows in as few statements as the parameter limit allows. suffix follows
 // the VALUES list (ON CONFLICT …, RETURNING …); with RETURNING, each returned row is handed to
 // scan.
@@ -19,8 +33,9 @@ const maxParams = 30000
 // statement of thousands of them; plain "?" is positional and linear, so SQLite gets those.
 func insertRows(ctx context.Context, q *Tx, table string, cols []string, rows [][]any, suffix string, scan func(*sql.Rows) error) error {
 	per := max(1, maxParams/len(cols))
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(len(rows), start+per)]
+	for start := 0; start < len(rows); {
+		chunk := rows[start:min(len(rows), start+chunkSize(len(rows)-start, per))]
+		start += len(chunk)
 		var b strings.Builder
 		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 		args := make([]any, 0, len(chunk)*len(cols))

@@ -22,7 +22,7 @@ func accountIDs(ctx context.Context, tx *Tx, codes []ledger.Account) (map[ledger
 			out[c] = id.(int64)
 			continue
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, code, kind, balance, created_at) VALUES ($1, $2, $3, 0, $4)
+		res, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, code, kind, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (code) DO NOTHING`, idgen.Next(), string(c), c.Kind(), t)
 		if err != nil {
 			return nil, fmt.Errorf("account %s: %w", c, err)
@@ -86,7 +86,7 @@ func post(ctx context.Context, tx *Tx, e ledger.Entry, reverses int64) (int64, e
 			tx.deltas[ids[p.Account]] += p.Amount
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2`, p.Amount, ids[p.Account]); err != nil {
+		if err := tx.addBalance(ctx, ids[p.Account], p.Amount); err != nil {
 			return 0, fmt.Errorf("balance %s: %w", p.Account, err)
 		}
 	}
@@ -128,7 +128,8 @@ func balance(ctx context.Context, q Querier, a ledger.Account) (int64, error) {
 	}
 	var b int64
 	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id, balance FROM ledger_accounts WHERE code = $1`, string(a)).Scan(&id, &b)
+	err := q.QueryRowContext(ctx, `SELECT a.id, COALESCE(SUM(b.balance), 0) FROM ledger_accounts a
+LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code = $1 GROUP BY a.id`, string(a)).Scan(&id, &b)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
@@ -168,14 +169,16 @@ func (db *DB) VerifyLedger(ctx context.Context) ([]Problem, error) {
 	checks := []struct{ what, q string }{
 		{"entry does not balance", `SELECT CAST(e.id AS TEXT) FROM journal_entries e LEFT JOIN postings p ON p.entry_id = e.id
 GROUP BY e.id HAVING COALESCE(SUM(p.amount), 0) <> 0 OR COUNT(p.id) < 2`},
-		{"account balance differs from its postings", `SELECT a.code FROM ledger_accounts a LEFT JOIN postings p ON p.account_id = a.id
-GROUP BY a.id, a.code, a.balance HAVING a.balance <> COALESCE(SUM(p.amount), 0)`},
+		{"account balance differs from its postings", `SELECT a.code FROM ledger_accounts a
+LEFT JOIN (SELECT account_id, SUM(balance) AS s FROM ledger_balances GROUP BY account_id) b ON b.account_id = a.id
+LEFT JOIN (SELECT account_id, SUM(amount) AS s FROM postings GROUP BY account_id) p ON p.account_id = a.id
+WHERE COALESCE(b.s, 0) <> COALESCE(p.s, 0)`},
 		{"reversal does not mirror the entry it reverses", `SELECT CAST(r.id AS TEXT) FROM journal_entries r
 WHERE r.reverses IS NOT NULL AND EXISTS (
   SELECT 1 FROM (SELECT account_id, SUM(amount) AS s FROM postings WHERE entry_id = r.id GROUP BY account_id) rp
   LEFT JOIN (SELECT account_id, SUM(amount) AS s FROM postings WHERE entry_id = r.reverses GROUP BY account_id) op ON op.account_id = rp.account_id
   WHERE op.s IS NULL OR op.s <> -rp.s)`},
-		{"accounts do not sum to zero", `SELECT 'all' FROM (SELECT COALESCE(SUM(balance), 0) AS total FROM ledger_accounts) t WHERE t.total <> 0`},
+		{"accounts do not sum to zero", `SELECT 'all' FROM (SELECT COALESCE(SUM(balance), 0) AS total FROM ledger_balances) t WHERE t.total <> 0`},
 		{"paid month without a posted payment", `SELECT CAST(m.participant_id AS TEXT) || '/' || CAST(m.month AS TEXT) FROM paid_months m
 JOIN payments p ON p.id = m.payment_id WHERE p.status <> 'posted'`},
 	}

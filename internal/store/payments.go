@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -56,6 +57,10 @@ type payee struct {
 	sector               rules.Sector
 	branch, wadah, agent int64
 	review               string
+}
+
+func (py payee) scope() access.Resource {
+	return access.Resource{BranchID: py.branch, WadahID: py.wadah, AgentID: py.agent, Regions: []string{py.village}}
 }
 
 func lockPayee(ctx context.Context, tx *Tx, id int64) (payee, error) {
@@ -208,7 +213,14 @@ func (db *DB) Pay(ctx context.Context, p access.Principal, act audit.Actor, rs *
 // payTx is Pay inside a transaction the caller holds (a group commit runs many).
 func (db *DB) payTx(ctx context.Context, tx *Tx, p access.Principal, act audit.Actor, rs *rules.Set, pr rules.Payment, req PayRequest, today calendar.Date) (Payment, error) {
 	py, err := lockPayee(ctx, tx, req.ParticipantID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return Payment{}, errs.Invalid("participant_id", "no such participant")
+	}
 	if err != nil {
+		return Payment{}, err
+	}
+	// Authorized here, on the row the payment locks, rather than by a read of its own before.
+	if err := access.Authorize(p, access.TakePayment, py.scope()); err != nil {
 		return Payment{}, err
 	}
 	if py.review == string(participant.Rejected) {

@@ -32,6 +32,19 @@ type idemRow struct {
 	status            int
 }
 
+// padIn pads the values of an IN list to a power of two by repeating the last one (which changes
+// nothing the list matches), so that its statement comes in a few shapes that stay prepared.
+func padIn(vals []any) []any {
+	n := 1
+	for n < len(vals) {
+		n *= 2
+	}
+	for len(vals) < n && len(vals) > 0 {
+		vals = append(vals, vals[len(vals)-1])
+	}
+	return vals
+}
+
 func inList(start, n int) string {
 	var b strings.Builder
 	for i := range n {
@@ -56,6 +69,7 @@ func loadPrefetch(ctx context.Context, tx *Tx, items []PayItem) (*prefetch, erro
 		}
 		keys[it.P.UserID] = append(keys[it.P.UserID], it.Key)
 	}
+	ids, codes = padIn(ids), padIn(codes)
 	// Ascending ids: concurrent writers lock participants in the same order.
 	rows, err := tx.QueryContext(ctx, `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
 COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id IN (`+inList(1, len(ids))+`) ORDER BY id`+tx.ForUpdate(), ids...)
@@ -86,7 +100,8 @@ ORDER BY participant_id, month`, ids...); err != nil {
 		pf.paid[id] = append(pf.paid[id], calendar.Month(m))
 	}
 	rows.Close()
-	if rows, err = tx.QueryContext(ctx, `SELECT code, id, balance FROM ledger_accounts WHERE code IN (`+inList(1, len(codes))+`)`, codes...); err != nil {
+	if rows, err = tx.QueryContext(ctx, `SELECT a.code, a.id, COALESCE(SUM(b.balance), 0) FROM ledger_accounts a
+LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code IN (`+inList(1, len(codes))+`) GROUP BY a.id, a.code`, codes...); err != nil {
 		return nil, err
 	}
 	for _, c := range codes {
@@ -103,6 +118,7 @@ ORDER BY participant_id, month`, ids...); err != nil {
 	}
 	rows.Close()
 	for user, ks := range keys {
+		ks = padIn(ks)
 		if rows, err = tx.QueryContext(ctx, `SELECT idem_key, request_hash, status, content_type, response FROM idempotency_keys
 WHERE user_id = $1 AND idem_key IN (`+inList(2, len(ks))+`)`, append([]any{user}, ks...)...); err != nil {
 			return nil, err

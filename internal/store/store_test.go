@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/perisai/perisai/internal/idgen"
 	"github.com/perisai/perisai/internal/store"
@@ -112,4 +113,51 @@ func itoa(n int) string {
 			return string(b)
 		}
 	}
+}
+
+// A transaction whose request is canceled midway stays all or nothing: on SQLite its statements
+// run on the writer's connection, and must never slip out of the transaction and commit alone
+// when the cancellation rolls it back.
+func TestTransactCanceledMidwayIsAtomic(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		insert := `INSERT INTO branches (id, code, name, province_code, created_at) VALUES ($1, $2, 'x', '51', CURRENT_TIMESTAMP)`
+		_ = db.Transact(ctx, func(tx *store.Tx) error {
+			if _, err := tx.ExecContext(ctx, insert, idgen.Next(), "A"); err != nil {
+				return err
+			}
+			cancel()
+			time.Sleep(50 * time.Millisecond) // let a rollback on cancellation happen, if any
+			// Work that carries on under a context of its own (as a group commit does).
+			_, err := tx.ExecContext(context.Background(), insert, idgen.Next(), "B")
+			return err
+		})
+		var n int
+		if err := db.R().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM branches`).Scan(&n); err != nil || n == 1 {
+			t.Fatalf("rows after a canceled transaction: %d (want 0 or 2), %v", n, err)
+		}
+		if _, err := db.R().ExecContext(context.Background(), `SELECT 1`); err != nil {
+			t.Fatal(err)
+		}
+		if n == 2 {
+			return // committed whole: nothing more to check
+		}
+		// The writer is usable afterwards, and a statement reused from earlier reports its own errors.
+		ctx = context.Background()
+		for _, code := range []string{"A", "B"} {
+			if err := db.Transact(ctx, func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, insert, idgen.Next(), code)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := db.Transact(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, insert, idgen.Next(), "A")
+			return err
+		})
+		if err == nil {
+			t.Fatal("a duplicate branch code was accepted")
+		}
+	})
 }

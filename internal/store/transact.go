@@ -28,6 +28,9 @@ type Tx struct {
 	pre *prefetch
 	// created are the ledger accounts this transaction inserted: not cached until committed.
 	created map[ledger.Account]bool
+	// shard is the row of each account's balance this transaction adds to (balances.go).
+	shard int
+	w     *writer // SQLite: the connection whose prepared statements the calls use
 }
 
 // flushBalances applies the gathered balance changes.
@@ -39,7 +42,7 @@ func (tx *Tx) flushBalances(ctx context.Context) error {
 		if d == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2`, d, id); err != nil {
+		if err := tx.addBalance(ctx, id, d); err != nil {
 			return fmt.Errorf("balance %d: %w", id, err)
 		}
 	}
@@ -66,7 +69,14 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	var sqlTx *sql.Tx
+	if db.w != nil {
+		db.w.mu.Lock()
+		defer db.w.mu.Unlock()
+		sqlTx, err = db.w.conn.BeginTx(context.WithoutCancel(ctx), nil)
+	} else {
+		sqlTx, err = db.write.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -79,7 +89,7 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect, accounts: &db.accounts}); err != nil {
+	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect, accounts: &db.accounts, w: db.w, shard: db.nextShard()}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {

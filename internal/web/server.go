@@ -31,6 +31,9 @@ type Config struct {
 	// NoGroupCommit takes each payment in a transaction of its own (for comparison in the
 	// benchmark); by default concurrent payments share commits.
 	NoGroupCommit bool
+	// Writers is how many group-commit writers run side by side on PostgreSQL (SQLite has one);
+	// 0 means 2, which on a small server gives larger batches than more writers would.
+	Writers int
 }
 
 // Server serves every Perisai surface.
@@ -74,7 +77,11 @@ func New(cfg Config) (*Server, error) {
 	var ctx context.Context
 	ctx, s.stop = context.WithCancel(context.Background())
 	if !cfg.NoGroupCommit {
-		s.payer = cfg.DB.NewPayer(ctx, s.rules, 4, 256)
+		writers := cfg.Writers
+		if writers <= 0 {
+			writers = 2
+		}
+		s.payer = cfg.DB.NewPayer(ctx, s.rules, writers, 256)
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -94,6 +101,14 @@ func New(cfg Config) (*Server, error) {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// PayerStats tells where the group-commit writers' time went; false without group commit.
+func (s *Server) PayerStats() (store.PayerStats, bool) {
+	if s.payer == nil {
+		return store.PayerStats{}, false
+	}
+	return s.payer.Stats(), true
+}
 
 // Wait blocks until background work (running imports) has stopped and stops the payment
 // writer; call it after the HTTP server has shut down.
