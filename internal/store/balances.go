@@ -16,7 +16,13 @@ func (db *DB) nextShard() int {
 
 // addBalance moves an account's balance by amount, in this transaction's shard.
 func (tx *Tx) addBalance(ctx context.Context, accountID, amount int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ledger_balances (account_id, shard, balance) VALUES ($1, $2, $3)
-ON CONFLICT (account_id, shard) DO UPDATE SET balance = ledger_balances.balance + excluded.balance`, accountID, tx.shard, amount)
+	st := tx.balanceStatement(accountID, amount)
+	_, err := tx.ExecContext(ctx, st.query, st.args...)
 	return err
+}
+
+func (tx *Tx) balanceStatement(accountID, amount int64) statement {
+	return statement{`INSERT INTO ledger_balances (account_id, shard, balance) VALUES ($1, $2, $3)
+ON CONFLICT (account_id, shard) DO UPDATE SET balance = ledger_balances.balance + excluded.balance`,
+		[]any{accountID, tx.shard, amount}, "balance"}
 }

@@ -188,13 +188,12 @@ func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]Pa
 		}
 		t2 := time.Now()
 		st.Work = t2.Sub(t1)
+		var writes []statement
 		if fast {
-			if err := tx.buf.flush(ctx, tx); err != nil {
-				return err
-			}
+			writes = tx.buf.statements(tx.Dialect)
 			tx.buf, tx.pre = nil, nil
 		}
-		err := tx.flushBalances(ctx)
+		err := tx.execAll(ctx, append(writes, tx.balanceStatements()...))
 		done = time.Now()
 		st.Flush = done.Sub(t2)
 		return err

@@ -32,39 +32,14 @@ func chunkSize(n, per int) int {
 // SQLite numbers "$N" parameters by looking each name up in a list, which is quadratic in a
 // statement of thousands of them; plain "?" is positional and linear, so SQLite gets those.
 func insertRows(ctx context.Context, q *Tx, table string, cols []string, rows [][]any, suffix string, scan func(*sql.Rows) error) error {
-	per := max(1, maxParams/len(cols))
-	for start := 0; start < len(rows); {
-		chunk := rows[start:min(len(rows), start+chunkSize(len(rows)-start, per))]
-		start += len(chunk)
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-		args := make([]any, 0, len(chunk)*len(cols))
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j := range cols {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				if q.Dialect == SQLite {
-					b.WriteByte('?')
-				} else {
-					b.WriteString("$" + strconv.Itoa(len(args)+j+1))
-				}
-			}
-			b.WriteByte(')')
-			args = append(args, r...)
-		}
-		b.WriteString(" " + suffix)
+	for _, st := range insertStmts(q.Dialect, table, cols, rows, suffix) {
 		if scan == nil {
-			if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+			if _, err := q.ExecContext(ctx, st.query, st.args...); err != nil {
 				return err
 			}
 			continue
 		}
-		rs, err := q.QueryContext(ctx, b.String(), args...)
+		rs, err := q.QueryContext(ctx, st.query, st.args...)
 		if err != nil {
 			return err
 		}
@@ -82,4 +57,47 @@ func insertRows(ctx context.Context, q *Tx, table string, cols []string, rows []
 		}
 	}
 	return nil
+}
+
+// statement is a query with its arguments, to run later or with others (pipeline.go).
+type statement struct {
+	query string
+	args  []any
+	what  string // for errors
+}
+
+// insertStmts builds the multi-row INSERTs of insertRows.
+func insertStmts(d Dialect, table string, cols []string, rows [][]any, suffix string) []statement {
+	var out []statement
+	per := max(1, maxParams/len(cols))
+	for start := 0; start < len(rows); {
+		chunk := rows[start:min(len(rows), start+chunkSize(len(rows)-start, per))]
+		start += len(chunk)
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		args := make([]any, 0, len(chunk)*len(cols))
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := range cols {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				if d == SQLite {
+					b.WriteByte('?')
+				} else {
+					b.WriteString("$" + strconv.Itoa(len(args)+j+1))
+				}
+			}
+			b.WriteByte(')')
+			args = append(args, r...)
+		}
+		if suffix != "" {
+			b.WriteString(" " + suffix)
+		}
+		out = append(out, statement{b.String(), args, table})
+	}
+	return out
 }

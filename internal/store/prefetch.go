@@ -7,6 +7,7 @@ import (
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/rules"
 )
 
 // prefetch is what a group commit reads for its whole batch in a few queries, instead of a few
@@ -70,72 +71,63 @@ func loadPrefetch(ctx context.Context, tx *Tx, items []PayItem) (*prefetch, erro
 		keys[it.P.UserID] = append(keys[it.P.UserID], it.Key)
 	}
 	ids, codes = padIn(ids), padIn(codes)
-	// Ascending ids: concurrent writers lock participants in the same order.
-	rows, err := tx.QueryContext(ctx, `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
-COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id IN (`+inList(1, len(ids))+`) ORDER BY id`+tx.ForUpdate(), ids...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var p payee
-		if err := rows.Scan(&p.id, &p.kpj, &p.name, &p.village, &p.income, &p.programs.JKK, &p.programs.JKM, &p.programs.JHT, &p.sector,
-			&p.branch, &p.wadah, &p.agent, &p.review); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		pf.payees[p.id] = p
-	}
-	rows.Close()
-	if rows, err = tx.QueryContext(ctx, `SELECT participant_id, month FROM paid_months WHERE participant_id IN (`+inList(1, len(ids))+`)
-ORDER BY participant_id, month`, ids...); err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var m int
-		if err := rows.Scan(&id, &m); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		pf.paid[id] = append(pf.paid[id], calendar.Month(m))
-	}
-	rows.Close()
-	if rows, err = tx.QueryContext(ctx, `SELECT a.code, a.id, COALESCE(SUM(b.balance), 0) FROM ledger_accounts a
-LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code IN (`+inList(1, len(codes))+`) GROUP BY a.id, a.code`, codes...); err != nil {
-		return nil, err
-	}
 	for _, c := range codes {
 		pf.balance[ledger.Account(c.(string))] = acctBalance{} // no account yet: no credit
 	}
-	for rows.Next() {
-		var code string
-		var b acctBalance
-		if err := rows.Scan(&code, &b.id, &b.balance); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		pf.balance[ledger.Account(code)] = b
+	reads := []read{
+		// Ascending ids: concurrent writers lock participants in the same order.
+		{statement{`SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
+COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id IN (` + inList(1, len(ids)) + `) ORDER BY id` + tx.ForUpdate(), ids, "payees"},
+			func(scan func(...any) error) error {
+				var p payee
+				var sector string
+				if err := scan(&p.id, &p.kpj, &p.name, &p.village, &p.income, &p.programs.JKK, &p.programs.JKM, &p.programs.JHT, &sector,
+					&p.branch, &p.wadah, &p.agent, &p.review); err != nil {
+					return err
+				}
+				p.sector = rules.Sector(sector)
+				pf.payees[p.id] = p
+				return nil
+			}},
+		{statement{`SELECT participant_id, month FROM paid_months WHERE participant_id IN (` + inList(1, len(ids)) + `)
+ORDER BY participant_id, month`, ids, "paid months"},
+			func(scan func(...any) error) error {
+				var id int64
+				var m int
+				if err := scan(&id, &m); err != nil {
+					return err
+				}
+				pf.paid[id] = append(pf.paid[id], calendar.Month(m))
+				return nil
+			}},
+		{statement{`SELECT a.code, a.id, COALESCE(SUM(b.balance), 0) FROM ledger_accounts a
+LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code IN (` + inList(1, len(codes)) + `) GROUP BY a.id, a.code`, codes, "credit"},
+			func(scan func(...any) error) error {
+				var code string
+				var b acctBalance
+				if err := scan(&code, &b.id, &b.balance); err != nil {
+					return err
+				}
+				pf.balance[ledger.Account(code)] = b
+				return nil
+			}},
 	}
-	rows.Close()
 	for user, ks := range keys {
 		ks = padIn(ks)
-		if rows, err = tx.QueryContext(ctx, `SELECT idem_key, request_hash, status, content_type, response FROM idempotency_keys
-WHERE user_id = $1 AND idem_key IN (`+inList(2, len(ks))+`)`, append([]any{user}, ks...)...); err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			k := idemID{user: user}
-			var r idemRow
-			if err := rows.Scan(&k.key, &r.hash, &r.status, &r.ctype, &r.body); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			pf.idem[k] = r
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		reads = append(reads, read{statement{`SELECT idem_key, request_hash, status, content_type, response FROM idempotency_keys
+WHERE user_id = $1 AND idem_key IN (` + inList(2, len(ks)) + `)`, append([]any{user}, ks...), "idempotency keys"},
+			func(scan func(...any) error) error {
+				k := idemID{user: user}
+				var r idemRow
+				if err := scan(&k.key, &r.hash, &r.status, &r.ctype, &r.body); err != nil {
+					return err
+				}
+				pf.idem[k] = r
+				return nil
+			}})
+	}
+	if err := tx.queryAll(ctx, reads); err != nil {
+		return nil, err
 	}
 	return pf, nil
 }

@@ -30,24 +30,27 @@ type Tx struct {
 	created map[ledger.Account]bool
 	// shard is the row of each account's balance this transaction adds to (balances.go).
 	shard int
-	w     *writer // SQLite: the connection whose prepared statements the calls use
+	w     *writer   // SQLite: the connection whose prepared statements the calls use
+	conn  *sql.Conn // PostgreSQL: the connection the transaction runs on (pipeline.go)
 }
 
-// flushBalances applies the gathered balance changes.
+// balanceStatements are the gathered balance changes, one per account, and forgets them.
 // Accounts are updated in id order so that concurrent transactions take the row locks in the
 // same order and cannot deadlock.
-func (tx *Tx) flushBalances(ctx context.Context) error {
+func (tx *Tx) balanceStatements() []statement {
+	var out []statement
 	for _, id := range slices.Sorted(maps.Keys(tx.deltas)) {
-		d := tx.deltas[id]
-		if d == 0 {
-			continue
-		}
-		if err := tx.addBalance(ctx, id, d); err != nil {
-			return fmt.Errorf("balance %d: %w", id, err)
+		if d := tx.deltas[id]; d != 0 {
+			out = append(out, tx.balanceStatement(id, d))
 		}
 	}
 	tx.deltas = map[int64]int64{}
-	return nil
+	return out
+}
+
+// flushBalances applies the gathered balance changes.
+func (tx *Tx) flushBalances(ctx context.Context) error {
+	return tx.execAll(ctx, tx.balanceStatements())
 }
 
 const maxAttempts = 5
@@ -70,12 +73,17 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	var sqlTx *sql.Tx
+	var conn *sql.Conn
 	if db.w != nil {
 		db.w.mu.Lock()
 		defer db.w.mu.Unlock()
 		sqlTx, err = db.w.conn.BeginTx(context.WithoutCancel(ctx), nil)
 	} else {
-		sqlTx, err = db.write.BeginTx(ctx, nil)
+		if conn, err = db.write.Conn(ctx); err != nil {
+			return fmt.Errorf("connect: %w", err)
+		}
+		defer conn.Close()
+		sqlTx, err = conn.BeginTx(ctx, nil)
 	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -89,7 +97,7 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect, accounts: &db.accounts, w: db.w, shard: db.nextShard()}); err != nil {
+	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect, accounts: &db.accounts, w: db.w, conn: conn, shard: db.nextShard()}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {

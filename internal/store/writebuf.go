@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -72,48 +73,42 @@ func (b *writeBuffer) restore(m bufMark) {
 	b.statuses = m.statuses
 }
 
-func (b *writeBuffer) flush(ctx context.Context, tx *Tx) error {
+// statements returns the buffered writes as statements, table by table, then the statuses,
+// and empties the buffer.
+func (b *writeBuffer) statements(d Dialect) []statement {
+	var out []statement
 	for _, name := range b.order {
 		t := b.tables[name]
-		if len(t.rows) == 0 {
-			continue
-		}
-		if err := insertRows(ctx, tx, name, t.cols, t.rows, "", nil); err != nil {
-			return fmt.Errorf("flush %s: %w", name, err)
-		}
+		out = append(out, insertStmts(d, name, t.cols, t.rows, "")...)
 		t.rows = nil
 	}
-	return b.flushStatuses(ctx, tx)
+	if len(b.statuses) > 0 {
+		out = append(out, b.statusStatement(d))
+		b.statuses = map[int64]statusUpdate{}
+	}
+	return out
 }
 
-// flushStatuses moves every participant the batch paid for in one statement.
-func (b *writeBuffer) flushStatuses(ctx context.Context, tx *Tx) error {
-	if len(b.statuses) == 0 {
-		return nil
-	}
+// statusStatement moves every participant the batch paid for in one statement.
+func (b *writeBuffer) statusStatement(d Dialect) statement {
 	var q strings.Builder
 	q.WriteString("WITH v(id, status, last_paid, at) AS (VALUES ")
 	args := make([]any, 0, 4*len(b.statuses))
-	i := 0
-	for id, u := range b.statuses {
-		if i > 0 {
+	for _, id := range slices.Sorted(maps.Keys(b.statuses)) { // in id order, as the rows were locked
+		u := b.statuses[id]
+		if len(args) > 0 {
 			q.WriteString(", ")
 		}
 		n := len(args)
-		if tx.Dialect == Postgres { // VALUES gives PostgreSQL no column types to infer the parameters' from
+		if d == Postgres { // VALUES gives PostgreSQL no column types to infer the parameters' from
 			fmt.Fprintf(&q, "($%d::bigint, $%d::text, $%d::integer, $%d::timestamp)", n+1, n+2, n+3, n+4)
 		} else {
 			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
 		}
 		args = append(args, id, u.status, u.lastPaid, u.at)
-		i++
 	}
 	q.WriteString(") UPDATE participants SET status = v.status, last_paid = v.last_paid, updated_at = v.at FROM v WHERE participants.id = v.id")
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("flush statuses: %w", err)
-	}
-	b.statuses = map[int64]statusUpdate{}
-	return nil
+	return statement{q.String(), args, "statuses"}
 }
 
 // insert writes rows now, or buffers them when the transaction gathers its writes.
