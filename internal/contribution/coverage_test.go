@@ -122,3 +122,27 @@ func TestDueDate(t *testing.T) {
 		}
 	}
 }
+
+// Due dates under the embedded rules, with the holidays and cuti bersama of SKB 3 Menteri
+// No. 1497, 2 and 5 of 2025 for 2026 (DOMAIN.md §2: the 15th, or the next working day).
+func TestDueDateWithTheHolidaysOf2026(t *testing.T) {
+	rs := rules.Default()
+	for _, c := range []struct {
+		m    calendar.Month
+		want calendar.Date
+	}{
+		{month(2026, 2), calendar.D(2026, 2, 18)}, // Sun 15; Mon 16 cuti bersama Imlek; Tue 17 Imlek
+		{month(2026, 3), calendar.D(2026, 3, 16)}, // Sun 15 → Mon 16 (Nyepi and Idul Fitri come later)
+		{month(2026, 5), calendar.D(2026, 5, 18)}, // Fri 15 cuti bersama Kenaikan; weekend
+		{month(2026, 8), calendar.D(2026, 8, 18)}, // Sat 15, Sun 16, Mon 17 Proklamasi → Tue 18
+		{month(2026, 6), calendar.D(2026, 6, 15)}, // Monday, a working day
+	} {
+		pr, err := rs.PaymentAt(calendar.D(c.m.Year(), c.m.Month(), 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := DueDate(c.m, pr); got != c.want {
+			t.Errorf("%s: due %s, want %s", c.m, got, c.want)
+		}
+	}
+}
