@@ -321,6 +321,12 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 	return out, err
 }
 
+// creditOf is a participant's credit: money held for them, a liability (credit-normal).
+func creditOf(ctx context.Context, q Querier, participantID int64) (int64, error) {
+	b, err := balance(ctx, q, ledger.ParticipantCredit(participantID))
+	return -b, err
+}
+
 // plan is what a payment would do, computed before anything is written.
 type plan struct {
 	paid                              []calendar.Month
@@ -341,11 +347,10 @@ func planPayment(ctx context.Context, q Querier, rs *rules.Set, pr rules.Payment
 	payable := contribution.Payable(pl.before, today, pr)
 	pl.member = contribution.Member{Income: py.income, Programs: py.programs, Sector: py.sector}
 	price := contribution.MonthPrice(rs, pl.member, req.Funding)
-	creditBal, err := balance(ctx, q, ledger.ParticipantCredit(py.id))
+	credit, err := creditOf(ctx, q, py.id)
 	if err != nil {
 		return pl, err
 	}
-	credit := -creditBal // a liability: credit-normal
 	if req.Months > 0 {
 		if pl.alloc, err = contribution.AllocateMonths(payable, req.Months, pr, price); err != nil {
 			return pl, err

@@ -34,9 +34,11 @@ type ChargeLine struct {
 	KPJ           string           `json:"kpj"`
 	Name          string           `json:"name"`
 	Months        []calendar.Month `json:"months,omitempty"`
-	Amount        int64            `json:"amount"`
+	Amount        int64            `json:"amount"`                // from the sponsor
+	CreditUsed    int64            `json:"credit_used,omitempty"` // the member's own JHT part, from their credit
 	ReceiptNo     string           `json:"receipt_no,omitempty"`
 	Skipped       string           `json:"skipped,omitempty"`
+	Note          string           `json:"note,omitempty"`
 }
 
 // ChargeReport is what a sponsor run did.
@@ -53,6 +55,8 @@ type ChargeReport struct {
 // that can be paid today, by the same rules as any payment: in order from the first payable
 // month, at most 12 ahead, within the budget. A member with unpaid months before the
 // sponsorship's first month is skipped (those come first), as is one already paid through it.
+// When the sponsorship leaves JHT out, a member enrolled in JHT pays that part from their own
+// credit, or the months go without JHT and the line says so.
 // Each member is charged in a transaction of its own; running it again charges only what is new.
 func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.Set, sponsorshipID int64, today calendar.Date) (ChargeReport, error) {
 	pr, err := rs.PaymentAt(today)
@@ -88,7 +92,7 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 	}
 	rows.Close()
 	for _, pid := range members {
-		line := ChargeLine{ParticipantID: pid}
+		var line ChargeLine
 		err := db.Transact(ctx, func(tx *Tx) error {
 			line = ChargeLine{ParticipantID: pid}
 			py, err := lockPayee(ctx, tx, pid)
@@ -101,6 +105,10 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 				return nil
 			}
 			// The sponsor pays the programs the sponsorship names; JKK and JKM are the BPU minimum.
+			// A member who also saves in JHT when the sponsorship leaves it out pays that part
+			// from their own credit; without enough credit the months go without JHT, and the
+			// line says so.
+			ownJHT := py.programs.JHT && !sh.JHT
 			if !sh.JHT {
 				py.programs.JHT = false
 			}
@@ -139,18 +147,36 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 					return nil
 				}
 			}
+			sponsored, creditUsed := q.Total, int64(0)
+			if ownJHT {
+				withJHT := member
+				withJHT.Programs.JHT = true
+				full, err := contribution.QuoteMonths(rs, withJHT, funding, months)
+				if err != nil {
+					return err
+				}
+				credit, err := creditOf(ctx, tx, pid)
+				if err != nil {
+					return err
+				}
+				if jht := full.Total - q.Total; credit >= jht {
+					member, q, creditUsed = withJHT, full, jht
+				} else {
+					line.Note = fmt.Sprintf("JHT not paid for these months: the member's part is Rp %d and their credit Rp %d", jht, credit)
+				}
+			}
 			prices := make([]int64, len(q.Months))
 			for i, md := range q.Months {
 				prices[i] = md.Due
 			}
-			pl := plan{paid: paid, member: member, quote: q, received: q.Total,
+			pl := plan{paid: paid, member: member, quote: q, received: sponsored, creditUsed: creditUsed,
 				alloc:  contribution.Allocation{Months: months, Prices: prices, Spent: q.Total},
 				before: contribution.Assess(paid, today, pr), after: contribution.Assess(mergeMonths(paid, months), today, pr)}
 			pay, err := takePayment(ctx, tx, act, py, funding, pl, ledger.SponsorFund(sh.SponsorID), 0, sh.ID, today)
 			if err != nil {
 				return err
 			}
-			line.Months, line.Amount, line.ReceiptNo = months, pay.Amount, pay.ReceiptNo
+			line.Months, line.Amount, line.CreditUsed, line.ReceiptNo = months, pay.Amount, pay.CreditUsed, pay.ReceiptNo
 			return nil
 		})
 		if err != nil {

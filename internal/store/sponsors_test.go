@@ -8,8 +8,10 @@ import (
 
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/sponsor"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
@@ -111,6 +113,62 @@ func TestSponsorRun(t *testing.T) {
 		again, err := db.ChargeSponsorship(ctx, act, rs, sh.ID, nov20)
 		if err != nil || again.Charged != 0 {
 			t.Fatalf("second run: %+v %v", again, err)
+		}
+		verifyClean(t, db)
+	})
+}
+
+// A sponsorship for JKK and JKM only: a member who also saves in JHT pays the JHT part from
+// their own credit; one without enough credit gets the sponsored programs, and the report says
+// the JHT months went unpaid.
+func TestSponsorRunLeavesJHTToTheMember(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		donor := sponsor.Sponsor{Kind: sponsor.APBDes, Name: "Pemerintah Desa Munggu", Region: "51.03.02.2001"}
+		if err := db.CreateSponsor(ctx, act, &donor); err != nil {
+			t.Fatal(err)
+		}
+		withJHT := func(nik string) participant.Participant {
+			r := worker(nik, "51.03.02.2001")
+			r.JHT = true
+			p, err := db.Register(ctx, counter(t, db), act, rs, r, calendar.D(2026, 8, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		saver, short := withJHT("5103021203850521"), withJHT("5103021203850522")
+		nov20 := calendar.D(2026, 11, 20)
+		// Rp 20,000 is less than a month (Rp 28,400 with JHT in November): it all stays as credit.
+		topUp, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: saver.ID, Amount: 20_000}, nov20)
+		if err != nil || topUp.CreditAdded != 20_000 || len(topUp.Months) != 0 {
+			t.Fatalf("top-up: %+v %v", topUp, err)
+		}
+		sh := sponsor.Sponsorship{SponsorID: donor.ID, Name: "Dana Desa November", From: calendar.MonthOf(2026, 11), To: calendar.MonthOf(2026, 11), JKK: true, JKM: true}
+		if err := db.CreateSponsorship(ctx, act, &sh, []string{saver.KPJ, short.KPJ}, store.ParticipantFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := db.ChargeSponsorship(ctx, act, rs, sh.ID, nov20)
+		if err != nil || rep.Charged != 2 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		byID := map[int64]store.ChargeLine{}
+		for _, l := range rep.Lines {
+			byID[l.ParticipantID] = l
+		}
+		// November 2026 under PP 50/2025: JKK+JKM Rp 8,400 from the village, JHT Rp 20,000 (2% of
+		// Rp 1,000,000, not discounted) from the member's credit.
+		if l := byID[saver.ID]; l.Amount != 8_400 || l.CreditUsed != 20_000 || l.Note != "" {
+			t.Fatalf("saver: %+v", l)
+		}
+		if l := byID[short.ID]; l.Amount != 8_400 || l.CreditUsed != 0 || !strings.Contains(l.Note, "JHT not paid") {
+			t.Fatalf("short: %+v", l)
+		}
+		credit, _ := db.Balance(ctx, ledger.ParticipantCredit(saver.ID))
+		jht, _ := db.Balance(ctx, ledger.ProgramFund(string(contribution.JHT)))
+		if credit != 0 || jht != -20_000 { // debit-positive balances: the fund and credit are credit-normal
+			t.Fatalf("credit %d, JHT fund %d", credit, jht)
 		}
 		verifyClean(t, db)
 	})
