@@ -178,7 +178,7 @@ func TestImportThroughAPI(t *testing.T) {
 			if resp.StatusCode != 202 {
 				t.Fatalf("upload: %d %s", resp.StatusCode, raw)
 			}
-			id := regexp.MustCompile(`"id": ([0-9]+)`).FindStringSubmatch(string(raw))[1]
+			id := regexp.MustCompile(`"id":\s*([0-9]+)`).FindStringSubmatch(string(raw))[1]
 			deadline := time.Now().Add(20 * time.Second)
 			for {
 				im := officer.mustStatus(200, "GET", "/api/v1/imports/"+id, nil)

@@ -81,7 +81,6 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	// Compact: every byte counts on a village's weak mobile signal.
+	_ = json.NewEncoder(w).Encode(v)
 }
