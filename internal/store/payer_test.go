@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/store"
@@ -22,6 +23,8 @@ func render(p store.Payment, err error) (int, string, []byte) {
 			code = 400
 		case errors.Is(err, errs.ErrConflict):
 			code = 409
+		case errors.Is(err, errs.ErrForbidden):
+			code = 403
 		}
 		return code, "text/plain", []byte(err.Error())
 	}
@@ -72,6 +75,14 @@ func TestGroupCommitPayer(t *testing.T) {
 		again := payer.Pay(ctx, item("bad", 2))
 		if again.Status != 400 || !again.Replayed {
 			t.Fatalf("stored refusal: %+v", again)
+		}
+		// The writer authorizes on the row it locks: another branch's officer is refused, and
+		// nothing is paid.
+		gianyar, _ := db.BranchByCode(ctx, "KC-GIA")
+		other := store.PayItem{P: access.Principal{UserID: 4343, Role: access.BranchOfficer, BranchID: gianyar.ID, Regencies: gianyar.Regencies},
+			Act: act, Req: store.PayRequest{ParticipantID: w.ID, Months: 1}, Today: nov20, Key: "other", Hash: "other", Render: render}
+		if r := payer.Pay(ctx, other); r.Err != nil || r.Status != 403 {
+			t.Fatalf("another branch: %+v", r)
 		}
 		paid, _ := db.PaidMonths(ctx, w.ID)
 		if created != 8 || len(paid) != 8 {

@@ -13,9 +13,6 @@ import (
 // round trip instead of one each, which is most of what a group commit's writes cost there.
 // SQLite, in the process, runs them one by one.
 func (tx *Tx) execAll(ctx context.Context, stmts []statement) error {
-	if len(stmts) == 0 {
-		return nil
-	}
 	if tx.conn == nil {
 		for _, st := range stmts {
 			if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
@@ -24,24 +21,9 @@ func (tx *Tx) execAll(ctx context.Context, stmts []statement) error {
 		}
 		return nil
 	}
-	return tx.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("pipeline: a %T is not a pgx connection", dc)
-		}
-		b := &pgx.Batch{}
-		for _, st := range stmts {
-			b.Queue(st.query, st.args...)
-		}
-		// The statements run inside the transaction open on this connection.
-		br := c.Conn().SendBatch(ctx, b)
-		for _, st := range stmts {
-			if _, err := br.Exec(); err != nil {
-				br.Close()
-				return fmt.Errorf("%s: %w", st.what, err)
-			}
-		}
-		return br.Close()
+	return tx.pipeline(ctx, stmts, func(br pgx.BatchResults, _ int) error {
+		_, err := br.Exec()
+		return err
 	})
 }
 
@@ -61,32 +43,45 @@ func (tx *Tx) queryAll(ctx context.Context, reads []read) error {
 		}
 		return nil
 	}
+	stmts := make([]statement, len(reads))
+	for i, r := range reads {
+		stmts[i] = r.statement
+	}
+	return tx.pipeline(ctx, stmts, func(br pgx.BatchResults, i int) error {
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := reads[i].row(rows.Scan); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// pipeline sends stmts as one pgx batch on the connection the transaction runs on (so they run
+// inside it) and hands each result, in order, to each.
+func (tx *Tx) pipeline(ctx context.Context, stmts []statement, each func(br pgx.BatchResults, i int) error) error {
+	if len(stmts) == 0 {
+		return nil
+	}
 	return tx.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("pipeline: a %T is not a pgx connection", dc)
 		}
 		b := &pgx.Batch{}
-		for _, r := range reads {
-			b.Queue(r.query, r.args...)
+		for _, st := range stmts {
+			b.Queue(st.query, st.args...)
 		}
 		br := c.Conn().SendBatch(ctx, b)
-		for _, r := range reads {
-			rows, err := br.Query()
-			if err == nil {
-				for rows.Next() {
-					if err = r.row(rows.Scan); err != nil {
-						break
-					}
-				}
-				rows.Close()
-				if err == nil {
-					err = rows.Err()
-				}
-			}
-			if err != nil {
+		for i, st := range stmts {
+			if err := each(br, i); err != nil {
 				br.Close()
-				return fmt.Errorf("%s: %w", r.what, err)
+				return fmt.Errorf("%s: %w", st.what, err)
 			}
 		}
 		return br.Close()
