@@ -58,14 +58,14 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	log.Info("rules in force", "version", rs.Version)
-	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure, Rules: rs, PublicURL: *publicURL})
+	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure, Rules: rs, ReloadRules: true, PublicURL: *publicURL})
 	if err != nil {
 		return err
 	}
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	if !*noJobs {
-		go jobs.Schedule(jobsCtx, db, rs, log, time.Hour)
+		go jobs.Schedule(jobsCtx, db, srv.Rules, log, time.Hour)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

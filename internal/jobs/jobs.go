@@ -42,15 +42,16 @@ func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.D
 }
 
 // Schedule runs RunDaily now and then whenever the date (in calendar.Zone) changes, until ctx
-// ends. Failures are logged and tried again at the next check.
-func Schedule(ctx context.Context, db *store.DB, rs *rules.Set, log *slog.Logger, every time.Duration) {
+// ends, with the rules in force at the time (rs is asked at each run: rules loaded meanwhile
+// apply). Failures are logged and tried again at the next check.
+func Schedule(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog.Logger, every time.Duration) {
 	var last calendar.Date
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		today := calendar.Today()
 		if today != last {
-			r, err := RunDaily(ctx, db, rs, today)
+			r, err := RunDaily(ctx, db, rs(), today)
 			if err != nil {
 				log.Error("daily jobs", "err", err)
 			} else {

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/perisai/perisai/internal/access"
@@ -50,7 +51,7 @@ type pending struct {
 // share one fsync instead of paying one each.
 type Payer struct {
 	db      *DB
-	rules   *rules.Set
+	rules   atomic.Pointer[rules.Set]
 	queue   chan pending
 	maxSize int
 	stats   payerStats
@@ -80,12 +81,16 @@ func (db *DB) NewPayer(ctx context.Context, rs *rules.Set, writers, maxBatch int
 	if db.Dialect == SQLite {
 		writers = 1
 	}
-	py := &Payer{db: db, rules: rs, queue: make(chan pending, 4096), maxSize: maxBatch}
+	py := &Payer{db: db, queue: make(chan pending, 4096), maxSize: maxBatch}
+	py.rules.Store(rs)
 	for range max(1, writers) {
 		go py.run(ctx)
 	}
 	return py
 }
+
+// SetRules puts a newly loaded rules file in force for the batches that follow.
+func (py *Payer) SetRules(rs *rules.Set) { py.rules.Store(rs) }
 
 // Pay queues the item and waits for its batch to commit.
 func (py *Payer) Pay(ctx context.Context, it PayItem) PayResult {
@@ -284,11 +289,12 @@ func (py *Payer) try(ctx context.Context, tx *Tx, it PayItem) (PayResult, bool) 
 	case !isNoRows(err):
 		return PayResult{Err: err}, false
 	}
-	pr, err := py.rules.PaymentAt(it.Today)
+	rs := py.rules.Load()
+	pr, err := rs.PaymentAt(it.Today)
 	var pay Payment
 	if err == nil {
 		if err = checkPayRequest(&it.Req); err == nil {
-			pay, err = py.db.payTx(ctx, tx, it.P, it.Act, py.rules, pr, it.Req, it.Today)
+			pay, err = py.db.payTx(ctx, tx, it.P, it.Act, rs, pr, it.Req, it.Today)
 		}
 	}
 	if err != nil && !isDomain(err) {

@@ -45,6 +45,17 @@ func (db *DB) ActiveRules(ctx context.Context) (*rules.Set, error) {
 	return rules.Parse([]byte(content))
 }
 
+// ActiveRulesVersion is the version ActiveRules would return, read without parsing the file:
+// a running server asks it now and then to pick up a newly loaded file.
+func (db *DB) ActiveRulesVersion(ctx context.Context) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT version FROM rule_sets ORDER BY loaded_at DESC, version DESC LIMIT 1`).Scan(&v)
+	if isNoRows(err) {
+		return rules.Default().Version, nil
+	}
+	return v, err
+}
+
 // RefreshStatuses moves every participant's status to what their paid months say on a day (the
 // scheduled job): active, in arrears, ended as months pass. The status depends on the last paid
 // month alone and is monotonic in it, so the rule (contribution.Assess) gives two thresholds

@@ -64,7 +64,7 @@ func (s *Server) startImport(r *http.Request, p access.Principal) (store.Import,
 	if err != nil {
 		return im, err
 	}
-	job := bulkimport.Job{DB: s.db, Rules: s.rules, P: p, Actor: act, AgentID: agentID, Rows: rows, Today: calendar.Today()}
+	job := bulkimport.Job{DB: s.db, Rules: s.rs(), P: p, Actor: act, AgentID: agentID, Rows: rows, Today: calendar.Today()}
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()

@@ -132,7 +132,7 @@ func (s *Server) apiCreateAgreement(w http.ResponseWriter, r *http.Request, p ac
 	if err := s.manageWadah(r, p, a.WadahID); err != nil {
 		return err
 	}
-	if err := s.db.CreateAgreement(r.Context(), actor(r, p), s.rules, &a); err != nil {
+	if err := s.db.CreateAgreement(r.Context(), actor(r, p), s.rs(), &a); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, a)
@@ -157,7 +157,7 @@ func (s *Server) apiActivateAgreement(w http.ResponseWriter, r *http.Request, p 
 	if err != nil {
 		return err
 	}
-	a, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rules, a.ID, calendar.Today())
+	a, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rs(), a.ID, calendar.Today())
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (s *Server) apiRenewAgreement(w http.ResponseWriter, r *http.Request, p acc
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	renewed, err := s.db.RenewAgreement(r.Context(), actor(r, p), s.rules, a.ID, in.Number)
+	renewed, err := s.db.RenewAgreement(r.Context(), actor(r, p), s.rs(), a.ID, in.Number)
 	if err != nil {
 		return err
 	}
@@ -292,7 +292,7 @@ func (s *Server) apiAgentStatus(w http.ResponseWriter, r *http.Request, p access
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rules, id, in.Status, in.Reason, calendar.Today()); err != nil {
+	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rs(), id, in.Status, in.Reason, calendar.Today()); err != nil {
 		return err
 	}
 	ag, err := s.db.Agent(r.Context(), id)

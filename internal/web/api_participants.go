@@ -18,7 +18,7 @@ import (
 )
 
 func (s *Server) apiOccupations(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	writeJSON(w, http.StatusOK, map[string]any{"items": s.rules.Occupations})
+	writeJSON(w, http.StatusOK, map[string]any{"items": s.rs().Occupations})
 	return nil
 }
 
@@ -30,11 +30,11 @@ func (s *Server) apiIncomeTable(w http.ResponseWriter, r *http.Request, p access
 			return errs.Invalid("date", "%v", err)
 		}
 	}
-	tbl, err := s.rules.IncomeTable(day)
+	tbl, err := s.rs().IncomeTable(day)
 	if err != nil {
 		return errs.Invalid("date", "%v", err)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"date": day, "incomes": tbl, "rules_version": s.rules.Version})
+	writeJSON(w, http.StatusOK, map[string]any{"date": day, "incomes": tbl, "rules_version": s.rs().Version})
 	return nil
 }
 
@@ -72,7 +72,7 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err := access.Authorize(p, access.RegisterParticipant, access.Resource{BranchID: p.BranchID, WadahID: p.WadahID, AgentID: p.AgentID, Regions: scopeRegions(p)}); err != nil {
 		return err
 	}
-	got, err := s.db.Register(r.Context(), p, actor(r, p), s.rules, reg, calendar.Today())
+	got, err := s.db.Register(r.Context(), p, actor(r, p), s.rs(), reg, calendar.Today())
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Server) apiEditParticipant(w http.ResponseWriter, r *http.Request, p ac
 	if err := decode(r, &e); err != nil {
 		return err
 	}
-	updated, err := s.db.EditParticipant(r.Context(), actor(r, p), s.rules, got.ID, e, calendar.Today())
+	updated, err := s.db.EditParticipant(r.Context(), actor(r, p), s.rs(), got.ID, e, calendar.Today())
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (s *Server) apiQuote(w http.ResponseWriter, r *http.Request, p access.Princ
 	if len(in.Months) == 0 || len(in.Months) > 60 {
 		return errs.Invalid("months", "1–60 months (YYYY-MM)")
 	}
-	q, err := contribution.QuoteMonths(s.rules, contribution.Member{Income: in.Income, Programs: participant.Programs{JKK: true, JKM: true, JHT: in.JHT},
+	q, err := contribution.QuoteMonths(s.rs(), contribution.Member{Income: in.Income, Programs: participant.Programs{JKK: true, JKM: true, JHT: in.JHT},
 		Sector: in.Sector}, in.Funding, in.Months)
 	if err != nil {
 		return err
@@ -59,7 +59,7 @@ func (s *Server) apiPaymentPreview(w http.ResponseWriter, r *http.Request, p acc
 	if err != nil {
 		return err
 	}
-	pv, err := s.db.PreviewPayment(r.Context(), s.rules, payRequestFromQuery(r, got.ID), calendar.Today())
+	pv, err := s.db.PreviewPayment(r.Context(), s.rs(), payRequestFromQuery(r, got.ID), calendar.Today())
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request, p access.Pr
 			return errs.Invalid("date", "%v", err)
 		}
 	}
-	cov, err := s.db.Coverage(r.Context(), s.rules, got.ID, day)
+	cov, err := s.db.Coverage(r.Context(), s.rs(), got.ID, day)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (s *Server) apiParticipantPayments(w http.ResponseWriter, r *http.Request, 
 // pay takes a payment for a participant the principal may take payments for.
 // pay takes a payment; the store authorizes it on the participant's row it locks.
 func (s *Server) pay(r *http.Request, p access.Principal, req store.PayRequest) (store.Payment, error) {
-	return s.db.Pay(r.Context(), p, actor(r, p), s.rules, req, calendar.Today())
+	return s.db.Pay(r.Context(), p, actor(r, p), s.rs(), req, calendar.Today())
 }
 
 func (s *Server) apiPay(w http.ResponseWriter, r *http.Request, p access.Principal) error {
@@ -159,7 +159,7 @@ func (s *Server) apiReverse(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.Reverse(r.Context(), actor(r, p), s.rules, pay.ID, in.Reason, calendar.Today()); err != nil {
+	if err := s.db.Reverse(r.Context(), actor(r, p), s.rs(), pay.ID, in.Reason, calendar.Today()); err != nil {
 		return err
 	}
 	pay, err = s.db.PaymentByID(r.Context(), pay.ID)
@@ -194,7 +194,7 @@ func (s *Server) apiRules(w http.ResponseWriter, r *http.Request, p access.Princ
 			return errs.Invalid("date", "%v", err)
 		}
 	}
-	writeJSON(w, http.StatusOK, s.rules.InForce(day))
+	writeJSON(w, http.StatusOK, s.rs().InForce(day))
 	return nil
 }
 

@@ -101,7 +101,7 @@ func (s *Server) charge(r *http.Request, p access.Principal) (store.ChargeReport
 	if err != nil {
 		return store.ChargeReport{}, err
 	}
-	return s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rules, id, calendar.Today())
+	return s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rs(), id, calendar.Today())
 }
 
 // apiChargeSponsorship reports each member's outcome.

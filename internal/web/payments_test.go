@@ -2,17 +2,26 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"html"
 	"image/png"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/demo"
+	"github.com/perisai/perisai/internal/rules"
+	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
+	"github.com/perisai/perisai/internal/web"
 )
 
 // An agent takes payments through the API: idempotent replay, conflict on another body under
@@ -150,6 +159,59 @@ func TestDepositsThroughAPIAndPage(t *testing.T) {
 		b.login("kc.denpasar")
 		if resp, page := b.get("/deposits"); resp.StatusCode != 200 || !strings.Contains(page, "BPD-42") || !strings.Contains(page, "XYZ") {
 			t.Fatalf("deposits page: %d", resp.StatusCode)
+		}
+	})
+}
+
+// A rules file loaded while the server runs (perisai rules load) is in force within the check
+// interval, without a restart: the quote follows the new JKM amount.
+func TestRulesLoadedWhileRunning(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := demo.Load(ctx, db, demo.Small); err != nil {
+			t.Fatal(err)
+		}
+		keys, _ := secret.FromMaster(bytes.Repeat([]byte{9}, 32))
+		s, err := web.New(web.Config{DB: db, Keys: keys, Log: slog.New(slog.DiscardHandler), ReloadRules: true, RulesEvery: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(s)
+		defer func() { srv.Close(); s.Wait() }()
+		e := &env{t: t, db: db, srv: srv}
+		agent := e.api("agen.made")
+		quote := func() any {
+			q := agent.mustStatus(200, "POST", "/api/v1/quotes", map[string]any{"declared_income": 1000000, "sector": "other", "funding": "apbd", "months": []string{"2026-05"}})
+			return q["total"]
+		}
+		if got := quote(); got != float64(16_800) {
+			t.Fatalf("before: %v", got)
+		}
+		worker := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850941", agentVillage(t, agent)), "Idempotency-Key", "reg")
+		preview := func() any {
+			return agent.mustStatus(200, "GET", "/api/v1/participants/"+idOf(worker["id"])+"/payment-preview?months=1", nil)["amount"]
+		}
+		before := preview()
+		content := strings.Replace(string(rules.Default().Raw()), `"version": "2026-11-23.1"`, `"version": "2027-01-01.1"`, 1)
+		content = strings.Replace(content, `"jkm_flat": 6800`, `"jkm_flat": 7000`, 1)
+		if _, err := db.LoadRules(ctx, audit.Actor{Name: "operator"}, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for quote() != float64(17_000) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the loaded rules are not in force: %v", quote())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if v := agent.mustStatus(200, "GET", "/api/v1/rules", nil); v["version"] != "2027-01-01.1" {
+			t.Fatalf("rules in force: %v", v["version"])
+		}
+		// The payment writer takes the new rules too.
+		after := preview()
+		pay := agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": worker["id"], "months": 1}, "Idempotency-Key", "pay")
+		if after == before || pay["amount"] != after {
+			t.Fatalf("preview %v before, %v after; paid %v", before, after, pay["amount"])
 		}
 	})
 }

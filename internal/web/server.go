@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/perisai/perisai/internal/region"
@@ -25,6 +26,10 @@ type Config struct {
 	SecureCookies bool          // set the Secure flag on cookies (behind TLS)
 	SessionTTL    time.Duration // default 12 hours: a working day in the field
 	Rules         *rules.Set    // default: the embedded rules
+	// ReloadRules checks the database every RulesEvery (default a minute) for a rules file
+	// loaded meanwhile (perisai rules load) and puts it in force without a restart.
+	ReloadRules bool
+	RulesEvery  time.Duration
 	// PublicURL is the address printed in card QR codes (https://perisai.example.id); empty means
 	// the address the request came to.
 	PublicURL string
@@ -47,7 +52,7 @@ type Server struct {
 	logins  *limiter
 	secure  bool
 	ttl     time.Duration
-	rules   *rules.Set
+	rules   atomic.Pointer[rules.Set]
 	public  string
 	handler http.Handler
 	bg      sync.WaitGroup // background work (imports) that shutdown waits for
@@ -69,11 +74,12 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		db: cfg.DB, keys: cfg.Keys, log: cfg.Log, tree: tree, pages: pages,
 		metrics: newMetrics(), logins: newLimiter(10, 15*time.Minute),
-		secure: cfg.SecureCookies, ttl: cfg.SessionTTL, rules: cfg.Rules, public: cfg.PublicURL,
+		secure: cfg.SecureCookies, ttl: cfg.SessionTTL, public: cfg.PublicURL,
 	}
-	if s.rules == nil {
-		s.rules = rules.Default()
+	if cfg.Rules == nil {
+		cfg.Rules = rules.Default()
 	}
+	s.rules.Store(cfg.Rules)
 	var ctx context.Context
 	ctx, s.stop = context.WithCancel(context.Background())
 	if !cfg.NoGroupCommit {
@@ -81,10 +87,17 @@ func New(cfg Config) (*Server, error) {
 		if writers <= 0 {
 			writers = 2
 		}
-		s.payer = cfg.DB.NewPayer(ctx, s.rules, writers, 256)
+		s.payer = cfg.DB.NewPayer(ctx, cfg.Rules, writers, 256)
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if cfg.ReloadRules {
+		every := cfg.RulesEvery
+		if every <= 0 {
+			every = time.Minute
+		}
+		go s.reloadRules(ctx, every) // ends with the server (Wait)
 	}
 	if s.ttl == 0 {
 		s.ttl = 12 * time.Hour
@@ -101,6 +114,42 @@ func New(cfg Config) (*Server, error) {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// rs is the rules file in force.
+func (s *Server) rs() *rules.Set { return s.rules.Load() }
+
+// Rules is the rules file in force, for the jobs that run beside the server.
+func (s *Server) Rules() *rules.Set { return s.rs() }
+
+// reloadRules puts in force a rules file loaded while the server runs, until ctx ends.
+func (s *Server) reloadRules(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		v, err := s.db.ActiveRulesVersion(ctx)
+		if err != nil || v == s.rs().Version {
+			if err != nil && ctx.Err() == nil {
+				s.log.Error("rules: check for a new version", "err", err)
+			}
+			continue
+		}
+		rs, err := s.db.ActiveRules(ctx)
+		if err != nil {
+			s.log.Error("rules: load the new version", "version", v, "err", err)
+			continue
+		}
+		s.rules.Store(rs)
+		if s.payer != nil {
+			s.payer.SetRules(rs)
+		}
+		s.log.Info("rules in force", "version", rs.Version)
+	}
+}
 
 // PayerStats tells where the group-commit writers' time went; false without group commit.
 func (s *Server) PayerStats() (store.PayerStats, bool) {

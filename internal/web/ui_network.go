@@ -129,7 +129,7 @@ func (s *Server) agentStatusForm(w http.ResponseWriter, r *http.Request, p acces
 	if err != nil {
 		return err
 	}
-	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rules, id, network.AgentStatus(r.PostFormValue("status")), r.PostFormValue("reason"), calendar.Today()); err != nil {
+	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rs(), id, network.AgentStatus(r.PostFormValue("status")), r.PostFormValue("reason"), calendar.Today()); err != nil {
 		return err
 	}
 	done(w, r, "/agents", "ok.agent_status")
@@ -161,7 +161,7 @@ func (s *Server) agreementsPage(w http.ResponseWriter, r *http.Request, p access
 	for i := range list {
 		list[i].Status = list[i].EffectiveStatus(today)
 	}
-	n, _ := s.rules.NetworkAt(today)
+	n, _ := s.rs().NetworkAt(today)
 	pg := s.pageFor(r, &p, "agreements.title", map[string]any{"Items": list, "Wadah": ws, "WadahNames": names, "Rules": n,
 		"Start": today.MonthOf().First().String(), "End": today.MonthOf().First().AddMonths(n.MaxAgreementMonths).AddDays(-1).String(),
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
@@ -177,7 +177,7 @@ func (s *Server) createAgreementForm(w http.ResponseWriter, r *http.Request, p a
 	if err := s.manageWadah(r, p, a.WadahID); err != nil {
 		return err
 	}
-	if err := s.db.CreateAgreement(r.Context(), actor(r, p), s.rules, &a); err != nil {
+	if err := s.db.CreateAgreement(r.Context(), actor(r, p), s.rs(), &a); err != nil {
 		return err
 	}
 	done(w, r, "/agreements", "ok.agreement_created")
@@ -191,11 +191,11 @@ func (s *Server) agreementActionForm(w http.ResponseWriter, r *http.Request, p a
 	}
 	switch r.PathValue("action") {
 	case "activate":
-		_, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rules, a.ID, calendar.Today())
+		_, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rs(), a.ID, calendar.Today())
 	case "terminate":
 		err = s.db.TerminateAgreement(r.Context(), actor(r, p), a.ID, r.PostFormValue("reason"))
 	case "renew":
-		_, err = s.db.RenewAgreement(r.Context(), actor(r, p), s.rules, a.ID, r.PostFormValue("number"))
+		_, err = s.db.RenewAgreement(r.Context(), actor(r, p), s.rs(), a.ID, r.PostFormValue("number"))
 	default:
 		return errs.NotFound("agreement action")
 	}

@@ -66,11 +66,11 @@ type registerForm struct {
 type villageChoice struct{ Code, Name string }
 
 func (s *Server) registerChoices(r *http.Request, p access.Principal) (registerForm, error) {
-	incomes, err := s.rules.IncomeTable(calendar.Today())
+	incomes, err := s.rs().IncomeTable(calendar.Today())
 	if err != nil {
 		return registerForm{}, err
 	}
-	f := registerForm{Occupations: s.rules.Occupations, Incomes: incomes, Problems: map[string]string{}, Values: url.Values{}}
+	f := registerForm{Occupations: s.rs().Occupations, Incomes: incomes, Problems: map[string]string{}, Values: url.Values{}}
 	switch p.Role {
 	case access.Agent:
 		ag, err := s.db.Agent(r.Context(), p.AgentID)
@@ -126,7 +126,7 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request, p access.P
 	if err := r.ParseForm(); err != nil {
 		return errs.Invalid("form", "%v", err)
 	}
-	got, err := s.db.Register(r.Context(), p, actor(r, p), s.rules, registrationFromForm(r), calendar.Today())
+	got, err := s.db.Register(r.Context(), p, actor(r, p), s.rs(), registrationFromForm(r), calendar.Today())
 	if err == nil {
 		http.Redirect(w, r, "/participants/"+strconv.FormatInt(got.ID, 10)+"?registered=1", http.StatusSeeOther)
 		return nil
@@ -162,7 +162,7 @@ func (s *Server) participantPage(w http.ResponseWriter, r *http.Request, p acces
 		return err
 	}
 	village, _ := s.tree.Get(got.Village)
-	occ, _ := s.rules.Occupation(got.Occupation)
+	occ, _ := s.rs().Occupation(got.Occupation)
 	pays, err := s.db.PaymentsOf(r.Context(), got.ID)
 	if err != nil {
 		return err

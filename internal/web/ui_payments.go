@@ -25,16 +25,16 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request, p access.Princi
 		return err
 	}
 	today := calendar.Today()
-	cov, err := s.db.Coverage(r.Context(), s.rules, got.ID, today)
+	cov, err := s.db.Coverage(r.Context(), s.rs(), got.ID, today)
 	if err != nil {
 		return err
 	}
-	pr, _ := s.rules.PaymentAt(today)
+	pr, _ := s.rs().PaymentAt(today)
 	data := map[string]any{"P": got, "Coverage": cov, "Options": pr.PrepayOptions, "Fundings": contribution.Fundings}
 	req := payRequestFromQuery(r, got.ID)
 	pg := s.pageFor(r, &p, "pay.title", data)
 	if req.Months > 0 || req.Amount > 0 {
-		pv, err := s.db.PreviewPayment(r.Context(), s.rules, req, today)
+		pv, err := s.db.PreviewPayment(r.Context(), s.rs(), req, today)
 		if errors.Is(err, errs.ErrInvalid) || errors.Is(err, errs.ErrConflict) {
 			pg.Error = err.Error()
 		} else if err != nil {
@@ -69,7 +69,7 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	cov, err := s.db.Coverage(r.Context(), s.rules, pay.ParticipantID, calendar.Today())
+	cov, err := s.db.Coverage(r.Context(), s.rs(), pay.ParticipantID, calendar.Today())
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) reverseForm(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	if err := s.db.Reverse(r.Context(), actor(r, p), s.rules, pay.ID, r.PostFormValue("reason"), calendar.Today()); err != nil {
+	if err := s.db.Reverse(r.Context(), actor(r, p), s.rs(), pay.ID, r.PostFormValue("reason"), calendar.Today()); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/payments/"+strconv.FormatInt(pay.ID, 10)+"/receipt", http.StatusSeeOther)
@@ -125,7 +125,7 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	cov, err := s.db.Coverage(r.Context(), s.rules, pay.ParticipantID, calendar.Today())
+	cov, err := s.db.Coverage(r.Context(), s.rs(), pay.ParticipantID, calendar.Today())
 	if err != nil {
 		return err
 	}
