@@ -502,8 +502,12 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 // CoverageOf tells where a participant stands today, with the months paid and the credit held.
 type CoverageOf struct {
 	contribution.Coverage
-	Paid   []calendar.Month `json:"paid_months"`
-	Credit int64            `json:"credit"`
+	Paid []calendar.Month `json:"paid_months"`
+	// ByProgram are the months paid per program: a month paid by a sponsor that left JHT out
+	// counts for JKK and JKM only.
+	ByProgram     map[contribution.Program][]calendar.Month `json:"paid_by_program"`
+	NextDueAmount int64                                     `json:"next_due_amount"` // for the next due month, paid by the participant
+	Credit        int64                                     `json:"credit"`
 }
 
 // Coverage assesses a participant on a day from the months paid.
@@ -512,18 +516,43 @@ func (db *DB) Coverage(ctx context.Context, rs *rules.Set, participantID int64, 
 	if err != nil {
 		return CoverageOf{}, errs.Invalid("date", "%v", err)
 	}
-	paid, err := paidMonths(ctx, db.read, participantID)
+	py, err := loadPayee(ctx, db.read, participantID, "")
 	if err != nil {
 		return CoverageOf{}, err
 	}
-	b, err := db.Balance(ctx, ledger.ParticipantCredit(participantID))
+	out := CoverageOf{Paid: []calendar.Month{}, ByProgram: map[contribution.Program][]calendar.Month{
+		contribution.JKK: {}, contribution.JKM: {}, contribution.JHT: {}}}
+	rows, err := db.read.QueryContext(ctx, `SELECT month, jkk, jkm, jht FROM paid_months WHERE participant_id = $1 ORDER BY month`, participantID)
 	if err != nil {
-		return CoverageOf{}, err
+		return out, err
 	}
-	if paid == nil {
-		paid = []calendar.Month{}
+	err = scanAll(rows, nil)(func(scan func(...any) error) error {
+		var m int
+		var jkk, jkm, jht int64
+		if err := scan(&m, &jkk, &jkm, &jht); err != nil {
+			return err
+		}
+		out.Paid = append(out.Paid, calendar.Month(m))
+		for prog, amount := range map[contribution.Program]int64{contribution.JKK: jkk, contribution.JKM: jkm, contribution.JHT: jht} {
+			if amount > 0 {
+				out.ByProgram[prog] = append(out.ByProgram[prog], calendar.Month(m))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return out, err
 	}
-	return CoverageOf{Coverage: contribution.Assess(paid, day, pr), Paid: paid, Credit: -b}, nil
+	if out.Credit, err = creditOf(ctx, db.read, participantID); err != nil {
+		return out, err
+	}
+	out.Coverage = contribution.Assess(out.Paid, day, pr)
+	member := contribution.Member{Income: py.income, Programs: py.programs, Sector: py.sector}
+	// A month the rules do not price (past the dates they cover) leaves the amount 0.
+	if q, err := contribution.QuoteMonths(rs, member, contribution.Self, []calendar.Month{out.NextDue}); err == nil {
+		out.NextDueAmount = q.Total
+	}
+	return out, nil
 }
 
 // PaidMonths lists a participant's paid months.

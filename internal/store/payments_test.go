@@ -79,7 +79,9 @@ func TestPayMonthsAndCoverage(t *testing.T) {
 			t.Fatalf("credit: %+v %v", pay, err)
 		}
 		cov, _ := db.Coverage(ctx, rs, w.ID, nov20)
-		if cov.Credit != 0 || len(cov.Paid) != 6 || cov.NextDue != calendar.MonthOf(2027, 5) {
+		// May 2027 is past PP 50/2025: the full Rp 16,800 (JKK Rp 10,000 + JKM Rp 6,800) is next.
+		if cov.Credit != 0 || len(cov.Paid) != 6 || cov.NextDue != calendar.MonthOf(2027, 5) || cov.NextDueAmount != 16_800 ||
+			len(cov.ByProgram[contribution.JKK]) != 6 || len(cov.ByProgram[contribution.JHT]) != 0 {
 			t.Fatalf("coverage: %+v", cov)
 		}
 		got, _ := db.Balance(ctx, ledger.ProgramFund("jkm"))

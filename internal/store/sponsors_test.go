@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,6 +165,15 @@ func TestSponsorRunLeavesJHTToTheMember(t *testing.T) {
 		}
 		if l := byID[short.ID]; l.Amount != 8_400 || l.CreditUsed != 0 || !strings.Contains(l.Note, "JHT not paid") {
 			t.Fatalf("short: %+v", l)
+		}
+		// The months per program show it; both still owe Rp 28,400 for December (JHT included).
+		nov := calendar.MonthOf(2026, 11)
+		for who, wantJHT := range map[int64]bool{saver.ID: true, short.ID: false} {
+			cov, err := db.Coverage(ctx, rs, who, nov20)
+			if err != nil || !slices.Contains(cov.ByProgram[contribution.JKK], nov) || slices.Contains(cov.ByProgram[contribution.JHT], nov) != wantJHT ||
+				cov.NextDueAmount != 28_400 {
+				t.Fatalf("coverage of %d: %+v %v", who, cov, err)
+			}
 		}
 		credit, _ := db.Balance(ctx, ledger.ParticipantCredit(saver.ID))
 		jht, _ := db.Balance(ctx, ledger.ProgramFund(string(contribution.JHT)))

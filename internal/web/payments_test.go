@@ -44,7 +44,8 @@ func TestPaymentsThroughAPI(t *testing.T) {
 		}
 		agent.mustStatus(409, "POST", "/api/v1/payments", map[string]any{"participant_id": got["id"], "months": 6}, "Idempotency-Key", "pay-1")
 		cov := agent.mustStatus(200, "GET", "/api/v1/participants/"+id+"/coverage", nil)
-		if cov["status"] != "active" || len(cov["paid_months"].([]any)) != 3 || cov["covered_on_date"] != true {
+		if cov["status"] != "active" || len(cov["paid_months"].([]any)) != 3 || cov["covered_on_date"] != true ||
+			len(cov["paid_by_program"].(map[string]any)["jkm"].([]any)) != 3 || cov["next_due_amount"].(float64) <= 0 {
 			t.Fatalf("coverage: %v", cov)
 		}
 		// A government viewer cannot pay; another branch's officer cannot either.
