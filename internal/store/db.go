@@ -31,8 +31,9 @@ const (
 )
 
 // DB is the handle every store function takes. On SQLite, writes go through one connection
-// (SQLite has one writer; queuing in Go beats spinning on SQLITE_BUSY) and reads through a pool
-// of read-only connections. On PostgreSQL both are the same pool.
+// held with its prepared statements (SQLite has one writer; queuing in Go beats spinning on
+// SQLITE_BUSY; stmtcache.go) and reads through a pool of read-only connections. On PostgreSQL
+// both are the same pool.
 type DB struct {
 	Dialect  Dialect
 	read     handle
@@ -40,8 +41,8 @@ type DB struct {
 	w        *writer // SQLite's writing connection; nil on PostgreSQL
 	url      string
 	keys     *secret.Keys
-	accounts sync.Map // ledger account code → id; accounts are never deleted
-	shards   atomic.Uint32
+	accounts sync.Map      // ledger account code → id; accounts are never deleted
+	shards   atomic.Uint32 // turns over the balance shards (balances.go)
 }
 
 // Open connects to url: postgres://… or postgresql://… for PostgreSQL; sqlite://PATH, file:PATH
@@ -182,7 +183,8 @@ func (db *DB) sealer() (*secret.Keys, error) {
 
 // Analyze refreshes the planner's statistics. PostgreSQL plans a prepared statement once for
 // many runs; planned over a table that was then nearly empty, it keeps scanning the whole
-// table after the table has grown, until autovacuum's next ANALYZE. Run it after bulk loads.
+// table after the table has grown, until autovacuum's next ANALYZE (within a minute or so of
+// the growth). The payments benchmark runs it after its warm-up, as a database in use would be.
 func (db *DB) Analyze(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, "ANALYZE"); err != nil {
 		return fmt.Errorf("analyze: %w", err)
