@@ -216,3 +216,22 @@ func TestRulesLoadedWhileRunning(t *testing.T) {
 		}
 	})
 }
+
+// A branch officer charges a sponsorship from the sponsors page: the report lists the member,
+// what the village paid, and that the member's own JHT went unpaid for want of credit.
+func TestChargeSponsorshipWithTheForm(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	officer := e.api("kc.denpasar")
+	agent := e.api("agen.made")
+	worker := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850951", agentVillage(t, agent)), "Idempotency-Key", "reg")
+	sp := officer.mustStatus(201, "POST", "/api/v1/sponsors", map[string]any{"kind": "apbdes", "name": "Pemerintah Desa", "region": worker["village"]}, "Idempotency-Key", "sp")
+	this := time.Now().In(time.FixedZone("WIB", 7*3600)).Format("2006-01")
+	sh := officer.mustStatus(201, "POST", "/api/v1/sponsorships", map[string]any{"sponsor_id": sp["id"], "name": "Dana Desa", "month_from": this,
+		"month_to": this, "jkk": true, "jkm": true, "participants": []any{worker["kpj"]}}, "Idempotency-Key", "sh")
+	b := e.browser()
+	b.login("kc.denpasar")
+	resp, page := b.post("/sponsorships/"+idOf(sh["id"])+"/charge", url.Values{"csrf_token": {b.csrf("/sponsors")}})
+	if resp.StatusCode != 200 || !strings.Contains(page, worker["kpj"].(string)) || !strings.Contains(page, "JHT not paid") {
+		t.Fatalf("charge report: %d\n%s", resp.StatusCode, page)
+	}
+}
