@@ -56,6 +56,21 @@ func T(lang, key string, args ...any) string {
 	return msg
 }
 
+// Message is a catalog text with its arguments, for outcomes decided below the web layer (a
+// sponsor run's reasons) that an API answers in English and a page in the reader's language.
+type Message struct {
+	Key  string
+	Args []any
+}
+
+// In is the message in lang; empty for no message.
+func (m Message) In(lang string) string {
+	if m.Key == "" {
+		return ""
+	}
+	return T(lang, m.Key, m.Args...)
+}
+
 // Keys lists a language's keys, sorted.
 func Keys(lang string) []string {
 	var ks []string

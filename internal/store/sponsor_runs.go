@@ -8,6 +8,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/i18n"
 	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/rules"
@@ -37,8 +38,16 @@ type ChargeLine struct {
 	Amount        int64            `json:"amount"`                // from the sponsor
 	CreditUsed    int64            `json:"credit_used,omitempty"` // the member's own JHT part, from their credit
 	ReceiptNo     string           `json:"receipt_no,omitempty"`
-	Skipped       string           `json:"skipped,omitempty"`
+	Skipped       string           `json:"skipped,omitempty"` // in English; SkipText in any language
 	Note          string           `json:"note,omitempty"`
+	SkipText      i18n.Message     `json:"-"`
+	NoteText      i18n.Message     `json:"-"`
+}
+
+// skip marks the line skipped, for the reason the message key names.
+func (l *ChargeLine) skip(key string, args ...any) {
+	l.SkipText = i18n.Message{Key: key, Args: args}
+	l.Skipped = l.SkipText.In("en")
 }
 
 // ChargeReport is what a sponsor run did.
@@ -101,7 +110,7 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 			}
 			line.KPJ, line.Name = py.kpj, py.name
 			if py.review == string(participant.Rejected) {
-				line.Skipped = "registration rejected"
+				line.skip("charge.rejected")
 				return nil
 			}
 			// The sponsor pays the programs the sponsorship names; JKK and JKM are the BPU minimum.
@@ -123,13 +132,13 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 					break
 				}
 				if m < sh.From {
-					line.Skipped = fmt.Sprintf("month %s is unpaid and comes before the sponsorship: it is paid first", m)
+					line.skip("charge.before", m.String())
 					return nil
 				}
 				months = append(months, m)
 			}
 			if len(months) == 0 {
-				line.Skipped = "nothing to pay: paid through the sponsorship, or its months are past the arrears window"
+				line.skip("charge.nothing")
 				return nil
 			}
 			member := contribution.Member{Income: py.income, Programs: py.programs, Sector: py.sector}
@@ -143,7 +152,7 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 					return err
 				}
 				if spent+q.Total > sh.Budget {
-					line.Skipped = fmt.Sprintf("budget: Rp %d left, Rp %d needed", sh.Budget-spent, q.Total)
+					line.skip("charge.budget", sh.Budget-spent, q.Total)
 					return nil
 				}
 			}
@@ -162,7 +171,8 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 				if jht := full.Total - q.Total; credit >= jht {
 					member, q, creditUsed = withJHT, full, jht
 				} else {
-					line.Note = fmt.Sprintf("JHT not paid for these months: the member's part is Rp %d and their credit Rp %d", jht, credit)
+					line.NoteText = i18n.Message{Key: "charge.jht_unpaid", Args: []any{jht, credit}}
+					line.Note = line.NoteText.In("en")
 				}
 			}
 			prices := make([]int64, len(q.Months))

@@ -33,7 +33,8 @@ func staticHandler() http.Handler {
 }
 
 var funcs = template.FuncMap{
-	"t": i18n.T,
+	"t":   i18n.T,
+	"msg": func(lang string, m i18n.Message) string { return m.In(lang) },
 	"roleName": func(lang string, r access.Role) string {
 		return i18n.T(lang, "role."+string(r))
 	},

@@ -231,7 +231,7 @@ func TestChargeSponsorshipWithTheForm(t *testing.T) {
 	b := e.browser()
 	b.login("kc.denpasar")
 	resp, page := b.post("/sponsorships/"+idOf(sh["id"])+"/charge", url.Values{"csrf_token": {b.csrf("/sponsors")}})
-	if resp.StatusCode != 200 || !strings.Contains(page, worker["kpj"].(string)) || !strings.Contains(page, "JHT not paid") {
+	if resp.StatusCode != 200 || !strings.Contains(page, worker["kpj"].(string)) || !strings.Contains(page, "JHT bulan-bulan ini tidak dibayar") {
 		t.Fatalf("charge report: %d\n%s", resp.StatusCode, page)
 	}
 }
