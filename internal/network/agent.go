@@ -35,6 +35,7 @@ type Agent struct {
 	StatusReason   string        `json:"status_reason,omitempty"`
 	StatusChanged  time.Time     `json:"status_changed_at"`
 	LastActivityAt *time.Time    `json:"last_activity_at,omitempty"`
+	CashLimits     CashLimits    `json:"cash_limits"` // its own; zero fields take the rules'
 	CreatedAt      time.Time     `json:"created_at"`
 }
 

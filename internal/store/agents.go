@@ -99,7 +99,8 @@ func setAgentVillages(ctx context.Context, tx *Tx, agentID int64, villages []str
 }
 
 const agentColumns = `a.id, a.wadah_id, COALESCE(a.participant_id, 0), COALESCE(p.kpj, ''), a.name, COALESCE(p.nik_masked, ''), a.phone,
-a.bank_name, a.bank_account_masked, a.trained_on, a.status, a.status_reason, a.status_changed_at, a.last_activity_at, a.created_at`
+a.bank_name, a.bank_account_masked, a.trained_on, a.status, a.status_reason, a.status_changed_at, a.last_activity_at, a.created_at,
+COALESCE(a.max_cash_on_hand, 0), COALESCE(a.max_receipt_age_days, 0)`
 
 // Time columns are selected bare, never through COALESCE: SQLite returns an expression's
 // value as text, which does not scan into a time.
@@ -107,7 +108,7 @@ func scanAgent(row interface{ Scan(...any) error }) (network.Agent, error) {
 	var a network.Agent
 	var changed *time.Time
 	err := row.Scan(&a.ID, &a.WadahID, &a.ParticipantID, &a.KPJ, &a.Name, &a.NIKMasked, &a.Phone, &a.BankName, &a.BankAccount,
-		&a.TrainedOn, &a.Status, &a.StatusReason, &changed, &a.LastActivityAt, &a.CreatedAt)
+		&a.TrainedOn, &a.Status, &a.StatusReason, &changed, &a.LastActivityAt, &a.CreatedAt, &a.CashLimits.MaxCashOnHand, &a.CashLimits.MaxReceiptAgeDays)
 	a.StatusChanged = a.CreatedAt
 	if changed != nil {
 		a.StatusChanged = *changed
@@ -196,6 +197,29 @@ func (db *DB) Agents(ctx context.Context, f AgentFilter) ([]network.Agent, error
 
 // SetAgentStatus deactivates, reactivates (no earlier than the rules allow) or terminates an
 // agent. Termination (e.g. for fraud) needs a reason and is final.
+// SetAgentCashLimits sets an agent's own cash limits; zero fields go back to the rules' defaults.
+func (db *DB) SetAgentCashLimits(ctx context.Context, act audit.Actor, id int64, lim network.CashLimits) error {
+	if err := lim.Validate(); err != nil {
+		return err
+	}
+	return db.Transact(ctx, func(tx *Tx) error {
+		var village string
+		err := tx.QueryRowContext(ctx, `SELECT w.village_code FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`, id).Scan(&village)
+		if isNoRows(err) {
+			return errs.NotFound("agent")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET max_cash_on_hand = $1, max_receipt_age_days = $2 WHERE id = $3`,
+			nullZero(lim.MaxCashOnHand), nullZero(int64(lim.MaxReceiptAgeDays)), id); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, act, "cash_limits", "agent", id, village,
+			fmt.Sprintf("max cash Rp %d, oldest receipt %d day(s) (0: the rules' default)", lim.MaxCashOnHand, lim.MaxReceiptAgeDays))
+	})
+}
+
 func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set, id int64, to network.AgentStatus, reason string, today calendar.Date) error {
 	reason = strings.TrimSpace(reason)
 	n, err := rs.NetworkAt(today)

@@ -311,8 +311,8 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 		}
 		ins = append(ins, []any{p.ID, p.KPJ, p.Province(), p.Village, pr.blind, pr.nikEnc, p.NIKMasked, p.Name, strings.ToLower(p.Name),
 			p.BirthDate, string(p.Sex), p.Phone, p.Address, p.Occupation, string(p.Sector), p.DeclaredIncome, p.Programs.JKK, p.Programs.JKM,
-			p.Programs.JHT, string(p.Status), string(p.Review), p.BranchID, nullID(p.WadahID), nullID(p.AgentID), registeredBy,
-			p.ConsentAt, p.ConsentBy, nullID(pr.importID), p.CreatedAt, p.CreatedAt})
+			p.Programs.JHT, string(p.Status), string(p.Review), p.BranchID, nullZero(p.WadahID), nullZero(p.AgentID), registeredBy,
+			p.ConsentAt, p.ConsentBy, nullZero(pr.importID), p.CreatedAt, p.CreatedAt})
 		heirs = append(heirs, pr.heirs...)
 		registered = append(registered, pr)
 	}

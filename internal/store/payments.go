@@ -15,6 +15,7 @@ import (
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/idgen"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/rules"
 )
@@ -130,38 +131,43 @@ func withBuffered(tx *Tx, participantID int64, out []calendar.Month) []calendar.
 }
 
 // receiver is the account the money lands in: the agent's cash, or the branch counter.
-func (db *DB) receiver(ctx context.Context, tx *Tx, p access.Principal, py payee, today calendar.Date) (ledger.Account, int64, error) {
+// An agent's own cash limits come with it.
+func (db *DB) receiver(ctx context.Context, tx *Tx, p access.Principal, py payee, today calendar.Date) (ledger.Account, int64, network.CashLimits, error) {
+	var own network.CashLimits
 	switch p.Role {
 	case access.Agent:
 		var status string
 		var wadah int64
-		if err := tx.QueryRowContext(ctx, `SELECT status, wadah_id FROM agents WHERE id = $1`, p.AgentID).Scan(&status, &wadah); err != nil {
-			return "", 0, err
+		if err := tx.QueryRowContext(ctx, `SELECT status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0) FROM agents WHERE id = $1`,
+			p.AgentID).Scan(&status, &wadah, &own.MaxCashOnHand, &own.MaxReceiptAgeDays); err != nil {
+			return "", 0, own, err
 		}
 		if status != "active" {
-			return "", 0, errs.Forbidden("agent %d is %s and cannot take payments", p.AgentID, status)
+			return "", 0, own, errs.Forbidden("agent %d is %s and cannot take payments", p.AgentID, status)
 		}
 		ok, err := agreementInForce(ctx, tx, wadah, today)
 		if err != nil {
-			return "", 0, err
+			return "", 0, own, err
 		}
 		if !ok {
-			return "", 0, errs.Forbidden("the wadah has no agreement in force, so its agents cannot take payments")
+			return "", 0, own, errs.Forbidden("the wadah has no agreement in force, so its agents cannot take payments")
 		}
-		return ledger.AgentCash(p.AgentID), p.AgentID, nil
+		return ledger.AgentCash(p.AgentID), p.AgentID, own, nil
 	case access.BranchOfficer, access.Admin:
-		return ledger.BranchCounter(py.branch), 0, nil
+		return ledger.BranchCounter(py.branch), 0, own, nil
 	}
-	return "", 0, errs.Forbidden("%s users do not take payments", p.Role)
+	return "", 0, own, errs.Forbidden("%s users do not take payments", p.Role)
 }
 
 // checkCashLimits stops an agent collecting more cash when the undeposited cash would pass the
-// limit, or when the oldest undeposited receipt is older than the rules allow.
-func checkCashLimits(ctx context.Context, tx *Tx, rs *rules.Set, agentID, adding int64, today calendar.Date) error {
-	lim, err := rs.CashLimitsAt(today)
+// limit, or when the oldest undeposited receipt is older than allowed: the agent's own limits
+// where the branch set them, the rules' elsewhere.
+func checkCashLimits(ctx context.Context, tx *Tx, rs *rules.Set, agentID int64, own network.CashLimits, adding int64, today calendar.Date) error {
+	def, err := rs.CashLimitsAt(today)
 	if err != nil {
 		return err
 	}
+	lim := own.Over(def)
 	onHand, err := balance(ctx, tx, ledger.AgentCash(agentID))
 	if err != nil {
 		return err
@@ -226,7 +232,7 @@ func (db *DB) payTx(ctx context.Context, tx *Tx, p access.Principal, act audit.A
 	if py.review == string(participant.Rejected) {
 		return Payment{}, errs.Conflict("the registration was rejected; no payment can be taken")
 	}
-	into, agentID, err := db.receiver(ctx, tx, p, py, today)
+	into, agentID, own, err := db.receiver(ctx, tx, p, py, today)
 	if err != nil {
 		return Payment{}, err
 	}
@@ -235,7 +241,7 @@ func (db *DB) payTx(ctx context.Context, tx *Tx, p access.Principal, act audit.A
 		return Payment{}, err
 	}
 	if agentID != 0 && pl.received > 0 {
-		if err := checkCashLimits(ctx, tx, rs, agentID, pl.received, today); err != nil {
+		if err := checkCashLimits(ctx, tx, rs, agentID, own, pl.received, today); err != nil {
 			return Payment{}, err
 		}
 	}
@@ -281,7 +287,7 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 		if err := tx.insert(ctx, "payments", []string{"id", "receipt_no", "participant_id", "province_code", "branch_id", "wadah_id", "agent_id",
 			"funding", "sponsorship_id", "amount", "credit_used", "credit_added", "months", "first_month", "last_month", "status", "entry_id",
 			"received_at", "received_by"},
-			[]any{id, out.ReceiptNo, py.id, py.village[:2], py.branch, nullID(py.wadah), nullID(agentID), string(funding), nullID(sponsorshipID),
+			[]any{id, out.ReceiptNo, py.id, py.village[:2], py.branch, nullZero(py.wadah), nullZero(agentID), string(funding), nullZero(sponsorshipID),
 				received, creditUsed, creditAdded, len(alloc.Months), first, last, "posted", entryID, t, act.Name}); err != nil {
 			return fmt.Errorf("insert payment: %w", err)
 		}

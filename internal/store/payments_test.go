@@ -257,6 +257,27 @@ func TestAgentCashLimits(t *testing.T) {
 		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 5_000}, today.AddDays(4)); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("old cash: %v", err)
 		}
+		// The branch trusts this agent with more: its own limits replace the rules' (a week,
+		// Rp 100,000), and the same payments go through.
+		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: 100_000, MaxReceiptAgeDays: 7}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.Agent(ctx, ag.ID); got.CashLimits.MaxCashOnHand != 100_000 || got.CashLimits.MaxReceiptAgeDays != 7 {
+			t.Fatalf("agent's limits: %+v", got.CashLimits)
+		}
+		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 20_000}, today.AddDays(4)); err != nil {
+			t.Fatalf("within the agent's own limits: %v", err)
+		}
+		// Back to the rules' defaults with zeros; nonsense is refused.
+		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 5_000}, today); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("back under the rules' limits: %v", err)
+		}
+		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: -1, MaxReceiptAgeDays: 90}); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("negative limit: %v", err)
+		}
 		_ = pay
 	})
 }

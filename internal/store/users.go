@@ -46,7 +46,7 @@ func (db *DB) CreateUser(ctx context.Context, a audit.Actor, n access.NewUser) (
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username, full_name, password_hash, role, branch_id, wadah_id, agent_id, region_code, locale, active, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			u.ID, u.Username, u.Name, hash, string(u.Role), nullID(u.Scope.BranchID), nullID(u.Scope.WadahID), nullID(u.Scope.AgentID),
+			u.ID, u.Username, u.Name, hash, string(u.Role), nullZero(u.Scope.BranchID), nullZero(u.Scope.WadahID), nullZero(u.Scope.AgentID),
 			u.Scope.Region, u.Locale, true, u.CreatedAt)
 		if isUniqueViolation(err) {
 			return errs.Conflict("username %s is taken", u.Username)
@@ -80,11 +80,12 @@ func checkScopeExists(ctx context.Context, q Querier, s access.Scope) error {
 	return check("agents", s.AgentID, "agent_id")
 }
 
-func nullID(id int64) any {
-	if id == 0 {
+// nullZero stores 0 as NULL: no reference, or no value of its own.
+func nullZero(v int64) any {
+	if v == 0 {
 		return nil
 	}
-	return id
+	return v
 }
 
 // User returns a user by id.

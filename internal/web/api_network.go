@@ -295,6 +295,27 @@ func (s *Server) apiAgentStatus(w http.ResponseWriter, r *http.Request, p access
 	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rs(), id, in.Status, in.Reason, calendar.Today()); err != nil {
 		return err
 	}
+	return s.writeAgent(w, r, id)
+}
+
+// apiAgentCashLimits sets an agent's own cash limits (zero fields: the rules' defaults).
+func (s *Server) apiAgentCashLimits(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := s.managedAgent(r, p)
+	if err != nil {
+		return err
+	}
+	var in network.CashLimits
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.SetAgentCashLimits(r.Context(), actor(r, p), id, in); err != nil {
+		return err
+	}
+	return s.writeAgent(w, r, id)
+}
+
+// writeAgent answers with the agent as it stands after a change.
+func (s *Server) writeAgent(w http.ResponseWriter, r *http.Request, id int64) error {
 	ag, err := s.db.Agent(r.Context(), id)
 	if err != nil {
 		return err

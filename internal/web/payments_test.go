@@ -235,3 +235,31 @@ func TestChargeSponsorshipWithTheForm(t *testing.T) {
 		t.Fatalf("charge report: %d\n%s", resp.StatusCode, page)
 	}
 }
+
+// The branch sets an agent's own cash limits through the API and the agents page; the agent
+// cannot set its own; nonsense is refused.
+func TestAgentCashLimitsThroughAPIAndPage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	officer, agent := e.api("kc.denpasar"), e.api("agen.made")
+	me := agent.mustStatus(200, "GET", "/api/v1/me", nil)
+	id := idOf(me["agent_id"])
+	got := officer.mustStatus(200, "POST", "/api/v1/agents/"+id+"/cash-limits", map[string]any{"max_cash_on_hand": 2_000_000, "max_receipt_age_days": 2}, "Idempotency-Key", "cl1")
+	if lim := got["cash_limits"].(map[string]any); lim["max_cash_on_hand"] != float64(2_000_000) || lim["max_receipt_age_days"] != float64(2) {
+		t.Fatalf("limits: %v", got)
+	}
+	agent.mustStatus(403, "POST", "/api/v1/agents/"+id+"/cash-limits", map[string]any{"max_cash_on_hand": 9_000_000}, "Idempotency-Key", "cl2")
+	officer.mustStatus(400, "POST", "/api/v1/agents/"+id+"/cash-limits", map[string]any{"max_receipt_age_days": 90}, "Idempotency-Key", "cl3")
+
+	b := e.browser()
+	b.login("kc.denpasar")
+	resp, _ := b.post("/agents/"+id+"/cash-limits", url.Values{"csrf_token": {b.csrf("/agents")}, "max_cash_on_hand": {"3000000"}, "max_receipt_age_days": {""}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("form: %d", resp.StatusCode)
+	}
+	if lim := officer.mustStatus(200, "GET", "/api/v1/agents/"+id, nil)["cash_limits"].(map[string]any); lim["max_cash_on_hand"] != float64(3_000_000) || lim["max_receipt_age_days"] != nil {
+		t.Fatalf("after the form: %v", lim)
+	}
+	if resp, _ := b.post("/agents/"+id+"/cash-limits", url.Values{"csrf_token": {b.csrf("/agents")}, "max_cash_on_hand": {"banyak"}}); resp.StatusCode == http.StatusSeeOther {
+		t.Fatal("a word was taken for an amount")
+	}
+}

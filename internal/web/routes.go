@@ -48,6 +48,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/agents/{id}", s.api(s.apiAgent)},
 		{"POST /api/v1/agents/{id}/status", s.apiWrite(s.apiAgentStatus)},
 		{"POST /api/v1/agents/{id}/handover", s.apiWrite(s.apiHandOver)},
+		{"POST /api/v1/agents/{id}/cash-limits", s.apiWrite(s.apiAgentCashLimits)},
 
 		{"GET /api/v1/occupations", s.api(s.apiOccupations)},
 		{"GET /api/v1/income-table", s.api(s.apiIncomeTable)},
@@ -123,6 +124,7 @@ func (s *Server) routes() []route {
 		{"POST /agents", s.ui(s.createAgentForm)},
 		{"POST /agents/{id}/status", s.ui(s.agentStatusForm)},
 		{"POST /agents/{id}/handover", s.ui(s.handOverForm)},
+		{"POST /agents/{id}/cash-limits", s.ui(s.cashLimitsForm)},
 		{"GET /agreements", s.ui(s.agreementsPage)},
 		{"POST /agreements", s.ui(s.createAgreementForm)},
 		{"POST /agreements/{id}/{action}", s.ui(s.agreementActionForm)},

@@ -166,6 +166,19 @@ func formInt(r *http.Request, name string) int64 {
 	return n
 }
 
+// formWhole reads a whole number that may be left empty (0); anything else is refused.
+func formWhole(r *http.Request, name string) (int64, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, errs.Invalid(name, "a whole number, or empty")
+	}
+	return n, nil
+}
+
 func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	n := access.NewUser{
 		Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Role: access.Role(r.PostFormValue("role")),

@@ -136,6 +136,26 @@ func (s *Server) agentStatusForm(w http.ResponseWriter, r *http.Request, p acces
 	return nil
 }
 
+func (s *Server) cashLimitsForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := s.managedAgent(r, p)
+	if err != nil {
+		return err
+	}
+	var lim network.CashLimits
+	var days int64
+	for name, v := range map[string]*int64{"max_cash_on_hand": &lim.MaxCashOnHand, "max_receipt_age_days": &days} {
+		if *v, err = formWhole(r, name); err != nil {
+			return err
+		}
+	}
+	lim.MaxReceiptAgeDays = int(days)
+	if err := s.db.SetAgentCashLimits(r.Context(), actor(r, p), id, lim); err != nil {
+		return err
+	}
+	done(w, r, "/agents", "ok.cash_limits")
+	return nil
+}
+
 func (s *Server) handOverForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	id, err := s.managedAgent(r, p)
 	if err != nil {
