@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,9 +15,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +28,7 @@ import (
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/demo"
+	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/region"
 	"github.com/perisai/perisai/internal/rules"
@@ -34,7 +38,10 @@ import (
 )
 
 // cmdBench measures payments per second through the HTTP API, with the group-commit writer
-// and with one transaction per request, on a fresh database of its own.
+// and with one transaction per request, on a fresh database of its own. Two more modes give
+// the ceilings the HTTP figure lives under on this machine: "http" answers GET /api/v1/me
+// (the same server, clients and token check, no database work), "store" hands payments to
+// the group-commit writer directly (no HTTP).
 func cmdBench(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || args[0] != "payments" {
 		return fmt.Errorf("bench: give payments")
@@ -45,11 +52,18 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 	clients := fs.Int("clients", 64, "concurrent clients")
 	duration := fs.Duration("duration", 10*time.Second, "how long each mode runs")
 	people := fs.Int("participants", 50000, "participants to pay for")
-	modes := fs.String("modes", "group,naive", "group (group commit), naive (one transaction per request), or both")
+	modes := fs.String("modes", "http,store,group,naive", "comma-separated: http (GET /api/v1/me, no database work), store (the writer without HTTP), group (group commit through HTTP), naive (one transaction per request)")
 	writers := fs.Int("writers", 0, "group-commit writers on PostgreSQL (0: the server's default)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	all := []string{"http", "store", "group", "naive"}
+	chosen := strings.Split(*modes, ",")
+	for _, m := range chosen {
+		if !slices.Contains(all, m) {
+			return fmt.Errorf("bench: unknown mode %q (give some of %s)", m, strings.Join(all, ","))
+		}
 	}
 	db, cleanup, err := benchDB(ctx, *database)
 	if err != nil {
@@ -61,7 +75,7 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 	keys, _ := secret.FromMaster(master)
 	db.UseKeys(keys)
 	fmt.Fprintf(e.stderr, "setting up %d participants on %s …\n", *people, db.Dialect)
-	ids, token, err := benchSetup(ctx, db, *people)
+	fx, err := benchSetup(ctx, db, *people)
 	if err != nil {
 		return err
 	}
@@ -78,24 +92,27 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 	}
 	// A warm-up fills the tables a little, as in a database in use; then the planner's
 	// statistics are refreshed, as autovacuum would.
-	if _, err := benchRun(ctx, db, keys, token, ids, *clients, 2*time.Second, false, *writers); err != nil {
+	if _, err := benchRun(ctx, db, keys, fx, *clients, min(2*time.Second, *duration/5), "group", *writers); err != nil {
 		return err
 	}
 	if err := db.Analyze(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "payments through POST /api/v1/payments, %s, %d clients, %s per mode, 2 cores\n", db.Dialect, *clients, *duration)
-	fmt.Fprintf(e.stdout, "%-8s %10s %10s %9s %9s %9s %7s\n", "mode", "payments", "per sec", "p50 ms", "p99 ms", "max ms", "errors")
-	for _, mode := range []string{"group", "naive"} {
-		if !bytes.Contains([]byte(*modes), []byte(mode)) {
+	fmt.Fprintf(e.stdout, "payments through POST /api/v1/payments, %s, %d clients, %s per mode, %d cores\n", db.Dialect, *clients, *duration, runtime.NumCPU())
+	fmt.Fprintf(e.stdout, "%-8s %10s %10s %9s %9s %9s %7s\n", "mode", "requests", "per sec", "p50 ms", "p99 ms", "max ms", "errors")
+	for _, mode := range all {
+		if !slices.Contains(chosen, mode) {
 			continue
 		}
-		r, err := benchRun(ctx, db, keys, token, ids, *clients, *duration, mode == "naive", *writers)
+		r, err := benchRun(ctx, db, keys, fx, *clients, *duration, mode, *writers)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%-8s %10d %10.0f %9.1f %9.1f %9.1f %7d\n", mode, r.ok, float64(r.ok)/r.elapsed.Seconds(),
 			ms(r.p50), ms(r.p99), ms(r.max), r.errors)
+		if r.firstErr != "" {
+			fmt.Fprintf(e.stdout, "         first error: %.200s\n", r.firstErr)
+		}
 		if st := r.writer; st.Payments > 0 {
 			per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(st.Payments) }
 			fmt.Fprintf(e.stdout, "         writer: %d batches of %.1f on average; per payment µs: read %.0f, work %.0f, write %.0f, commit %.0f\n",
@@ -155,14 +172,37 @@ func benchDB(ctx context.Context, server string) (*store.DB, func(), error) {
 	}, nil
 }
 
+// benchFixture is what the runs pay with: participants, and the administrator who pays,
+// with an API token.
+type benchFixture struct {
+	ids   []int64
+	token string
+	admin access.Principal
+	act   audit.Actor
+}
+
+// renderPayment is the answer the store mode keeps under each key, like the API's: the
+// payment, or the refusal.
+func renderPayment(p store.Payment, err error) (int, string, []byte) {
+	if err != nil {
+		code := http.StatusBadRequest
+		if errors.Is(err, errs.ErrConflict) {
+			code = http.StatusConflict
+		}
+		return code, "text/plain", []byte(err.Error())
+	}
+	b, _ := json.Marshal(p)
+	return http.StatusCreated, "application/json", b
+}
+
 // benchSetup loads the small demo and registers participants across Bali's villages.
-func benchSetup(ctx context.Context, db *store.DB, n int) ([]int64, string, error) {
+func benchSetup(ctx context.Context, db *store.DB, n int) (benchFixture, error) {
 	if _, err := demo.Load(ctx, db, demo.Small); err != nil {
-		return nil, "", err
+		return benchFixture{}, err
 	}
 	u, _, err := db.UserByUsername(ctx, "admin")
 	if err != nil {
-		return nil, "", err
+		return benchFixture{}, err
 	}
 	p := access.Principal{UserID: u.ID, Username: u.Username, Role: access.Admin}
 	act := audit.Actor{UserID: u.ID, Name: "bench"}
@@ -181,7 +221,7 @@ func benchSetup(ctx context.Context, db *store.DB, n int) ([]int64, string, erro
 		}
 		res, err := db.RegisterMany(ctx, p, act, rs, regs, today, 0)
 		if err != nil {
-			return nil, "", err
+			return benchFixture{}, err
 		}
 		for _, r := range res {
 			if r.Err == nil {
@@ -190,18 +230,19 @@ func benchSetup(ctx context.Context, db *store.DB, n int) ([]int64, string, erro
 		}
 	}
 	token, _, err := db.CreateToken(ctx, act, u.ID, "bench")
-	return ids, token, err
+	return benchFixture{ids: ids, token: token, admin: p, act: act}, err
 }
 
 type benchResult struct {
 	writer        store.PayerStats
 	ok, errors    int64
+	firstErr      string // the first failure's answer, when there were any
 	elapsed       time.Duration
 	p50, p99, max time.Duration
 }
 
-func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, token string, ids []int64, clients int, d time.Duration, naive bool, writers int) (benchResult, error) {
-	srv, err := web.New(web.Config{DB: db, Keys: keys, Log: slog.New(slog.DiscardHandler), NoGroupCommit: naive, Writers: writers})
+func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixture, clients int, d time.Duration, mode string, writers int) (benchResult, error) {
+	srv, err := web.New(web.Config{DB: db, Keys: keys, Log: slog.New(slog.DiscardHandler), NoGroupCommit: mode != "group", Writers: writers})
 	if err != nil {
 		return benchResult{}, err
 	}
@@ -212,39 +253,73 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, token string
 	hs := &http.Server{Handler: srv}
 	go hs.Serve(ln)
 	defer func() { hs.Shutdown(context.Background()); srv.Wait() }()
-	url := "http://" + ln.Addr().String() + "/api/v1/payments"
+	base := "http://" + ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+	var payer *store.Payer
+	if mode == "store" {
+		if writers <= 0 {
+			writers = 2 // as web.New
+		}
+		pctx, stop := context.WithCancel(ctx)
+		defer stop()
+		payer = db.NewPayer(pctx, rules.Default(), writers, 256)
+	}
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	// One request of the mode: what went wrong, or "" when it did what it should.
+	do := func(c, k int) string {
+		// Each client pays for its own share of participants, one month at a time.
+		id := fx.ids[(c+k*clients)%len(fx.ids)]
+		key := run + "-" + strconv.Itoa(c) + "-" + strconv.Itoa(k)
+		var req *http.Request
+		switch mode {
+		case "store":
+			res := payer.Pay(ctx, store.PayItem{P: fx.admin, Act: fx.act, Req: store.PayRequest{ParticipantID: id, Months: 1},
+				Today: calendar.Today(), Key: key, Hash: key, Render: renderPayment})
+			switch {
+			case res.Err != nil:
+				return res.Err.Error()
+			case res.Status != http.StatusCreated:
+				return fmt.Sprintf("%d %s", res.Status, res.Body)
+			}
+			return ""
+		case "http":
+			req, _ = http.NewRequestWithContext(ctx, "GET", base+"/api/v1/me", nil)
+		default:
+			body, _ := json.Marshal(map[string]any{"participant_id": id, "months": 1})
+			req, _ = http.NewRequestWithContext(ctx, "POST", base+"/api/v1/payments", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", key)
+		}
+		req.Header.Set("Authorization", "Bearer "+fx.token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err.Error()
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated && (mode != "http" || resp.StatusCode != http.StatusOK) {
+			return fmt.Sprintf("%d %s", resp.StatusCode, bytes.TrimSpace(b))
+		}
+		return ""
+	}
 	var ok, bad atomic.Int64
+	var firstErr atomic.Pointer[string]
 	var mu sync.Mutex
 	var lat []time.Duration
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
-	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	for c := range clients {
 		wg.Go(func() {
 			local := make([]time.Duration, 0, 4096)
 			for k := 0; time.Now().Before(deadline); k++ {
-				// Each client pays for its own share of participants, one month at a time.
-				id := ids[(c+k*clients)%len(ids)]
-				body, _ := json.Marshal(map[string]any{"participant_id": id, "months": 1})
-				req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+token)
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Idempotency-Key", run+"-"+strconv.Itoa(c)+"-"+strconv.Itoa(k))
 				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					bad.Add(1)
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
+				failed := do(c, k)
 				local = append(local, time.Since(t0))
-				if resp.StatusCode == http.StatusCreated {
+				if failed == "" {
 					ok.Add(1)
-				} else {
-					bad.Add(1)
+				} else if bad.Add(1) == 1 {
+					firstErr.Store(&failed)
 				}
 			}
 			mu.Lock()
@@ -254,7 +329,13 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, token string
 	}
 	wg.Wait()
 	r := benchResult{ok: ok.Load(), errors: bad.Load(), elapsed: time.Since(start)}
+	if f := firstErr.Load(); f != nil {
+		r.firstErr = *f
+	}
 	r.writer, _ = srv.PayerStats()
+	if payer != nil {
+		r.writer = payer.Stats()
+	}
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		r.p50, r.p99, r.max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
