@@ -26,7 +26,26 @@ func goMigrations(d Dialect) []*goose.Migration {
 			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 				return execAll(ctx, tx, append(dropAppendOnly(d, "journal_entries"), dropAppendOnly(d, "postings")...))
 			}}),
+		// PostgreSQL: room in each page of participants for a row's new version, so that the
+		// daily status move and a payment's status change are HOT updates (no index touched:
+		// status and last_paid are in none). Without it, moving every status took ~2.7 s per
+		// 200,000 participants, each update writing eight index entries; SQLite has no such knob.
+		goose.NewGoMigration(12,
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, onPostgres(d, `ALTER TABLE participants SET (fillfactor = 80)`))
+			}},
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, onPostgres(d, `ALTER TABLE participants RESET (fillfactor)`))
+			}}),
 	}
+}
+
+// onPostgres is stmts on PostgreSQL and nothing on SQLite.
+func onPostgres(d Dialect, stmts ...string) []string {
+	if d == Postgres {
+		return stmts
+	}
+	return nil
 }
 
 // appendOnly makes the database itself refuse UPDATE and DELETE on a table, so that history

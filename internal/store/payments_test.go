@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -323,41 +324,60 @@ SELECT $1, entry_id, account_id, 1000 FROM postings WHERE entry_id = (SELECT ent
 	})
 }
 
-// The daily status move agrees with the rule for every kind of participant.
+// The daily status move agrees with the rule for every kind of participant, and says how many
+// it moved, whether the table is taken in one range or one participant at a time.
 func TestRefreshStatuses(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		newFixture(t, db)
 		aug10 := calendar.D(2026, 8, 10)
-		paidAug := newWorker(t, db, "5103021203850521")
-		paidOct := newWorker(t, db, "5103021203850522")
-		never := newWorker(t, db, "5103021203850523")
-		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: paidAug.ID, Months: 1}, aug10); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: paidOct.ID, Months: 3}, aug10); err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range []struct {
-			day          calendar.Date
-			aug, oct, nv participant.Status
-		}{
-			{calendar.D(2026, 8, 20), participant.Active, participant.Active, participant.WaitingFirstPayment},
-			{calendar.D(2026, 11, 20), participant.Arrears, participant.Arrears, participant.WaitingFirstPayment},
-			{calendar.D(2026, 12, 16), participant.Ended, participant.Arrears, participant.WaitingFirstPayment},
-			{calendar.D(2027, 2, 16), participant.Ended, participant.Ended, participant.WaitingFirstPayment},
-		} {
-			if _, err := db.RefreshStatuses(ctx, rs, c.day); err != nil {
+		for i, chunk := range []int{0, 1} { // 0: the default range size
+			nik := func(k int) string { return fmt.Sprintf("51030212038505%d%d", i, k) }
+			paidAug, paidOct, never := newWorker(t, db, nik(1)), newWorker(t, db, nik(2)), newWorker(t, db, nik(3))
+			if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: paidAug.ID, Months: 1}, aug10); err != nil {
 				t.Fatal(err)
 			}
-			for _, w := range []struct {
-				id   int64
-				want participant.Status
-			}{{paidAug.ID, c.aug}, {paidOct.ID, c.oct}, {never.ID, c.nv}} {
-				got, _ := db.Participant(ctx, audit.Actor{}, w.id)
-				cov, _ := db.Coverage(ctx, rs, w.id, c.day)
-				if got.Status != w.want || cov.Status != w.want {
-					t.Errorf("%s participant %d: stored %s, assessed %s, want %s", c.day, w.id, got.Status, cov.Status, w.want)
+			if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: paidOct.ID, Months: 3}, aug10); err != nil {
+				t.Fatal(err)
+			}
+			// The earlier round's two payers have ended by 2027; going back to August 2026
+			// makes them active again, and from then on they move as this round's do.
+			back := i * 2
+			before := []participant.Status{participant.Active, participant.Active, participant.WaitingFirstPayment}
+			for _, c := range []struct {
+				day          calendar.Date
+				aug, oct, nv participant.Status
+			}{
+				{calendar.D(2026, 8, 20), participant.Active, participant.Active, participant.WaitingFirstPayment},
+				{calendar.D(2026, 11, 20), participant.Arrears, participant.Arrears, participant.WaitingFirstPayment},
+				{calendar.D(2026, 12, 16), participant.Ended, participant.Arrears, participant.WaitingFirstPayment},
+				{calendar.D(2027, 2, 16), participant.Ended, participant.Ended, participant.WaitingFirstPayment},
+			} {
+				moved, err := db.RefreshStatusesIn(ctx, rs, c.day, chunk)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := []participant.Status{c.aug, c.oct, c.nv}
+				wantMoved := 0
+				for k := range want {
+					if want[k] != before[k] {
+						wantMoved++
+					}
+				}
+				wantMoved *= i + 1
+				if c.day == calendar.D(2026, 8, 20) {
+					wantMoved += back
+				}
+				if moved != wantMoved {
+					t.Errorf("chunk %d, %s: %d moved, want %d", chunk, c.day, moved, wantMoved)
+				}
+				before = want
+				for k, id := range []int64{paidAug.ID, paidOct.ID, never.ID} {
+					got, _ := db.Participant(ctx, audit.Actor{}, id)
+					cov, _ := db.Coverage(ctx, rs, id, c.day)
+					if got.Status != want[k] || cov.Status != want[k] {
+						t.Errorf("chunk %d, %s participant %d: stored %s, assessed %s, want %s", chunk, c.day, id, got.Status, cov.Status, want[k])
+					}
 				}
 			}
 		}

@@ -5,10 +5,7 @@ import (
 	"fmt"
 
 	"github.com/perisai/perisai/internal/audit"
-	"github.com/perisai/perisai/internal/calendar"
-	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
-	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/rules"
 )
 
@@ -54,37 +51,4 @@ func (db *DB) ActiveRulesVersion(ctx context.Context) (string, error) {
 		return rules.Default().Version, nil
 	}
 	return v, err
-}
-
-// RefreshStatuses moves every participant's status to what their paid months say on a day (the
-// scheduled job): active, in arrears, ended as months pass. The status depends on the last paid
-// month alone and is monotonic in it, so the rule (contribution.Assess) gives two thresholds
-// and one set-based UPDATE applies them to everyone.
-func (db *DB) RefreshStatuses(ctx context.Context, rs *rules.Set, today calendar.Date) (int, error) {
-	pr, err := rs.PaymentAt(today)
-	if err != nil {
-		return 0, err
-	}
-	current := today.MonthOf()
-	activeFrom, arrearsFrom := current.Add(pr.MaxMonthsAhead+1), current.Add(pr.MaxMonthsAhead+1)
-	for l := current.Add(pr.MaxMonthsAhead); l >= current.Add(-pr.ArrearsWindowMonths-2); l-- {
-		switch contribution.Assess([]calendar.Month{l}, today, pr).Status {
-		case participant.Active:
-			activeFrom, arrearsFrom = l, l
-		case participant.Arrears:
-			arrearsFrom = l
-		}
-	}
-	var n int64
-	err = db.Transact(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE participants SET status = CASE WHEN last_paid >= $1 THEN 'active' WHEN last_paid >= $2 THEN 'arrears' ELSE 'ended' END
-WHERE last_paid IS NOT NULL AND review <> 'rejected' AND status IN ('active', 'arrears', 'ended', 'waiting_first_payment')
-AND status <> CASE WHEN last_paid >= $1 THEN 'active' WHEN last_paid >= $2 THEN 'arrears' ELSE 'ended' END`, int(activeFrom), int(arrearsFrom))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return int(n), err
 }

@@ -1,0 +1,17 @@
+package store
+
+import (
+	"context"
+
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/rules"
+)
+
+// InsertRows lets the benchmarks of package store_test load rows in bulk, as the store does.
+var InsertRows = insertRows
+
+// RefreshStatusesIn is RefreshStatuses taking chunk participants per transaction (0: the
+// default), so that a test can cut a few participants into several ranges.
+func (db *DB) RefreshStatusesIn(ctx context.Context, rs *rules.Set, today calendar.Date, chunk int) (int, error) {
+	return db.refreshStatuses(ctx, rs, today, chunk)
+}
