@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/base64"
-	"fmt"
 )
 
 // seal encrypts a personal value for a column; "" stays "".
@@ -15,23 +14,6 @@ func (db *DB) seal(column, value string) (string, error) {
 		return "", err
 	}
 	return base64.StdEncoding.EncodeToString(k.Seal(column, []byte(value))), nil
-}
-
-// unseal decrypts what seal made.
-func (db *DB) unseal(column, sealed string) (string, error) {
-	if sealed == "" {
-		return "", nil
-	}
-	k, err := db.sealer()
-	if err != nil {
-		return "", err
-	}
-	b, err := base64.StdEncoding.DecodeString(sealed)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", column, err)
-	}
-	out, err := k.Open(column, b)
-	return string(out), err
 }
 
 // blind is the keyed hash used to find a record by a personal value without storing it.

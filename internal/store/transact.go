@@ -19,7 +19,7 @@ type Tx struct {
 	Dialect  Dialect
 	accounts *sync.Map // the DB's cache of ledger account ids
 	// deltas, when set, gathers balance changes to apply once per account at the end of the
-	// transaction (flushBalances) instead of one UPDATE per posting: a group commit of many
+	// transaction (balanceStatements) instead of one UPDATE per posting: a group commit of many
 	// payments then moves the hot program-fund balances once.
 	deltas map[int64]int64
 	// buf, when set, gathers inserts to write at the end of the transaction (writeBuffer).
@@ -46,11 +46,6 @@ func (tx *Tx) balanceStatements() []statement {
 	}
 	tx.deltas = map[int64]int64{}
 	return out
-}
-
-// flushBalances applies the gathered balance changes.
-func (tx *Tx) flushBalances(ctx context.Context) error {
-	return tx.execAll(ctx, tx.balanceStatements())
 }
 
 const maxAttempts = 5

@@ -22,11 +22,6 @@ const sessionCookie = "perisai_session"
 // an error that the wrapper turns into a problem document (API) or an error page (UI).
 type handlerFunc func(w http.ResponseWriter, r *http.Request, p access.Principal) error
 
-func principalFrom(ctx context.Context) (access.Principal, bool) {
-	p, ok := ctx.Value(keyPrincipal).(access.Principal)
-	return p, ok
-}
-
 func actor(r *http.Request, p access.Principal) audit.Actor {
 	return audit.Actor{UserID: p.UserID, Name: p.Username, RequestID: requestID(r.Context())}
 }
@@ -107,7 +102,7 @@ func (s *Server) api(h handlerFunc) http.Handler {
 			s.writeProblem(w, r, err)
 			return
 		}
-		ctx := context.WithValue(context.WithValue(r.Context(), keyPrincipal, p), keySession, sid)
+		ctx := context.WithValue(r.Context(), keySession, sid)
 		if err := h(w, r.WithContext(ctx), p); err != nil {
 			s.writeProblem(w, r, err)
 		}
@@ -205,7 +200,7 @@ func (s *Server) ui(h handlerFunc) http.Handler {
 			s.renderError(w, r, nil, err)
 			return
 		}
-		ctx := context.WithValue(context.WithValue(r.Context(), keyPrincipal, p), keySession, sid)
+		ctx := context.WithValue(r.Context(), keySession, sid)
 		r = r.WithContext(ctx)
 		if err := h(w, r, p); err != nil {
 			s.renderError(w, r, &p, err)

@@ -18,7 +18,6 @@ type ctxKey int
 
 const (
 	keyInfo ctxKey = iota
-	keyPrincipal
 	keySession
 )
 
