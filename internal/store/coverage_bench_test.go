@@ -48,8 +48,8 @@ func benchRefreshStatuses(b *testing.B, db *store.DB) {
 		}
 		holder := idgen.Next()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO participants (id, kpj, province_code, village_code, nik_blind, nik_enc, nik_masked, name, name_lower,
-birth_date, sex, occupation, sector, declared_income, jkk, jkm, jht, status, branch_id, consent_at, consent_by, created_at, updated_at)
-VALUES ($1, '99999999999', '51', '51.03.02.2001', 'h', 'x', 'x', 'h', 'h', $2, 'L', 'petani', 'other', 1000000, TRUE, TRUE, FALSE, 'active', $3, $4, 'b', $4, $4)`,
+birth_date, sex, occupation, sector, declared_income, jkk, jkm, jht, branch_id, consent_at, consent_by, created_at, updated_at)
+VALUES ($1, '99999999999', '51', '51.03.02.2001', 'h', 'x', 'x', 'h', 'h', $2, 'L', 'petani', 'other', 1000000, TRUE, TRUE, FALSE, $3, $4, 'b', $4, $4)`,
 			holder, calendar.D(1980, 1, 1), branch, now); err != nil {
 			return err
 		}
@@ -62,17 +62,21 @@ VALUES ($1, 'KW-BENCH', $2, '51', $3, 'self', 0, 0, 'posted', $4, $5, 'bench')`,
 	}
 	today := calendar.Today()
 	pcols := []string{"id", "kpj", "province_code", "village_code", "nik_blind", "nik_enc", "nik_masked", "name", "name_lower", "birth_date", "sex",
-		"occupation", "sector", "declared_income", "jkk", "jkm", "jht", "status", "branch_id", "consent_at", "consent_by", "created_at", "updated_at", "last_paid"}
+		"occupation", "sector", "declared_income", "jkk", "jkm", "jht", "branch_id", "consent_at", "consent_by", "created_at", "updated_at"}
 	for start := 0; start < n; start += 10_000 {
 		err := db.Transact(ctx, func(tx *store.Tx) error {
-			var ps, ms [][]any
+			var ps, ss, ms [][]any
 			for i := start; i < min(n, start+10_000); i++ {
 				id := idgen.Next()
 				ps = append(ps, []any{id, fmt.Sprintf("1%010d", i), "51", "51.03.02.2001", strconv.Itoa(i), "x", "x", "p", "p", calendar.D(1980, 1, 1),
-					"L", "petani", "other", 1_000_000, true, true, false, "active", branch, now, "bench", now, now, int(today.MonthOf().Add(-(i % 12)))})
+					"L", "petani", "other", 1_000_000, true, true, false, branch, now, "bench", now, now})
+				ss = append(ss, []any{id, "active", int(today.MonthOf().Add(-(i % 12)))})
 				ms = append(ms, []any{id, int(today.MonthOf().Add(-(i % 12))), payment, 16_800, 0, 16_800, 10_000, 6_800, 0, "self", now, "51"})
 			}
 			if err := store.InsertRows(ctx, tx, "participants", pcols, ps, "", nil); err != nil {
+				return err
+			}
+			if err := store.InsertRows(ctx, tx, "participant_status", []string{"participant_id", "status", "last_paid"}, ss, "", nil); err != nil {
 				return err
 			}
 			return store.InsertRows(ctx, tx, "paid_months", []string{"participant_id", "month", "payment_id", "base", "discount", "due", "jkk", "jkm", "jht",

@@ -15,3 +15,21 @@ var InsertRows = insertRows
 func (db *DB) RefreshStatusesIn(ctx context.Context, rs *rules.Set, today calendar.Date, chunk int) (int, error) {
 	return db.refreshStatuses(ctx, rs, today, chunk)
 }
+
+// MigrateTo moves the schema up or down to version v.
+func (db *DB) MigrateTo(ctx context.Context, v int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	cur, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v < cur {
+		_, err = p.DownTo(ctx, v)
+	} else {
+		_, err = p.UpTo(ctx, v)
+	}
+	return err
+}

@@ -267,7 +267,7 @@ func (db *DB) prepare(i int, reg *participant.Registration, c participant.Checke
 }
 
 var participantCols = []string{"id", "kpj", "province_code", "village_code", "nik_blind", "nik_enc", "nik_masked", "name", "name_lower",
-	"birth_date", "sex", "phone", "address", "occupation", "sector", "declared_income", "jkk", "jkm", "jht", "status", "review",
+	"birth_date", "sex", "phone", "address", "occupation", "sector", "declared_income", "jkk", "jkm", "jht", "review",
 	"branch_id", "wadah_id", "agent_id", "registered_by", "consent_at", "consent_by", "import_id", "created_at", "updated_at"}
 
 // insertPrepared claims each NIK in the registry (the gate: ON CONFLICT DO NOTHING tells which
@@ -293,7 +293,7 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 	if err != nil {
 		return fmt.Errorf("nik registry: %w", err)
 	}
-	var ins, heirs [][]any
+	var ins, statuses, heirs [][]any
 	var registered []prepared
 	for _, pr := range rows {
 		if !won[pr.blind] {
@@ -311,8 +311,9 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 		}
 		ins = append(ins, []any{p.ID, p.KPJ, p.Province(), p.Village, pr.blind, pr.nikEnc, p.NIKMasked, p.Name, strings.ToLower(p.Name),
 			p.BirthDate, string(p.Sex), p.Phone, p.Address, p.Occupation, string(p.Sector), p.DeclaredIncome, p.Programs.JKK, p.Programs.JKM,
-			p.Programs.JHT, string(p.Status), string(p.Review), p.BranchID, nullZero(p.WadahID), nullZero(p.AgentID), registeredBy,
+			p.Programs.JHT, string(p.Review), p.BranchID, nullZero(p.WadahID), nullZero(p.AgentID), registeredBy,
 			p.ConsentAt, p.ConsentBy, nullZero(pr.importID), p.CreatedAt, p.CreatedAt})
+		statuses = append(statuses, []any{p.ID, string(p.Status)})
 		heirs = append(heirs, pr.heirs...)
 		registered = append(registered, pr)
 	}
@@ -322,6 +323,9 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 			return fmt.Errorf("participant number clash, retry: %w", errRetry)
 		}
 		return fmt.Errorf("insert participants: %w", err)
+	}
+	if err := insertRows(ctx, tx, "participant_status", []string{"participant_id", "status"}, statuses, "", nil); err != nil {
+		return fmt.Errorf("insert participant statuses: %w", err)
 	}
 	if err := insertRows(ctx, tx, "heirs", []string{"id", "participant_id", "name", "relationship", "birth_date", "nik_enc", "nik_masked", "created_at"},
 		heirs, "", nil); err != nil {
@@ -370,7 +374,7 @@ FROM nik_registry r JOIN participants p ON p.id = r.participant_id WHERE r.nik_b
 }
 
 const participantColumns = `p.id, p.kpj, p.nik_masked, p.name, p.birth_date, p.sex, p.phone, p.village_code, p.address, p.occupation,
-p.sector, p.declared_income, p.jkk, p.jkm, p.jht, p.status, p.review, p.review_reason, p.branch_id, COALESCE(p.wadah_id, 0),
+p.sector, p.declared_income, p.jkk, p.jkm, p.jht, (SELECT s.status FROM participant_status s WHERE s.participant_id = p.id), p.review, p.review_reason, p.branch_id, COALESCE(p.wadah_id, 0),
 COALESCE(p.agent_id, 0), p.consent_at, p.consent_by, p.created_at`
 
 // scanParticipant reads participantColumns, then any extra columns into extra.
@@ -548,7 +552,7 @@ func (db *DB) SetReview(ctx context.Context, act audit.Actor, id int64, to parti
 			if _, err := tx.ExecContext(ctx, `DELETE FROM nik_registry WHERE participant_id = $1`, id); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE participants SET status = 'ended' WHERE id = $1`, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = 'ended', held = TRUE WHERE participant_id = $1`, id); err != nil {
 				return err
 			}
 		}

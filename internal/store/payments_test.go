@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -381,5 +382,76 @@ func TestRefreshStatuses(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// Migration 12 moves status and last paid month out of participants and back, losing nothing:
+// a paid participant, one waiting for a first payment, and a registration rejected after its
+// first payment, which stays ended.
+func TestParticipantStatusMigration(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		paid := newWorker(t, db, "5103021203850541")
+		waiting := newWorker(t, db, "5103021203850542")
+		rejected := newWorker(t, db, "5103021203850543")
+		aug10 := calendar.D(2026, 8, 10)
+		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: paid.ID, Months: 3}, aug10); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: rejected.ID, Months: 1}, aug10); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetReview(ctx, act, rejected.ID, participant.Rejected, "KTP tidak terbaca"); err != nil {
+			t.Fatal(err)
+		}
+		type row struct {
+			status   string
+			lastPaid sql.NullInt64
+		}
+		read := func(q string) map[int64]row {
+			out := map[int64]row{}
+			rows, err := db.R().QueryContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var r row
+				if err := rows.Scan(&id, &r.status, &r.lastPaid); err != nil {
+					t.Fatal(err)
+				}
+				out[id] = r
+			}
+			return out
+		}
+		want := map[int64]row{
+			paid.ID:     {"active", sql.NullInt64{Int64: int64(calendar.MonthOf(2026, 10)), Valid: true}},
+			waiting.ID:  {"waiting_first_payment", sql.NullInt64{}},
+			rejected.ID: {"ended", sql.NullInt64{Int64: int64(calendar.MonthOf(2026, 8)), Valid: true}},
+		}
+		check := func(when string, got map[int64]row) {
+			t.Helper()
+			for id, w := range want {
+				if got[id] != w {
+					t.Errorf("%s: participant %d is %+v, want %+v", when, id, got[id], w)
+				}
+			}
+		}
+		check("now", read(`SELECT participant_id, status, last_paid FROM participant_status`))
+		if err := db.MigrateTo(ctx, 11); err != nil {
+			t.Fatal(err)
+		}
+		check("down", read(`SELECT id, status, last_paid FROM participants`))
+		if err := db.MigrateTo(ctx, 12); err != nil {
+			t.Fatal(err)
+		}
+		check("up again", read(`SELECT participant_id, status, last_paid FROM participant_status`))
+		// The rejected registration is held: the daily move does not bring it back.
+		if _, err := db.RefreshStatuses(ctx, rs, aug10); err != nil {
+			t.Fatal(err)
+		}
+		check("after the daily move", read(`SELECT participant_id, status, last_paid FROM participant_status`))
 	})
 }

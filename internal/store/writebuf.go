@@ -22,7 +22,6 @@ type writeBuffer struct {
 type statusUpdate struct {
 	status   string
 	lastPaid any
-	at       any
 }
 
 type bufTable struct {
@@ -92,8 +91,8 @@ func (b *writeBuffer) statements(d Dialect) []statement {
 // statusStatement moves every participant the batch paid for in one statement.
 func (b *writeBuffer) statusStatement(d Dialect) statement {
 	var q strings.Builder
-	q.WriteString("WITH v(id, status, last_paid, at) AS (VALUES ")
-	args := make([]any, 0, 4*len(b.statuses))
+	q.WriteString("WITH v(id, status, last_paid) AS (VALUES ")
+	args := make([]any, 0, 3*len(b.statuses))
 	for _, id := range slices.Sorted(maps.Keys(b.statuses)) { // in id order, as the rows were locked
 		u := b.statuses[id]
 		if len(args) > 0 {
@@ -101,13 +100,13 @@ func (b *writeBuffer) statusStatement(d Dialect) statement {
 		}
 		n := len(args)
 		if d == Postgres { // VALUES gives PostgreSQL no column types to infer the parameters' from
-			fmt.Fprintf(&q, "($%d::bigint, $%d::text, $%d::integer, $%d::timestamp)", n+1, n+2, n+3, n+4)
+			fmt.Fprintf(&q, "($%d::bigint, $%d::text, $%d::integer)", n+1, n+2, n+3)
 		} else {
-			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+			fmt.Fprintf(&q, "($%d, $%d, $%d)", n+1, n+2, n+3)
 		}
-		args = append(args, id, u.status, u.lastPaid, u.at)
+		args = append(args, id, u.status, u.lastPaid)
 	}
-	q.WriteString(") UPDATE participants SET status = v.status, last_paid = v.last_paid, updated_at = v.at FROM v WHERE participants.id = v.id")
+	q.WriteString(") UPDATE participant_status SET status = v.status, last_paid = v.last_paid FROM v WHERE participant_status.participant_id = v.id")
 	return statement{q.String(), args, "statuses"}
 }
 
