@@ -455,3 +455,57 @@ func TestParticipantStatusMigration(t *testing.T) {
 		check("after the daily move", read(`SELECT participant_id, status, last_paid FROM participant_status`))
 	})
 }
+
+// The daily move and payments at the same time: whichever commits first, every participant
+// ends with the status their paid months give that day (a payment that lands while the move
+// runs is not overwritten with the status from before it), and nothing fails.
+func TestStatusMoveDuringPayments(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		aug10, nov20 := calendar.D(2026, 8, 10), calendar.D(2026, 11, 20)
+		var ws []participant.Participant
+		for i := range 12 {
+			w := newWorker(t, db, fmt.Sprintf("51030212038506%02d", i))
+			if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, aug10); err != nil {
+				t.Fatal(err)
+			}
+			ws = append(ws, w)
+		}
+		// In November the August payers are in arrears; half of them pay the arrears and
+		// November while the move runs, one participant per range.
+		var wg sync.WaitGroup
+		errc := make(chan error, 20)
+		for round := range 3 {
+			wg.Go(func() {
+				if _, err := db.RefreshStatusesIn(ctx, rs, nov20, 1); err != nil {
+					errc <- fmt.Errorf("move %d: %w", round, err)
+				}
+			})
+		}
+		for _, w := range ws[:6] {
+			wg.Go(func() {
+				if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 3}, nov20); err != nil {
+					errc <- fmt.Errorf("pay %d: %w", w.ID, err)
+				}
+			})
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			t.Error(err)
+		}
+		for i, w := range ws {
+			want := participant.Arrears
+			if i < 6 {
+				want = participant.Active
+			}
+			got, _ := db.Participant(ctx, audit.Actor{}, w.ID)
+			cov, _ := db.Coverage(ctx, rs, w.ID, nov20)
+			if got.Status != want || cov.Status != want {
+				t.Errorf("participant %d: stored %s, assessed %s, want %s", i, got.Status, cov.Status, want)
+			}
+		}
+		verifyClean(t, db)
+	})
+}
