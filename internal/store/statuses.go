@@ -68,6 +68,7 @@ func (db *DB) refreshStatuses(ctx context.Context, rs *rules.Set, today calendar
 	for range workers {
 		g.Go(func() error {
 			for r := range ranges {
+				var n int64 // set by the attempt that commits: Transact may run fn again
 				err := db.Transact(gctx, func(tx *Tx) error {
 					res, err := tx.ExecContext(gctx, `UPDATE participant_status SET status = CASE WHEN last_paid >= $1 THEN 'active' WHEN last_paid >= $2 THEN 'arrears' ELSE 'ended' END
 WHERE participant_id >= $3 AND participant_id <= $4 AND last_paid IS NOT NULL AND NOT held AND status IN ('active', 'arrears', 'ended', 'waiting_first_payment')
@@ -75,13 +76,13 @@ AND status <> CASE WHEN last_paid >= $1 THEN 'active' WHEN last_paid >= $2 THEN 
 					if err != nil {
 						return err
 					}
-					n, err := res.RowsAffected()
-					moved.Add(n)
+					n, err = res.RowsAffected()
 					return err
 				})
 				if err != nil {
 					return fmt.Errorf("move statuses of ids %d–%d: %w", r[0], r[1], err)
 				}
+				moved.Add(n)
 			}
 			return nil
 		})
