@@ -257,9 +257,6 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 	var payer *store.Payer
 	if mode == "store" {
-		if writers <= 0 {
-			writers = 2 // as web.New
-		}
 		pctx, stop := context.WithCancel(ctx)
 		defer stop()
 		payer = db.NewPayer(pctx, rules.Default(), writers, 256)

@@ -75,11 +75,15 @@ func (py *Payer) Stats() PayerStats {
 	return py.stats.s
 }
 
-// NewPayer starts writers writers (1 on SQLite: it has one writer anyway) taking batches of at
-// most maxBatch payments, until ctx ends.
+// NewPayer starts writers writers (1 on SQLite: it has one writer anyway; 0 means 2 on
+// PostgreSQL, which measured best on 2 cores) taking batches of at most maxBatch payments,
+// until ctx ends.
 func (db *DB) NewPayer(ctx context.Context, rs *rules.Set, writers, maxBatch int) *Payer {
-	if db.Dialect == SQLite {
+	switch {
+	case db.Dialect == SQLite:
 		writers = 1
+	case writers <= 0:
+		writers = 2
 	}
 	py := &Payer{db: db, queue: make(chan pending, 4096), maxSize: maxBatch}
 	py.rules.Store(rs)

@@ -37,7 +37,7 @@ type Config struct {
 	// benchmark); by default concurrent payments share commits.
 	NoGroupCommit bool
 	// Writers is how many group-commit writers run side by side on PostgreSQL (SQLite has one);
-	// 0 means 2, which on a small server gives larger batches than more writers would.
+	// 0 means the store's default (store.NewPayer).
 	Writers int
 }
 
@@ -83,11 +83,7 @@ func New(cfg Config) (*Server, error) {
 	var ctx context.Context
 	ctx, s.stop = context.WithCancel(context.Background())
 	if !cfg.NoGroupCommit {
-		writers := cfg.Writers
-		if writers <= 0 {
-			writers = 2
-		}
-		s.payer = cfg.DB.NewPayer(ctx, cfg.Rules, writers, 256)
+		s.payer = cfg.DB.NewPayer(ctx, cfg.Rules, cfg.Writers, 256)
 	}
 	if s.log == nil {
 		s.log = slog.Default()
