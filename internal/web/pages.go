@@ -40,12 +40,19 @@ var funcs = template.FuncMap{
 	},
 	"join":      strings.Join,
 	"rupiah":    rupiah,
-	"localTime": func(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-02 15:04") + " WIB" },
+	"localTime": localTime,
+	// localStamp is localTime to the second, for the audit trail.
+	"localStamp": func(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-02 15:04:05") + " WIB" },
 	"relationships": func() []participant.Relationship {
 		return []participant.Relationship{participant.Child, participant.Spouse, participant.Parent, participant.Grandparent,
 			participant.Grandchild, participant.Sibling, participant.ParentInLaw, participant.NamedInWill}
 	},
 }
+
+// localTime is how pages and receipts show a moment: in WIB, the zone the business day is
+// taken in (calendar.Zone), and saying so, since agents in Bali or Papua live an hour or two
+// ahead of it.
+func localTime(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-02 15:04") + " WIB" }
 
 // rupiah writes an amount the Indonesian way: Rp 1.000.000.
 func rupiah(n int64) string { return card.Rupiah(n) }

@@ -129,7 +129,7 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	rc := card.Receipt{No: pay.ReceiptNo, Date: pay.ReceivedAt.In(calendar.Zone).Format("2006-01-02 15:04") + " WIB", Name: pay.Name, KPJ: pay.KPJ,
+	rc := card.Receipt{No: pay.ReceiptNo, Date: localTime(pay.ReceivedAt), Name: pay.Name, KPJ: pay.KPJ,
 		Funding: string(pay.Funding), ReceivedBy: pay.ReceivedBy, CoveredUntil: cov.CoveredUntil.String(), Status: pay.Status,
 		Amount: pay.Amount, CreditUsed: pay.CreditUsed, CreditAdded: pay.CreditAdded,
 		VerifyURL: s.baseURL(r) + "/verify/receipt/" + s.receiptToken(pay.ReceiptNo)}

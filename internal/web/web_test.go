@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -295,6 +296,25 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 	for _, p := range []string{"/participants", "/participants/new", "/imports"} {
 		if resp, _ := gov.get(p); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("government viewer opened %s: %d", p, resp.StatusCode)
+		}
+	}
+}
+
+// Moments on pages are shown in WIB and say so: stored in UTC, a bare "01:57" would read as a
+// time seven to nine hours off for an agent.
+func TestTimesShownInWIB(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	b := e.browser()
+	b.login("admin")
+	_, body := b.get("/audit")
+	stamp := regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?( WIB)?`)
+	all := stamp.FindAllStringSubmatch(body, -1)
+	if len(all) == 0 {
+		t.Fatal("no time on the audit page")
+	}
+	for _, m := range all {
+		if m[2] == "" {
+			t.Fatalf("a time without its zone: %q", m[0])
 		}
 	}
 }
