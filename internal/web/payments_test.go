@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/card"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/secret"
@@ -98,6 +99,11 @@ func TestPayWithTheForms(t *testing.T) {
 	pays := agent.mustStatus(200, "GET", "/api/v1/participants/"+id+"/payments", nil)["items"].([]any)
 	if len(pays) != 1 || pays[0].(map[string]any)["receipt_no"] != no {
 		t.Fatalf("payments: %v", pays)
+	}
+	// The agent's home now shows the cash taken, to be deposited.
+	amount := int64(pays[0].(map[string]any)["amount"].(float64))
+	if _, home := b.get("/"); amount <= 0 || !strings.Contains(home, `id="cash-on-hand">`+card.Rupiah(amount)+`<`) || !strings.Contains(home, "Munggu") {
+		t.Fatalf("home after a payment of %d:\n%s", amount, home)
 	}
 	// The receipt's QR opens the public check, which says it is genuine.
 	m := regexp.MustCompile(`data:image/png;base64,([A-Za-z0-9+/=]+)`).FindStringSubmatch(html.UnescapeString(receipt))

@@ -12,6 +12,7 @@ import (
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/i18n"
+	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/store"
 )
@@ -105,15 +106,30 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p access.Principal
 		}
 	}
 	if p.WadahID != 0 {
-		lines = append(lines, scopeLine{"scope.wadah", "#" + strconv.FormatInt(p.WadahID, 10)})
+		name := "#" + strconv.FormatInt(p.WadahID, 10)
+		if wd, err := s.db.Wadah(r.Context(), p.WadahID); err == nil {
+			name = wd.Name
+		}
+		lines = append(lines, scopeLine{"scope.wadah", name})
 	}
+	data := map[string]any{"Intro": "home." + string(p.Role) + ".intro"}
 	if p.AgentID != 0 {
-		lines = append(lines, scopeLine{"scope.agent", "#" + strconv.FormatInt(p.AgentID, 10)})
+		// An agent's own line: the villages served, and the cash to deposit, which stops
+		// collections once it passes the limits.
+		if a, err := s.db.Agent(r.Context(), p.AgentID); err == nil {
+			lines = append(lines, scopeLine{"scope.villages", strings.Join(s.regionNames(a.Villages), ", ")})
+		}
+		cash, err := s.db.Balance(r.Context(), ledger.AgentCash(p.AgentID))
+		if err != nil {
+			return err
+		}
+		data["Agent"] = struct{ Cash int64 }{cash}
 	}
 	if p.Region != "" {
 		lines = append(lines, scopeLine{"scope.region", strings.Join(s.regionNames([]string{p.Region}), "")})
 	}
-	s.render(w, r, http.StatusOK, "home", &p, "nav.home", map[string]any{"Scope": lines, "Intro": "home." + string(p.Role) + ".intro"}, "")
+	data["Scope"] = lines
+	s.render(w, r, http.StatusOK, "home", &p, "nav.home", data, "")
 	return nil
 }
 
