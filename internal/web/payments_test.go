@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"encoding/base64"
 	"html"
 	"image/png"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -95,6 +97,8 @@ func TestPayWithTheForms(t *testing.T) {
 	}
 	if resp, pdf := b.get(strings.TrimSuffix(loc, "/receipt") + "/receipt.pdf"); resp.StatusCode != 200 || !strings.HasPrefix(pdf, "%PDF-") {
 		t.Fatalf("receipt pdf: %d", resp.StatusCode)
+	} else if text := pdfText(t, pdf); !strings.Contains(text, "(Mandiri)") || !strings.Contains(text, no) {
+		t.Fatalf("the printed receipt does not say %s, funded Mandiri (self):\n%s", no, text)
 	}
 	pays := agent.mustStatus(200, "GET", "/api/v1/participants/"+id+"/payments", nil)["items"].([]any)
 	if len(pays) != 1 || pays[0].(map[string]any)["receipt_no"] != no {
@@ -268,4 +272,20 @@ func TestAgentCashLimitsThroughAPIAndPage(t *testing.T) {
 	if resp, _ := b.post("/agents/"+id+"/cash-limits", url.Values{"csrf_token": {b.csrf("/agents")}, "max_cash_on_hand": {"banyak"}}); resp.StatusCode == http.StatusSeeOther {
 		t.Fatal("a word was taken for an amount")
 	}
+}
+
+// pdfText is what a PDF's content streams hold, inflated: its text operators, e.g. "(Mandiri) Tj".
+func pdfText(t *testing.T, pdf string) string {
+	t.Helper()
+	var out strings.Builder
+	for _, m := range regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`).FindAllStringSubmatch(pdf, -1) {
+		zr, err := zlib.NewReader(strings.NewReader(m[1]))
+		if err != nil {
+			out.WriteString(m[1]) // not compressed
+			continue
+		}
+		b, _ := io.ReadAll(zr)
+		out.Write(b)
+	}
+	return out.String()
 }

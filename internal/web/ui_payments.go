@@ -130,7 +130,7 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request, p access.Pri
 		return err
 	}
 	rc := card.Receipt{No: pay.ReceiptNo, Date: localTime(pay.ReceivedAt), Name: pay.Name, KPJ: pay.KPJ,
-		Funding: string(pay.Funding), ReceivedBy: pay.ReceivedBy, CoveredUntil: cov.CoveredUntil.String(), Status: pay.Status,
+		Funding: i18n.T(i18n.Default, "funding."+string(pay.Funding)), ReceivedBy: pay.ReceivedBy, CoveredUntil: cov.CoveredUntil.String(), Status: pay.Status,
 		Amount: pay.Amount, CreditUsed: pay.CreditUsed, CreditAdded: pay.CreditAdded,
 		VerifyURL: s.baseURL(r) + "/verify/receipt/" + s.receiptToken(pay.ReceiptNo)}
 	for _, m := range pay.Months {
