@@ -92,15 +92,39 @@ func FromMaster(master []byte) (*Keys, error) {
 	return &Keys{csrf: derive(purposeCSRF), signing: derive(purposeSigning), aead: aead}, nil
 }
 
-// CSRFToken is the token a form of the session must carry. It is bound to the session, so it
-// needs no storage and dies with the session.
+// CSRFToken is the token a form of the session must carry. It is bound to the session (a MAC
+// of its id), so it needs no storage and dies with the session. Each call masks it afresh with a
+// one-time pad (pad ‖ pad⊕MAC): pages are sent compressed, and a secret that stood the same in
+// every page could be read back from compressed sizes (BREACH); a masked one never repeats.
 func (k *Keys) CSRFToken(sessionID string) string {
-	return mac(k.csrf, sessionID)
+	raw := csrfMAC(k.csrf, sessionID)
+	out := make([]byte, 2*len(raw))
+	pad, masked := out[:len(raw)], out[len(raw):]
+	rand.Read(pad)
+	for i := range raw {
+		masked[i] = pad[i] ^ raw[i]
+	}
+	return base64.RawURLEncoding.EncodeToString(out)
 }
 
-// CheckCSRF compares in constant time.
+// CheckCSRF unmasks a token and compares it with the session's in constant time.
 func (k *Keys) CheckCSRF(sessionID, token string) bool {
-	return hmac.Equal([]byte(k.CSRFToken(sessionID)), []byte(token))
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	raw := csrfMAC(k.csrf, sessionID)
+	if err != nil || len(b) != 2*len(raw) {
+		return false
+	}
+	pad, masked := b[:len(raw)], b[len(raw):]
+	for i := range masked {
+		masked[i] ^= pad[i]
+	}
+	return hmac.Equal(masked, raw)
+}
+
+func csrfMAC(key []byte, sessionID string) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(sessionID))
+	return h.Sum(nil)
 }
 
 // Sign returns a URL-safe signature of msg, for links printed on cards and receipts.

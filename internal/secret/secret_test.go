@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -21,7 +22,7 @@ func TestKeyFileCreatedOnceAndReused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k1.CSRFToken("s") != k2.CSRFToken("s") {
+	if !k2.CheckCSRF("s", k1.CSRFToken("s")) {
 		t.Fatal("the same file gave different keys")
 	}
 	if err := os.WriteFile(path, []byte("nothex"), 0o600); err != nil {
@@ -57,6 +58,17 @@ func TestCSRFAndSigning(t *testing.T) {
 	tok := k.CSRFToken("session-a")
 	if !k.CheckCSRF("session-a", tok) || k.CheckCSRF("session-b", tok) || other.CheckCSRF("session-a", tok) {
 		t.Fatal("CSRF token not bound to session and key")
+	}
+	// Masked afresh each time (pages go out compressed: BREACH), every mask is accepted, and a
+	// token cut short, doubled or not base64 is not.
+	tok2 := k.CSRFToken("session-a")
+	if tok2 == tok || !k.CheckCSRF("session-a", tok2) {
+		t.Fatal("CSRF token not masked afresh")
+	}
+	for _, bad := range []string{"", tok[:len(tok)-2], tok + tok, "!" + tok[1:], strings.Repeat("A", len(tok))} {
+		if k.CheckCSRF("session-a", bad) {
+			t.Fatalf("accepted %q", bad)
+		}
 	}
 	sig := k.Sign("card:123")
 	if !k.Verify("card:123", sig) || k.Verify("card:124", sig) {
