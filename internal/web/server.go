@@ -105,7 +105,7 @@ func New(cfg Config) (*Server, error) {
 		mux.Handle(rt.pattern, rt.handler)
 	}
 	// Cross-origin unsafe requests from browsers are refused before anything else looks at them;
-	// the per-session CSRF token (csrf.go) covers browsers that send no Origin or Sec-Fetch-Site.
+	// the per-session CSRF token (auth.go) covers browsers that send no Origin or Sec-Fetch-Site.
 	cop := http.NewCrossOriginProtection()
 	// Answers of 1 KiB or more go out compressed when the client takes it (gzip, or zstd): a
 	// village phone on a weak signal downloads a list page at a fifth of its size. Images, PDFs
