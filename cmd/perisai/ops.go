@@ -172,7 +172,7 @@ func cmdRules(ctx context.Context, args []string, e env) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "rules version %s loaded; restart the server to use it\n", rs.Version)
+			fmt.Fprintf(e.stdout, "rules version %s loaded; a running server puts it in force within a minute\n", rs.Version)
 			return nil
 		})
 	case "show":

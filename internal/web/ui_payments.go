@@ -63,17 +63,24 @@ func (s *Server) payForm(w http.ResponseWriter, r *http.Request, p access.Princi
 	return nil
 }
 
-// receiptPage is the receipt (tanda bukti penerimaan iuran), laid out for a 58 mm printer.
-func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+// receiptOf is what a receipt shows, on the page and in print: the payment in the user's scope,
+// the participant's coverage today and the address its QR code opens.
+func (s *Server) receiptOf(r *http.Request, p access.Principal) (store.Payment, store.CoverageOf, string, error) {
 	pay, err := s.paymentInScope(r, p, access.ReadParticipant)
 	if err != nil {
-		return err
+		return pay, store.CoverageOf{}, "", err
 	}
 	cov, err := s.db.Coverage(r.Context(), s.rs(), pay.ParticipantID, calendar.Today())
+	return pay, cov, s.baseURL(r) + "/verify/receipt/" + s.receiptToken(pay.ReceiptNo), err
+}
+
+// receiptPage is the receipt (tanda bukti penerimaan iuran), laid out for a 58 mm printer.
+func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	pay, cov, verify, err := s.receiptOf(r, p)
 	if err != nil {
 		return err
 	}
-	qr, err := card.QRPNG(s.baseURL(r)+"/verify/receipt/"+s.receiptToken(pay.ReceiptNo), 240)
+	qr, err := card.QRPNG(verify, 240)
 	if err != nil {
 		return err
 	}
@@ -121,18 +128,14 @@ func (s *Server) verifyReceipt(w http.ResponseWriter, r *http.Request) {
 
 // receiptPDF serves the receipt as a PDF for a 58 mm printer (the API and the UI alike).
 func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	pay, err := s.paymentInScope(r, p, access.ReadParticipant)
-	if err != nil {
-		return err
-	}
-	cov, err := s.db.Coverage(r.Context(), s.rs(), pay.ParticipantID, calendar.Today())
+	pay, cov, verify, err := s.receiptOf(r, p)
 	if err != nil {
 		return err
 	}
 	rc := card.Receipt{No: pay.ReceiptNo, Date: localTime(pay.ReceivedAt), Name: pay.Name, KPJ: pay.KPJ,
 		Funding: i18n.T(i18n.Default, "funding."+string(pay.Funding)), ReceivedBy: pay.ReceivedBy, CoveredUntil: cov.CoveredUntil.String(), Status: pay.Status,
 		Amount: pay.Amount, CreditUsed: pay.CreditUsed, CreditAdded: pay.CreditAdded,
-		VerifyURL: s.baseURL(r) + "/verify/receipt/" + s.receiptToken(pay.ReceiptNo)}
+		VerifyURL: verify}
 	for _, m := range pay.Months {
 		rc.Lines = append(rc.Lines, card.ReceiptLine{Month: m.Month.String(), Due: m.Due})
 	}
