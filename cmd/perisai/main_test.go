@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -151,7 +152,10 @@ func TestImportAndJobsCommands(t *testing.T) {
 		t.Fatal("import as an unknown user")
 	}
 	out, _, err = runCmd(t, "", "jobs", "run", "--date", time.Now().AddDate(1, 0, 0).Format("2006-01-02"), "--database", db, "--data", data)
-	if err != nil || !strings.Contains(out, ": 87 agreement(s) expired, 435 agent(s) deactivated, 0 participant status(es) changed") {
+	// A year on, every agreement has expired, every agent gone quiet, and the cover of those
+	// who paid in the demo has lapsed.
+	m := regexp.MustCompile(`: 87 agreement\(s\) expired, 435 agent\(s\) deactivated, (\d+) participant status\(es\) changed`).FindStringSubmatch(out)
+	if err != nil || m == nil || m[1] == "0" {
 		t.Fatalf("jobs: %v %s", err, out)
 	}
 }

@@ -34,7 +34,8 @@ const (
 	// Small is the two branches, three Bumdes (two of them wadah with five agents each) and a
 	// handful of workers: enough for every screen, fast enough for every test.
 	Small Scale = iota
-	// Full adds the Bali register: 615 Bumdes, 130 participants, 87 wadah, 350 workers.
+	// Full adds the Bali register: 615 Bumdes, 130 participants, 87 wadah, 350 workers, and
+	// money: payments, deposits, a village sponsoring its workers.
 	Full
 )
 
@@ -199,6 +200,7 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 	if scale == Full {
 		workers = 350
 	}
+	var regs []registered
 	for i := range workers {
 		wid := wadahIDs[i%len(wadahIDs)]
 		agent := agentsOf[wid][i%5]
@@ -208,8 +210,15 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 		}
 		reg := l.worker(a.Villages[l.rng.IntN(len(a.Villages))], false)
 		p := access.Principal{UserID: 0, Username: "demo", Role: access.Agent, AgentID: agent}
-		if _, err := l.db.Register(ctx, p, actor, l.rs, reg, l.today); err != nil {
+		got, err := l.db.Register(ctx, p, actor, l.rs, reg, l.today)
+		if err != nil {
 			return fmt.Errorf("demo worker: %w", err)
+		}
+		regs = append(regs, registered{got, agent, wid})
+	}
+	if scale == Full {
+		if err := l.mungguAtWork(ctx, regs, munggu, agentsOf[munggu.ID]); err != nil {
+			return err
 		}
 	}
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
 )
@@ -77,5 +78,55 @@ func TestFullShape(t *testing.T) {
 	ps, _ := db.Participants(ctx, audit.Actor{}, store.ParticipantFilter{Limit: 500})
 	if len(ps) != 500 {
 		t.Fatalf("participants: %d", len(ps))
+	}
+	checkMoney(t, db)
+}
+
+// The money screens have something to show: the demo agent holds cash and has made a
+// deposit, a colleague's slip is short (a variance for the branch), the village sponsors the
+// workers who have not paid, and the ledger balances.
+func checkMoney(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	u, _, err := db.UserByUsername(ctx, "agen.made")
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := db.Principal(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cash, err := db.Balance(ctx, ledger.AgentCash(made.AgentID))
+	if err != nil || cash <= 0 {
+		t.Fatalf("agen.made's cash on hand: %d, %v", cash, err)
+	}
+	ds, err := db.Deposits(ctx, 0, made.AgentID)
+	if err != nil || len(ds) != 1 || ds[0].Status != "balanced" {
+		t.Fatalf("agen.made's deposits: %+v, %v", ds, err)
+	}
+	all, err := db.Deposits(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var short int
+	for _, d := range all {
+		if d.Status == "variance_pending" && d.Variance == -5_000 {
+			short++
+		}
+	}
+	if len(all) != 2 || short != 1 {
+		t.Fatalf("deposits: %+v", all)
+	}
+	sps, err := db.Sponsors(ctx, store.SponsorScope{All: true})
+	if err != nil || len(sps) != 1 {
+		t.Fatalf("sponsors: %+v, %v", sps, err)
+	}
+	ss, err := db.Sponsorships(ctx, sps[0].ID, store.SponsorScope{All: true})
+	if err != nil || len(ss) != 1 || ss[0].Members == 0 || ss[0].Spent == 0 {
+		t.Fatalf("sponsorships: %+v, %v", ss, err)
+	}
+	problems, err := db.VerifyLedger(ctx)
+	if err != nil || len(problems) != 0 {
+		t.Fatalf("ledger: %v, %v", problems, err)
 	}
 }

@@ -71,6 +71,7 @@ type Sponsorship struct {
 	JHT       bool           `json:"jht"`
 	Budget    int64          `json:"budget"`
 	Members   int            `json:"members"`
+	Spent     int64          `json:"spent"` // charged so far, reversals left out
 	CreatedAt time.Time      `json:"created_at"`
 }
 

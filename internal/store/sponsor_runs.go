@@ -67,7 +67,9 @@ type ChargeReport struct {
 // When the sponsorship leaves JHT out, a member enrolled in JHT pays that part from their own
 // credit, or the months go without JHT and the line says so.
 // Each member is charged in a transaction of its own; running it again charges only what is new.
-func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.Set, sponsorshipID int64, today calendar.Date) (ChargeReport, error) {
+// Only who has every member in scope runs it: a branch officer cannot charge another branch's
+// participants through a sponsorship an administrator set up across branches.
+func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.Set, sc SponsorScope, sponsorshipID int64, today calendar.Date) (ChargeReport, error) {
 	pr, err := rs.PaymentAt(today)
 	if err != nil {
 		return ChargeReport{}, errs.Invalid("date", "%v", err)
@@ -80,6 +82,17 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 	}
 	if err != nil {
 		return ChargeReport{}, err
+	}
+	if !sc.All {
+		a := args{sh.ID}
+		var outside int
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sponsorship_members m JOIN participants p ON p.id = m.participant_id
+WHERE m.sponsorship_id = $1 AND NOT (`+memberCond(sc.Members, &a)+`)`, a...).Scan(&outside); err != nil {
+			return ChargeReport{}, err
+		}
+		if outside > 0 {
+			return ChargeReport{}, errs.Forbidden("the sponsorship covers %d participant(s) outside your scope", outside)
+		}
 	}
 	if err := db.read.QueryRowContext(ctx, `SELECT kind FROM sponsors WHERE id = $1`, sh.SponsorID).Scan(&kind); err != nil {
 		return ChargeReport{}, err

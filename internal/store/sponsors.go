@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
@@ -29,9 +31,90 @@ func (db *DB) CreateSponsor(ctx context.Context, act audit.Actor, s *sponsor.Spo
 	})
 }
 
-// Sponsors lists payers, optionally only those of a region.
-func (db *DB) Sponsors(ctx context.Context, within string) ([]sponsor.Sponsor, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, name, region_code, created_at FROM sponsors WHERE region_code LIKE $1 ORDER BY name`, within+"%")
+// SponsorScope is what of the sponsors a principal may see and run: everything for an
+// administrator; otherwise the sponsors of the areas it covers (and of the areas around them: a
+// province's budget is seen in its regencies), and the sponsorships with a member among its
+// participants, with their sponsors. A zero SponsorScope sees nothing.
+type SponsorScope struct {
+	All     bool
+	Areas   []string
+	Members ParticipantFilter
+}
+
+// SponsorScopeOf is the scope of a principal's role.
+func SponsorScopeOf(p access.Principal) SponsorScope {
+	switch p.Role {
+	case access.Admin:
+		return SponsorScope{All: true}
+	case access.Government:
+		return SponsorScope{Areas: []string{p.Region}, Members: ParticipantFilter{Within: p.Region}}
+	case access.BranchOfficer:
+		return SponsorScope{Areas: p.Regencies, Members: ParticipantFilter{BranchID: p.BranchID}}
+	case access.WadahManager:
+		return SponsorScope{Members: ParticipantFilter{WadahID: p.WadahID}}
+	case access.Agent:
+		return SponsorScope{Members: ParticipantFilter{AgentID: p.AgentID}}
+	}
+	return SponsorScope{}
+}
+
+// args collects a query's arguments and numbers their placeholders.
+type args []any
+
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// memberCond is the condition on participants p that puts one in the filter's scope; with no
+// scope at all it matches nobody, so that a forgotten scope shows nothing rather than all.
+func memberCond(f ParticipantFilter, a *args) string {
+	var cs []string
+	if f.BranchID != 0 {
+		cs = append(cs, "p.branch_id = "+a.add(f.BranchID))
+	}
+	if f.WadahID != 0 {
+		cs = append(cs, "p.wadah_id = "+a.add(f.WadahID))
+	}
+	if f.AgentID != 0 {
+		cs = append(cs, "p.agent_id = "+a.add(f.AgentID))
+	}
+	if f.Within != "" {
+		cs = append(cs, "p.village_code LIKE "+a.add(f.Within+"%"))
+	}
+	if len(cs) == 0 {
+		return "1 = 0"
+	}
+	return strings.Join(cs, " AND ")
+}
+
+// inScope is the condition that puts sponsorship s in the scope.
+func (sc SponsorScope) inScope(a *args) string {
+	if sc.All {
+		return "1 = 1"
+	}
+	return `EXISTS (SELECT 1 FROM sponsorship_members m JOIN participants p ON p.id = m.participant_id
+WHERE m.sponsorship_id = s.id AND ` + memberCond(sc.Members, a) + `)`
+}
+
+// Sponsors lists the payers in the scope.
+func (db *DB) Sponsors(ctx context.Context, sc SponsorScope) ([]sponsor.Sponsor, error) {
+	var a args
+	cond := "1 = 1"
+	if !sc.All {
+		// An area's sponsors, those of the areas above it, and those of the areas within it.
+		var ors []string
+		for _, area := range sc.Areas {
+			var up []string
+			for c := area; c != ""; c = region.ParentCode(c) {
+				up = append(up, a.add(c))
+			}
+			ors = append(ors, "sp.region_code IN ("+strings.Join(up, ", ")+")", "sp.region_code LIKE "+a.add(area+".%"))
+		}
+		ors = append(ors, `EXISTS (SELECT 1 FROM sponsorships s WHERE s.sponsor_id = sp.id AND `+sc.inScope(&a)+`)`)
+		cond = "(" + strings.Join(ors, " OR ") + ")"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT sp.id, sp.kind, sp.name, sp.region_code, sp.created_at FROM sponsors sp WHERE `+cond+` ORDER BY sp.name`, a...)
 	if err != nil {
 		return nil, err
 	}
@@ -106,25 +189,26 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, s.ID, s.SponsorID, s.Name, in
 }
 
 const sponsorshipColumns = `s.id, s.sponsor_id, s.name, s.month_from, s.month_to, s.jkk, s.jkm, s.jht, s.budget, s.created_at,
-(SELECT COUNT(*) FROM sponsorship_members m WHERE m.sponsorship_id = s.id)`
+(SELECT COUNT(*) FROM sponsorship_members m WHERE m.sponsorship_id = s.id),
+(SELECT COALESCE(SUM(pm.amount), 0) FROM payments pm WHERE pm.sponsorship_id = s.id AND pm.status = 'posted')`
 
 func scanSponsorship(row interface{ Scan(...any) error }) (sponsor.Sponsorship, error) {
 	var s sponsor.Sponsorship
 	var from, to int
-	err := row.Scan(&s.ID, &s.SponsorID, &s.Name, &from, &to, &s.JKK, &s.JKM, &s.JHT, &s.Budget, &s.CreatedAt, &s.Members)
+	err := row.Scan(&s.ID, &s.SponsorID, &s.Name, &from, &to, &s.JKK, &s.JKM, &s.JHT, &s.Budget, &s.CreatedAt, &s.Members, &s.Spent)
 	s.From, s.To = calendar.Month(from), calendar.Month(to)
 	return s, err
 }
 
-// Sponsorships lists sponsorships, optionally of one sponsor, latest end first.
-func (db *DB) Sponsorships(ctx context.Context, sponsorID int64) ([]sponsor.Sponsorship, error) {
-	q := `SELECT ` + sponsorshipColumns + ` FROM sponsorships s`
-	var args []any
+// Sponsorships lists the sponsorships in the scope, optionally of one sponsor, latest end
+// first.
+func (db *DB) Sponsorships(ctx context.Context, sponsorID int64, sc SponsorScope) ([]sponsor.Sponsorship, error) {
+	var a args
+	q := `SELECT ` + sponsorshipColumns + ` FROM sponsorships s WHERE ` + sc.inScope(&a)
 	if sponsorID != 0 {
-		q += ` WHERE s.sponsor_id = $1`
-		args = append(args, sponsorID)
+		q += ` AND s.sponsor_id = ` + a.add(sponsorID)
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY s.month_to DESC, s.id DESC`, args...)
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY s.month_to DESC, s.id DESC`, a...)
 	if err != nil {
 		return nil, err
 	}

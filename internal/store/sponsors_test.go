@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/sponsor"
 	"github.com/perisai/perisai/internal/store"
@@ -63,7 +65,7 @@ func TestSponsorshipsAndEndingSoon(t *testing.T) {
 		if !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("other branch's participants: %v", err)
 		}
-		list, _ := db.Sponsorships(ctx, village.ID)
+		list, _ := db.Sponsorships(ctx, village.ID, store.SponsorScope{All: true})
 		if len(list) != 3 || list[0].Members != 2 {
 			t.Fatalf("sponsorships: %+v", list)
 		}
@@ -91,7 +93,7 @@ func TestSponsorRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		nov20 := calendar.D(2026, 11, 20)
-		rep, err := db.ChargeSponsorship(ctx, act, rs, sh.ID, nov20)
+		rep, err := db.ChargeSponsorship(ctx, act, rs, store.SponsorScope{All: true}, sh.ID, nov20)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +113,7 @@ func TestSponsorRun(t *testing.T) {
 		if fund != rep.Total {
 			t.Fatalf("sponsor fund %d", fund)
 		}
-		again, err := db.ChargeSponsorship(ctx, act, rs, sh.ID, nov20)
+		again, err := db.ChargeSponsorship(ctx, act, rs, store.SponsorScope{All: true}, sh.ID, nov20)
 		if err != nil || again.Charged != 0 {
 			t.Fatalf("second run: %+v %v", again, err)
 		}
@@ -150,7 +152,7 @@ func TestSponsorRunLeavesJHTToTheMember(t *testing.T) {
 		if err := db.CreateSponsorship(ctx, act, &sh, []string{saver.KPJ, short.KPJ}, store.ParticipantFilter{}); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := db.ChargeSponsorship(ctx, act, rs, sh.ID, nov20)
+		rep, err := db.ChargeSponsorship(ctx, act, rs, store.SponsorScope{All: true}, sh.ID, nov20)
 		if err != nil || rep.Charged != 2 {
 			t.Fatalf("%+v %v", rep, err)
 		}
@@ -181,5 +183,86 @@ func TestSponsorRunLeavesJHTToTheMember(t *testing.T) {
 			t.Fatalf("credit %d, JHT fund %d", credit, jht)
 		}
 		verifyClean(t, db)
+	})
+}
+
+// Who sees and runs which sponsorships: a branch officer those with members in the branch (and
+// the province's own budget, seen from every branch of it), a wadah manager those of its
+// wadah, a regency's government viewer what lies in the regency; only an administrator sees
+// everything. A branch officer cannot charge another branch's participants.
+func TestSponsorsInScope(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		act := audit.Actor{Name: "kc"}
+		village := sponsor.Sponsor{Kind: sponsor.APBDes, Name: "Pemerintah Desa Munggu", Region: f.munggu.Village}
+		province := sponsor.Sponsor{Kind: sponsor.APBDProvince, Name: "Pemerintah Provinsi Bali", Region: "51"}
+		gianyarCSR := sponsor.Sponsor{Kind: sponsor.CSR, Name: "CSR Ubud", Region: "51.04"}
+		for _, s := range []*sponsor.Sponsor{&village, &province, &gianyarCSR} {
+			if err := db.CreateSponsor(ctx, act, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ag := f.mungguAgents[0]
+		munggu, err := db.Register(ctx, agentPrincipal(ag), act, rs, worker("5103021203850531", ag.Villages[0]), calendar.D(2026, 8, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh := sponsor.Sponsorship{SponsorID: village.ID, Name: "Dana Desa", From: calendar.MonthOf(2026, 11), To: calendar.MonthOf(2027, 4), JKK: true, JKM: true}
+		if err := db.CreateSponsorship(ctx, act, &sh, []string{munggu.KPJ}, store.ParticipantFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		dps, _ := db.BranchByCode(ctx, "KC-DPS")
+		gia, _ := db.BranchByCode(ctx, "KC-GIA")
+		branch := func(b network.Branch) access.Principal {
+			return access.Principal{Role: access.BranchOfficer, BranchID: b.ID, Regencies: b.Regencies}
+		}
+		names := func(sc store.SponsorScope) (sponsors []string, ships int) {
+			t.Helper()
+			list, err := db.Sponsors(ctx, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range list {
+				sponsors = append(sponsors, s.Name)
+			}
+			got, err := db.Sponsorships(ctx, 0, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sponsors, len(got)
+		}
+		for _, c := range []struct {
+			who      string
+			p        access.Principal
+			sponsors []string
+			ships    int
+		}{
+			{"admin", access.Principal{Role: access.Admin}, []string{"CSR Ubud", "Pemerintah Desa Munggu", "Pemerintah Provinsi Bali"}, 1},
+			{"KC Bali Denpasar", branch(dps), []string{"Pemerintah Desa Munggu", "Pemerintah Provinsi Bali"}, 1},
+			{"KC Gianyar", branch(gia), []string{"CSR Ubud", "Pemerintah Provinsi Bali"}, 0},
+			{"Bumdes Munggu", access.Principal{Role: access.WadahManager, WadahID: f.munggu.ID, BranchID: dps.ID}, []string{"Pemerintah Desa Munggu"}, 1},
+			{"Bumdes Batubulan", access.Principal{Role: access.WadahManager, WadahID: f.batubulan.ID, BranchID: gia.ID}, nil, 0},
+			{"Pemkab Gianyar", access.Principal{Role: access.Government, Region: "51.04"}, []string{"CSR Ubud", "Pemerintah Provinsi Bali"}, 0},
+			{"Dinas PMD Bali", access.Principal{Role: access.Government, Region: "51"}, []string{"CSR Ubud", "Pemerintah Desa Munggu", "Pemerintah Provinsi Bali"}, 1},
+			{"no scope", access.Principal{}, nil, 0},
+		} {
+			sponsors, ships := names(store.SponsorScopeOf(c.p))
+			if !slices.Equal(sponsors, c.sponsors) || ships != c.ships {
+				t.Errorf("%s sees %v and %d sponsorship(s), want %v and %d", c.who, sponsors, ships, c.sponsors, c.ships)
+			}
+		}
+		nov20 := calendar.D(2026, 11, 20)
+		if _, err := db.ChargeSponsorship(ctx, act, rs, store.SponsorScopeOf(branch(gia)), sh.ID, nov20); !errors.Is(err, errs.ErrForbidden) {
+			t.Fatalf("KC Gianyar charging a Munggu sponsorship: %v", err)
+		}
+		rep, err := db.ChargeSponsorship(ctx, act, rs, store.SponsorScopeOf(branch(dps)), sh.ID, nov20)
+		if err != nil || rep.Charged != 1 {
+			t.Fatalf("KC Bali Denpasar: %+v %v", rep, err)
+		}
+		list, _ := db.Sponsorships(ctx, village.ID, store.SponsorScopeOf(branch(dps)))
+		if len(list) != 1 || list[0].Spent != rep.Total || rep.Total == 0 {
+			t.Fatalf("spent: %+v against %d", list, rep.Total)
+		}
 	})
 }

@@ -15,7 +15,7 @@ func (s *Server) apiSponsors(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err := access.Authorize(p, access.ReadSponsors, access.Resource{}); err != nil {
 		return err
 	}
-	list, err := s.db.Sponsors(r.Context(), p.Region)
+	list, err := s.db.Sponsors(r.Context(), store.SponsorScopeOf(p))
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (s *Server) apiSponsorships(w http.ResponseWriter, r *http.Request, p acces
 		return err
 	}
 	id, _ := strconv.ParseInt(r.URL.Query().Get("sponsor_id"), 10, 64)
-	list, err := s.db.Sponsorships(r.Context(), id)
+	list, err := s.db.Sponsorships(r.Context(), id, store.SponsorScopeOf(p))
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) charge(r *http.Request, p access.Principal) (store.ChargeReport
 	if err != nil {
 		return store.ChargeReport{}, err
 	}
-	return s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rs(), id, calendar.Today())
+	return s.db.ChargeSponsorship(r.Context(), actor(r, p), s.rs(), store.SponsorScopeOf(p), id, calendar.Today())
 }
 
 // apiChargeSponsorship reports each member's outcome.

@@ -244,6 +244,17 @@ func TestChargeSponsorshipWithTheForm(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(page, worker["kpj"].(string)) || !strings.Contains(page, "JHT bulan-bulan ini tidak dibayar") {
 		t.Fatalf("charge report: %d\n%s", resp.StatusCode, page)
 	}
+	// The sponsors page names the village and shows what was charged against the budget.
+	_, page = b.get("/sponsors")
+	if !strings.Contains(page, "Munggu, Mengwi, Kabupaten Badung") || !strings.Contains(page, "Rp 8.400") {
+		t.Fatalf("sponsors page:\n%s", page)
+	}
+	// Another branch neither sees the sponsorship nor charges it.
+	other := e.api("kc.gianyar")
+	if items := other.mustStatus(200, "GET", "/api/v1/sponsorships", nil)["items"].([]any); len(items) != 0 {
+		t.Fatalf("KC Gianyar sees %v", items)
+	}
+	other.mustStatus(403, "POST", "/api/v1/sponsorships/"+idOf(sh["id"])+"/charge", nil, "Idempotency-Key", "other")
 }
 
 // The branch sets an agent's own cash limits through the API and the agents page; the agent

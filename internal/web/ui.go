@@ -133,6 +133,20 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p access.Principal
 	return nil
 }
 
+// areaName names an area with the areas it lies in, the most local first ("Munggu, Mengwi,
+// Kabupaten Badung"), down to the regency: the province goes without saying inside a branch.
+func (s *Server) areaName(code string) string {
+	chain := s.tree.Chain(code)
+	if len(chain) == 0 {
+		return code
+	}
+	var names []string
+	for i := len(chain) - 1; i >= 0 && (i > 0 || len(chain) == 1); i-- {
+		names = append(names, chain[i].Name)
+	}
+	return strings.Join(names, ", ")
+}
+
 func (s *Server) regionNames(codes []string) []string {
 	out := make([]string, 0, len(codes))
 	for _, c := range codes {

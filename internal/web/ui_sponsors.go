@@ -15,11 +15,12 @@ func (s *Server) sponsorsPage(w http.ResponseWriter, r *http.Request, p access.P
 	if err := access.Authorize(p, access.ReadSponsors, access.Resource{}); err != nil {
 		return err
 	}
-	sponsors, err := s.db.Sponsors(r.Context(), p.Region)
+	sc := store.SponsorScopeOf(p)
+	sponsors, err := s.db.Sponsors(r.Context(), sc)
 	if err != nil {
 		return err
 	}
-	ships, err := s.db.Sponsorships(r.Context(), 0)
+	ships, err := s.db.Sponsorships(r.Context(), 0, sc)
 	if err != nil {
 		return err
 	}
@@ -29,12 +30,13 @@ func (s *Server) sponsorsPage(w http.ResponseWriter, r *http.Request, p access.P
 			return err
 		}
 	}
-	names := map[int64]string{}
+	names, areas := map[int64]string{}, map[string]string{}
 	for _, x := range sponsors {
 		names[x.ID] = x.Name
+		areas[x.Region] = s.areaName(x.Region)
 	}
 	this := calendar.Today().MonthOf()
-	pg := s.pageFor(r, &p, "sponsors.title", map[string]any{"Sponsors": sponsors, "Ships": ships, "Ending": ending, "Names": names,
+	pg := s.pageFor(r, &p, "sponsors.title", map[string]any{"Sponsors": sponsors, "Ships": ships, "Ending": ending, "Names": names, "Areas": areas,
 		"Kinds": sponsor.Kinds, "CanManage": access.Authorize(p, access.ManageSponsors, access.Resource{}) == nil,
 		"From": this.String(), "To": this.Add(5).String()})
 	flash(r, &pg)
