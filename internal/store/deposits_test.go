@@ -80,6 +80,38 @@ func TestDepositsVarianceAndReconciliation(t *testing.T) {
 		}
 		verifyClean(t, db)
 
+		// The agent's cash statement: two receipts in, two deposits out, one more in, the
+		// balance line by line; the days after start from what was left.
+		p3, err := db.Pay(ctx, agentPrincipal(ag), act, rs, store.PayRequest{ParticipantID: mine[0].ID, Amount: 10_000}, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		var bals []int64
+		for _, l := range st.Lines {
+			kinds, bals = append(kinds, l.Kind), append(bals, l.Balance)
+		}
+		if st.Opening != 0 || st.Closing != 10_000 || strings.Join(kinds, " ") != "payment payment deposit deposit payment" ||
+			bals[0] != 30_000 || bals[1] != 50_000 || bals[2] != 20_000 || bals[3] != 0 || bals[4] != 10_000 || st.Lines[4].RefID != p3.ID {
+			t.Fatalf("statement: %+v", st)
+		}
+		if after, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today.AddDays(1), today.AddDays(30)); err != nil || len(after.Lines) != 0 || after.Opening != 10_000 || after.Closing != 10_000 {
+			t.Fatalf("the days after: %+v %v", after, err)
+		}
+		if before, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today.AddDays(-30), today.AddDays(-1)); err != nil || len(before.Lines) != 0 || before.Closing != 0 {
+			t.Fatalf("the days before: %+v %v", before, err)
+		}
+		if _, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today, today.AddDays(-1)); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("backwards: %v", err)
+		}
+		if _, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today.AddDays(-400), today); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("over a year: %v", err)
+		}
+
 		// The bank statement: both slips and a stray line.
 		stmt := "date,reference,amount,description\n" +
 			today.String() + ",BPD-0001,30000,setoran agen\n" +

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/store"
@@ -44,6 +45,39 @@ func (s *Server) apiAgentCash(w http.ResponseWriter, r *http.Request, p access.P
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"agent_id": id, "cash_on_hand": bal, "undeposited": und})
+	return nil
+}
+
+// cashStatement is an agent's cash account over a period, the last 30 days by default.
+func (s *Server) cashStatement(r *http.Request, p access.Principal, agent int64) (store.Statement, error) {
+	id, err := s.cashAgent(r, p, agent)
+	if err != nil {
+		return store.Statement{}, err
+	}
+	to, from := calendar.Today(), calendar.Today().AddDays(-29)
+	for _, q := range []struct {
+		name string
+		d    *calendar.Date
+	}{{"from", &from}, {"to", &to}} {
+		if v := r.URL.Query().Get(q.name); v != "" {
+			if *q.d, err = calendar.ParseDate(v); err != nil {
+				return store.Statement{}, errs.Invalid(q.name, "a date is written YYYY-MM-DD")
+			}
+		}
+	}
+	return s.db.Statement(r.Context(), ledger.AgentCash(id), from, to)
+}
+
+func (s *Server) apiCashStatement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	st, err := s.cashStatement(r, p, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
 	return nil
 }
 

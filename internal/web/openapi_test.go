@@ -138,6 +138,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/participants/{participant}/coverage?date=2020-01-01", "", 200},
 		{"GET", "/api/v1/participants/{participant}/payments", "", 200},
 		{"GET", "/api/v1/ledger/verify", "", 200},
+		{"GET", "/api/v1/agents/{agent}/cash/statement", "", 200},
+		{"GET", "/api/v1/agents/{agent}/cash/statement?from=2026-12-01&to=2026-01-01", "", 400},
 	}
 	ws, _ := db.WadahList(ctx, store.WadahFilter{PerisaiOnly: true})
 	ags, _ := db.Agents(ctx, store.AgentFilter{WadahID: ws[0].ID})

@@ -38,7 +38,15 @@ var funcs = template.FuncMap{
 	"roleName": func(lang string, r access.Role) string {
 		return i18n.T(lang, "role."+string(r))
 	},
-	"join":      strings.Join,
+	"join": strings.Join,
+	"neg":  func(n int64) int64 { return -n },
+	// word is the i-th word of s ("" past the end): a receipt number from an entry's memo.
+	"word": func(s string, i int) string {
+		if f := strings.Fields(s); i < len(f) {
+			return f[i]
+		}
+		return ""
+	},
 	"rupiah":    rupiah,
 	"localTime": localTime,
 	// localStamp is localTime to the second, for the audit trail.

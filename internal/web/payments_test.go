@@ -171,6 +171,27 @@ func TestDepositsThroughAPIAndPage(t *testing.T) {
 		if resp, page := b.get("/deposits"); resp.StatusCode != 200 || !strings.Contains(page, "BPD-42") || !strings.Contains(page, "XYZ") {
 			t.Fatalf("deposits page: %d", resp.StatusCode)
 		}
+
+		// The cash statement: the receipt in, the deposit out; the agent's own, and any agent's
+		// of the branch for its officer, never another branch's.
+		agentID := idOf(me["agent_id"])
+		st := agent.mustStatus(200, "GET", "/api/v1/agents/"+agentID+"/cash/statement", nil)
+		lines := st["lines"].([]any)
+		if len(lines) != 2 || lines[0].(map[string]any)["amount"] != float64(40000) || lines[1].(map[string]any)["kind"] != "deposit" || st["closing"] != float64(0) {
+			t.Fatalf("statement: %v", st)
+		}
+		officer.mustStatus(200, "GET", "/api/v1/agents/"+agentID+"/cash/statement?from=2026-01-01&to=2026-06-30", nil)
+		officer.mustStatus(400, "GET", "/api/v1/agents/"+agentID+"/cash/statement?from=kemarin", nil)
+		e.api("kc.gianyar").mustStatus(403, "GET", "/api/v1/agents/"+agentID+"/cash/statement", nil)
+		if resp, page := b.get("/agents/" + agentID + "/cash"); resp.StatusCode != 200 || !strings.Contains(page, "Iuran diterima") ||
+			!strings.Contains(page, pay["receipt_no"].(string)) || !strings.Contains(page, "Rp 40.000") {
+			t.Fatalf("cash page: %d\n%s", resp.StatusCode, page)
+		}
+		ab := e.browser()
+		ab.login("agen.made")
+		if resp, page := ab.get("/cash"); resp.StatusCode != 200 || !strings.Contains(page, "Setoran ke bank") {
+			t.Fatalf("agent's cash page: %d\n%s", resp.StatusCode, page)
+		}
 	})
 }
 

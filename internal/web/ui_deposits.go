@@ -105,3 +105,29 @@ func (s *Server) statementForm(w http.ResponseWriter, r *http.Request, p access.
 	done(w, r, "/deposits", "ok.statement_imported")
 	return nil
 }
+
+// cashPage is an agent's cash account, movement by movement: its own for an agent (/cash), any
+// agent's in scope for an officer (/agents/{id}/cash).
+func (s *Server) cashPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var id int64
+	if r.PathValue("id") != "" {
+		var err error
+		if id, err = pathID(r, "id"); err != nil {
+			return err
+		}
+	}
+	st, err := s.cashStatement(r, p, id)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Statement": st}
+	if p.Role != access.Agent {
+		a, err := s.db.Agent(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		data["AgentName"] = a.Name
+	}
+	s.renderPage(w, r, http.StatusOK, "cash", s.pageFor(r, &p, "cash.title", data))
+	return nil
+}

@@ -323,7 +323,7 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 		"admin":         {"/", "/users", "/branches", "/tokens", "/audit", "/regions", "/regions?code=51.03", "/regions?q=kuta", "/wadah?all=1", "/agents", "/agreements", "/imports", "/sponsors", "/review", "/participants"},
 		"kc.denpasar":   {"/", "/users", "/branches", "/tokens", "/participants", "/participants/new", "/review", "/wadah", "/agents", "/agreements", "/imports", "/sponsors", "/deposits"},
 		"bumdes.munggu": {"/", "/branches", "/tokens", "/regions", "/participants", "/wadah", "/agents", "/agreements", "/sponsors"},
-		"agen.made":     {"/", "/tokens", "/participants", "/participants/new", "/imports", "/deposits"},
+		"agen.made":     {"/", "/tokens", "/participants", "/participants/new", "/imports", "/deposits", "/cash", "/cash?from=2026-01-01&to=2026-12-31"},
 		"pmd.bali":      {"/", "/branches", "/wadah", "/sponsors"},
 	}
 	for user, paths := range pages {
