@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,13 @@ var funcs = template.FuncMap{
 	},
 	"join": strings.Join,
 	"neg":  func(n int64) int64 { return -n },
+	// nMonths is "1 month", "3 months" ("1 bulan", "3 bulan").
+	"nMonths": func(lang string, n int) string {
+		if n == 1 {
+			return i18n.T(lang, "pay.one_month")
+		}
+		return strconv.Itoa(n) + " " + i18n.T(lang, "pay.months")
+	},
 	// word is the i-th word of s ("" past the end): a receipt number from an entry's memo.
 	"word": func(s string, i int) string {
 		if f := strings.Fields(s); i < len(f) {

@@ -104,6 +104,14 @@ func TestPayWithTheForms(t *testing.T) {
 	if len(pays) != 1 || pays[0].(map[string]any)["receipt_no"] != no {
 		t.Fatalf("payments: %v", pays)
 	}
+	// The participant's page shows the cover: active, the three months paid for the three
+	// programs, the payment as "3 bulan".
+	this := time.Now().In(time.FixedZone("WIB", 7*3600))
+	paid := this.Format("2006-01") + " – " + this.AddDate(0, 2, 0).Format("2006-01")
+	if _, pp := b.get("/participants/" + id); !strings.Contains(pp, `id="coverage"`) || !strings.Contains(html.UnescapeString(pp), "<dt>JKK + JKM + JHT</dt><dd>"+paid+"</dd>") ||
+		!strings.Contains(pp, "· 3 bulan") || !strings.Contains(pp, "Aktif") {
+		t.Fatalf("participant page after paying %s:\n%s", paid, pp)
+	}
 	// The agent's home now shows the cash taken, to be deposited.
 	amount := int64(pays[0].(map[string]any)["amount"].(float64))
 	if _, home := b.get("/"); amount <= 0 || !strings.Contains(home, `id="cash-on-hand">`+card.Rupiah(amount)+`<`) || !strings.Contains(home, "Munggu") {

@@ -10,6 +10,7 @@ import (
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/i18n"
 	"github.com/perisai/perisai/internal/network"
@@ -167,9 +168,14 @@ func (s *Server) participantPage(w http.ResponseWriter, r *http.Request, p acces
 	if err != nil {
 		return err
 	}
+	cov, err := s.db.Coverage(r.Context(), s.rs(), got.ID, calendar.Today())
+	if err != nil {
+		return err
+	}
 	pg := s.pageFor(r, &p, "participant.title", map[string]any{"P": got, "History": hist, "Village": village.Name,
 		"Occupation": occ, "CanReview": access.Authorize(p, access.ReviewParticipant, store.ParticipantResource(got)) == nil,
-		"CanPay": access.Authorize(p, access.TakePayment, store.ParticipantResource(got)) == nil, "Payments": pays})
+		"CanPay": access.Authorize(p, access.TakePayment, store.ParticipantResource(got)) == nil, "Payments": pays,
+		"Coverage": cov, "Paid": paidByProgram(cov)})
 	if r.URL.Query().Get("registered") != "" {
 		pg.Flash = i18n.T(pg.Lang, "register.done", got.KPJ)
 	}
@@ -209,4 +215,47 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, p access.Pri
 	}
 	s.renderPage(w, r, http.StatusOK, "review", s.pageFor(r, &p, "review.title", map[string]any{"Items": all, "Names": s.villageNames(all)}))
 	return nil
+}
+
+// programMonths is a set of programs and the months paid for them, written as ranges.
+type programMonths struct {
+	Programs string
+	Months   string
+}
+
+// paidByProgram groups the programs paid for the same months ("JKK + JKM: 2026-11 – 2027-10"),
+// so that a month a sponsor paid without JHT shows as such.
+func paidByProgram(c store.CoverageOf) []programMonths {
+	var out []programMonths
+	for _, prog := range []contribution.Program{contribution.JKK, contribution.JKM, contribution.JHT} {
+		ms := c.ByProgram[prog]
+		if len(ms) == 0 {
+			continue
+		}
+		text := monthRanges(ms)
+		if n := len(out); n > 0 && out[n-1].Months == text {
+			out[n-1].Programs += " + " + strings.ToUpper(string(prog))
+			continue
+		}
+		out = append(out, programMonths{strings.ToUpper(string(prog)), text})
+	}
+	return out
+}
+
+// monthRanges writes ordered months as ranges: "2026-06 – 2026-08, 2026-11".
+func monthRanges(ms []calendar.Month) string {
+	var parts []string
+	for i := 0; i < len(ms); {
+		j := i
+		for j+1 < len(ms) && ms[j+1] == ms[j].Add(1) {
+			j++
+		}
+		if j == i {
+			parts = append(parts, ms[i].String())
+		} else {
+			parts = append(parts, ms[i].String()+" – "+ms[j].String())
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
