@@ -148,7 +148,8 @@ type Problem struct {
 
 // VerifyLedger checks every invariant: each entry balances and has two postings or more, each
 // account's balance equals the sum of its postings, each reversal mirrors the entry it undoes,
-// and the accounts of the system as a whole sum to zero.
+// the accounts of the system as a whole sum to zero, and every reference of the money tables
+// points to a row.
 func (db *DB) VerifyLedger(ctx context.Context) ([]Problem, error) {
 	var out []Problem
 	check := func(what, q string) error {
@@ -181,6 +182,14 @@ WHERE r.reverses IS NOT NULL AND EXISTS (
 		{"accounts do not sum to zero", `SELECT 'all' FROM (SELECT COALESCE(SUM(balance), 0) AS total FROM ledger_balances) t WHERE t.total <> 0`},
 		{"paid month without a posted payment", `SELECT CAST(m.participant_id AS TEXT) || '/' || CAST(m.month AS TEXT) FROM paid_months m
 JOIN payments p ON p.id = m.payment_id WHERE p.status <> 'posted'`},
+	}
+	// Every reference of the money tables points to a row (PostgreSQL does not enforce them;
+	// migration 14).
+	for _, k := range moneyForeignKeys {
+		checks = append(checks, struct{ what, q string }{
+			k.table + "." + k.column + " points to no " + k.references + " row",
+			`SELECT CAST(t.` + k.column + ` AS TEXT) FROM ` + k.table + ` t WHERE t.` + k.column + ` IS NOT NULL
+AND NOT EXISTS (SELECT 1 FROM ` + k.references + ` r WHERE r.id = t.` + k.column + `)`})
 	}
 	for _, c := range checks {
 		if err := check(c.what, c.q); err != nil {

@@ -325,6 +325,39 @@ SELECT $1, entry_id, account_id, 1000 FROM postings WHERE entry_id = (SELECT ent
 	})
 }
 
+// A paid month that points to no payment: SQLite refuses it (its foreign keys stand);
+// PostgreSQL, which leaves the money tables' references to the writer (migration 14), takes
+// it, and ledger verify names it.
+func TestVerifyCatchesABrokenReference(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		w := newWorker(t, db, "5103021203850507")
+		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, calendar.D(2026, 11, 20)); err != nil {
+			t.Fatal(err)
+		}
+		verifyClean(t, db)
+		err := db.Transact(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO paid_months (participant_id, month, payment_id, base, discount, due, jkk, jkm, jht, funding, paid_at, province_code)
+VALUES ($1, $2, 42, 0, 0, 0, 0, 0, 0, 'self', CURRENT_TIMESTAMP, '51')`, w.ID, int(calendar.MonthOf(2027, 6)))
+			return err
+		})
+		if db.Dialect == store.SQLite {
+			if err == nil {
+				t.Fatal("SQLite took a paid month of no payment")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		probs, err := db.VerifyLedger(ctx)
+		if err != nil || len(probs) != 1 || probs[0].What != "paid_months.payment_id points to no payments row" || probs[0].Ref != "42" {
+			t.Fatalf("verify found %+v, %v", probs, err)
+		}
+	})
+}
+
 // The daily status move agrees with the rule for every kind of participant, and says how many
 // it moved, whether the table is taken in one range or one participant at a time.
 func TestRefreshStatuses(t *testing.T) {
