@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -253,8 +254,20 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 	hs := &http.Server{Handler: srv}
 	go hs.Serve(ln)
 	defer func() { hs.Shutdown(context.Background()); srv.Wait() }()
-	base := "http://" + ln.Addr().String()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+	// Each client keeps one connection and speaks HTTP/1.1 on it directly, writing its request
+	// and reading the answer in its own goroutine (like wrk): the load generator shares the 2
+	// cores with the server, and net/http's Transport spends two goroutines and their
+	// hand-offs on every request. The server side is the real one, unchanged.
+	addr := ln.Addr().String()
+	conns := make([]*benchConn, clients)
+	for c := range conns {
+		nc, err := net.Dial("tcp", addr)
+		if err != nil {
+			return benchResult{}, err
+		}
+		defer nc.Close()
+		conns[c] = &benchConn{c: nc, r: bufio.NewReader(nc), w: bufio.NewWriter(nc)}
+	}
 	var payer *store.Payer
 	if mode == "store" {
 		pctx, stop := context.WithCancel(ctx)
@@ -267,9 +280,7 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 		// Each client pays for its own share of participants, one month at a time.
 		id := fx.ids[(c+k*clients)%len(fx.ids)]
 		key := run + "-" + strconv.Itoa(c) + "-" + strconv.Itoa(k)
-		var req *http.Request
-		switch mode {
-		case "store":
+		if mode == "store" {
 			res := payer.Pay(ctx, store.PayItem{P: fx.admin, Act: fx.act, Req: store.PayRequest{ParticipantID: id, Months: 1},
 				Today: calendar.Today(), Key: key, Hash: key, Render: renderPayment})
 			switch {
@@ -279,23 +290,22 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 				return fmt.Sprintf("%d %s", res.Status, res.Body)
 			}
 			return ""
-		case "http":
-			req, _ = http.NewRequestWithContext(ctx, "GET", base+"/api/v1/me", nil)
-		default:
-			body, _ := json.Marshal(map[string]any{"participant_id": id, "months": 1})
-			req, _ = http.NewRequestWithContext(ctx, "POST", base+"/api/v1/payments", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Idempotency-Key", key)
 		}
-		req.Header.Set("Authorization", "Bearer "+fx.token)
-		resp, err := client.Do(req)
+		want := http.StatusCreated
+		var head, body string
+		if mode == "http" {
+			head, want = "GET /api/v1/me HTTP/1.1\r\n", http.StatusOK
+		} else {
+			body = `{"participant_id":` + strconv.FormatInt(id, 10) + `,"months":1}`
+			head = "POST /api/v1/payments HTTP/1.1\r\nContent-Type: application/json\r\nIdempotency-Key: " + key +
+				"\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n"
+		}
+		status, answer, err := conns[c].roundTrip(head + "Host: bench\r\nAuthorization: Bearer " + fx.token + "\r\n\r\n" + body)
 		if err != nil {
 			return err.Error()
 		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated && (mode != "http" || resp.StatusCode != http.StatusOK) {
-			return fmt.Sprintf("%d %s", resp.StatusCode, bytes.TrimSpace(b))
+		if status != want {
+			return fmt.Sprintf("%d %s", status, bytes.TrimSpace(answer))
 		}
 		return ""
 	}
@@ -338,4 +348,29 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 		r.p50, r.p99, r.max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
 	}
 	return r, nil
+}
+
+// benchConn is one client's keep-alive connection.
+type benchConn struct {
+	c net.Conn
+	r *bufio.Reader
+	w *bufio.Writer
+}
+
+// roundTrip writes a request and reads its answer (net/http parses it: status, headers,
+// Content-Length or chunked body).
+func (bc *benchConn) roundTrip(req string) (int, []byte, error) {
+	if _, err := bc.w.WriteString(req); err != nil {
+		return 0, nil, err
+	}
+	if err := bc.w.Flush(); err != nil {
+		return 0, nil, err
+	}
+	resp, err := http.ReadResponse(bc.r, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, b, err
 }
