@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
@@ -66,21 +67,24 @@ func (a *args) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// memberCond is the condition on participants p that puts one in the filter's scope; with no
-// scope at all it matches nobody, so that a forgotten scope shows nothing rather than all.
-func memberCond(f ParticipantFilter, a *args) string {
+// memberCond is the condition on participants (alias p) that puts one in the filter's scope;
+// with no scope at all it matches nobody, so that a forgotten scope shows nothing rather than
+// all.
+func memberCond(f ParticipantFilter, a *args) string { return memberCondOn("p", f, a) }
+
+func memberCondOn(alias string, f ParticipantFilter, a *args) string {
 	var cs []string
 	if f.BranchID != 0 {
-		cs = append(cs, "p.branch_id = "+a.add(f.BranchID))
+		cs = append(cs, alias+".branch_id = "+a.add(f.BranchID))
 	}
 	if f.WadahID != 0 {
-		cs = append(cs, "p.wadah_id = "+a.add(f.WadahID))
+		cs = append(cs, alias+".wadah_id = "+a.add(f.WadahID))
 	}
 	if f.AgentID != 0 {
-		cs = append(cs, "p.agent_id = "+a.add(f.AgentID))
+		cs = append(cs, alias+".agent_id = "+a.add(f.AgentID))
 	}
 	if f.Within != "" {
-		cs = append(cs, "p.village_code LIKE "+a.add(f.Within+"%"))
+		cs = append(cs, alias+".village_code LIKE "+a.add(f.Within+"%"))
 	}
 	if len(cs) == 0 {
 		return "1 = 0"
@@ -222,6 +226,63 @@ func (db *DB) Sponsorships(ctx context.Context, sponsorID int64, sc SponsorScope
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// Sponsorship returns one sponsorship in the scope.
+func (db *DB) Sponsorship(ctx context.Context, id int64, sc SponsorScope) (sponsor.Sponsorship, error) {
+	a := args{id}
+	sh, err := scanSponsorship(db.read.QueryRowContext(ctx, `SELECT `+sponsorshipColumns+` FROM sponsorships s WHERE s.id = $1 AND `+sc.inScope(&a), a...))
+	if isNoRows(err) {
+		return sh, errs.NotFound("sponsorship")
+	}
+	return sh, err
+}
+
+// SponsoredPayment is one payment a sponsorship made: a line of its report.
+type SponsoredPayment struct {
+	PaymentID     int64          `json:"payment_id"`
+	ReceiptNo     string         `json:"receipt_no"`
+	ReceivedAt    time.Time      `json:"received_at"`
+	ParticipantID int64          `json:"participant_id"`
+	KPJ           string         `json:"kpj"`
+	Name          string         `json:"name"`
+	Village       string         `json:"village"`
+	FirstMonth    calendar.Month `json:"first_month,omitempty"`
+	LastMonth     calendar.Month `json:"last_month,omitempty"`
+	Months        int            `json:"months"`
+	Amount        int64          `json:"amount"`
+	Status        string         `json:"status"` // posted or reversed
+}
+
+// SponsorshipReport hands each payment the sponsorship made, oldest first, to each, for the
+// members in the scope (a branch sees its own members of a sponsorship that spans branches).
+func (db *DB) SponsorshipReport(ctx context.Context, id int64, sc SponsorScope, each func(SponsoredPayment) error) error {
+	a := args{id}
+	cond := "1 = 1"
+	if !sc.All {
+		cond = memberCondOn("x", sc.Members, &a)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT p.id, p.receipt_no, p.received_at, p.participant_id, x.kpj, x.name, x.village_code,
+COALESCE(p.first_month, 0), COALESCE(p.last_month, 0), p.months, p.amount, p.status
+FROM payments p JOIN participants x ON x.id = p.participant_id
+WHERE p.sponsorship_id = $1 AND `+cond+` ORDER BY p.received_at, p.id`, a...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sp SponsoredPayment
+		var first, last int
+		if err := rows.Scan(&sp.PaymentID, &sp.ReceiptNo, &sp.ReceivedAt, &sp.ParticipantID, &sp.KPJ, &sp.Name, &sp.Village,
+			&first, &last, &sp.Months, &sp.Amount, &sp.Status); err != nil {
+			return err
+		}
+		sp.FirstMonth, sp.LastMonth = calendar.Month(first), calendar.Month(last)
+		if err := each(sp); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // EndingParticipant is a participant whose sponsorship ends soon.

@@ -264,5 +264,28 @@ func TestSponsorsInScope(t *testing.T) {
 		if len(list) != 1 || list[0].Spent != rep.Total || rep.Total == 0 {
 			t.Fatalf("spent: %+v against %d", list, rep.Total)
 		}
+		// The report: the one payment, for the branch and the administrator; nothing for the
+		// other branch, which does not see the sponsorship at all.
+		report := func(sc store.SponsorScope) []store.SponsoredPayment {
+			t.Helper()
+			var out []store.SponsoredPayment
+			if err := db.SponsorshipReport(ctx, sh.ID, sc, func(sp store.SponsoredPayment) error { out = append(out, sp); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		for _, sc := range []store.SponsorScope{store.SponsorScopeOf(branch(dps)), {All: true}} {
+			lines := report(sc)
+			if len(lines) != 1 || lines[0].KPJ != munggu.KPJ || lines[0].Amount != rep.Total || lines[0].FirstMonth != calendar.MonthOf(2026, 11) ||
+				lines[0].LastMonth != calendar.MonthOf(2027, 4) || lines[0].Months != 6 || lines[0].Status != "posted" {
+				t.Fatalf("report: %+v", lines)
+			}
+		}
+		if lines := report(store.SponsorScopeOf(branch(gia))); len(lines) != 0 {
+			t.Fatalf("KC Gianyar's report: %+v", lines)
+		}
+		if _, err := db.Sponsorship(ctx, sh.ID, store.SponsorScopeOf(branch(gia))); !errors.Is(err, errs.ErrNotFound) {
+			t.Fatalf("KC Gianyar reads the sponsorship: %v", err)
+		}
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -120,5 +121,72 @@ func (s *Server) chargeForm(w http.ResponseWriter, r *http.Request, p access.Pri
 		return err
 	}
 	s.renderPage(w, r, http.StatusOK, "charge", s.pageFor(r, &p, "sponsors.charge_report", rep))
+	return nil
+}
+
+// sponsorshipReport reads a sponsorship in the principal's scope and the payments it made for
+// the members in scope. It names people, so government viewers (aggregates only) are refused.
+func (s *Server) sponsorshipReport(r *http.Request, p access.Principal, each func(store.SponsoredPayment) error) (sponsor.Sponsorship, error) {
+	if err := access.Authorize(p, access.ReadSponsors, access.Resource{}); err != nil {
+		return sponsor.Sponsorship{}, err
+	}
+	if p.Role == access.Government {
+		return sponsor.Sponsorship{}, errs.Forbidden("government viewers see sponsorships in aggregate (GET /api/v1/sponsorships), not the people in them")
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return sponsor.Sponsorship{}, err
+	}
+	sc := store.SponsorScopeOf(p)
+	sh, err := s.db.Sponsorship(r.Context(), id, sc)
+	if err != nil {
+		return sh, err
+	}
+	return sh, s.db.SponsorshipReport(r.Context(), id, sc, each)
+}
+
+// sponsorshipCSV writes the report as CSV (the export is audited: it lists people).
+func (s *Server) sponsorshipCSV(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	var lines []store.SponsoredPayment
+	sh, err := s.sponsorshipReport(r, p, func(sp store.SponsoredPayment) error { lines = append(lines, sp); return nil })
+	if err != nil {
+		return err
+	}
+	if err := s.db.Record(r.Context(), actor(r, p), "export", "sponsorship", sh.ID, "", "rows="+strconv.Itoa(len(lines))); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="tanggungan-`+strconv.FormatInt(sh.ID, 10)+`.csv"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"receipt_no", "received_at", "kpj", "name", "village", "first_month", "last_month", "months", "amount", "status"})
+	for _, l := range lines {
+		first, last := "", ""
+		if l.Months > 0 {
+			first, last = l.FirstMonth.String(), l.LastMonth.String()
+		}
+		_ = cw.Write([]string{l.ReceiptNo, localTime(l.ReceivedAt), l.KPJ, l.Name, l.Village, first, last,
+			strconv.Itoa(l.Months), strconv.FormatInt(l.Amount, 10), l.Status})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func (s *Server) apiSponsorshipReport(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if r.URL.Query().Get("format") == "csv" {
+		return s.sponsorshipCSV(w, r, p)
+	}
+	items := []store.SponsoredPayment{}
+	var total int64
+	sh, err := s.sponsorshipReport(r, p, func(sp store.SponsoredPayment) error {
+		items = append(items, sp)
+		if sp.Status == "posted" {
+			total += sp.Amount
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sponsorship": sh, "items": items, "total": total})
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"context"
 	"encoding/base64"
+	"encoding/csv"
 	"html"
 	"image/png"
 	"io"
@@ -278,12 +279,37 @@ func TestChargeSponsorshipWithTheForm(t *testing.T) {
 	if !strings.Contains(page, "Munggu, Mengwi, Kabupaten Badung") || !strings.Contains(page, "Rp 8.400") {
 		t.Fatalf("sponsors page:\n%s", page)
 	}
-	// Another branch neither sees the sponsorship nor charges it.
+	// The sponsorship's report: the page, the CSV, the API; the government sees aggregates
+	// only, and another branch neither sees the sponsorship nor charges it.
+	shID := idOf(sh["id"])
+	if resp, page := b.get("/sponsorships/" + shID); resp.StatusCode != 200 || !strings.Contains(page, worker["kpj"].(string)) ||
+		!strings.Contains(page, `id="spent">Rp 8.400<`) {
+		t.Fatalf("report page: %d\n%s", resp.StatusCode, page)
+	}
+	resp, csvText := b.get("/sponsorships/" + shID + "/report.csv")
+	rows, err := csv.NewReader(strings.NewReader(csvText)).ReadAll()
+	if resp.StatusCode != 200 || err != nil || len(rows) != 2 || rows[1][2] != worker["kpj"] || rows[1][8] != "8400" || rows[1][9] != "posted" {
+		t.Fatalf("report csv: %d %v\n%s", resp.StatusCode, err, csvText)
+	}
+	audit := e.api("admin").mustStatus(200, "GET", "/api/v1/audit?entity=sponsorship&entity_id="+shID, nil)["items"].([]any)
+	exported := false
+	for _, a := range audit {
+		exported = exported || (a.(map[string]any)["action"] == "export" && a.(map[string]any)["detail"] == "rows=1")
+	}
+	if !exported {
+		t.Fatalf("the export is not in the audit trail: %v", audit)
+	}
+	rep := officer.mustStatus(200, "GET", "/api/v1/sponsorships/"+shID+"/report", nil)
+	if rep["total"] != float64(8400) || len(rep["items"].([]any)) != 1 {
+		t.Fatalf("report: %v", rep)
+	}
+	e.api("pmd.bali").mustStatus(403, "GET", "/api/v1/sponsorships/"+shID+"/report", nil)
 	other := e.api("kc.gianyar")
+	other.mustStatus(404, "GET", "/api/v1/sponsorships/"+shID+"/report", nil)
 	if items := other.mustStatus(200, "GET", "/api/v1/sponsorships", nil)["items"].([]any); len(items) != 0 {
 		t.Fatalf("KC Gianyar sees %v", items)
 	}
-	other.mustStatus(403, "POST", "/api/v1/sponsorships/"+idOf(sh["id"])+"/charge", nil, "Idempotency-Key", "other")
+	other.mustStatus(403, "POST", "/api/v1/sponsorships/"+shID+"/charge", nil, "Idempotency-Key", "other")
 }
 
 // The branch sets an agent's own cash limits through the API and the agents page; the agent

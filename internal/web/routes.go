@@ -90,6 +90,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/sponsorships", s.apiWrite(s.apiCreateSponsorship)},
 		{"GET /api/v1/sponsorships/ending", s.api(s.apiSponsorshipsEnding)},
 		{"POST /api/v1/sponsorships/{id}/charge", s.apiWrite(s.apiChargeSponsorship)},
+		{"GET /api/v1/sponsorships/{id}/report", s.api(s.apiSponsorshipReport)},
 		{"/api/", http.HandlerFunc(s.apiNotFound)},
 
 		// Public: what a card's QR code opens.
@@ -148,6 +149,8 @@ func (s *Server) routes() []route {
 		{"POST /sponsors", s.ui(s.createSponsorForm)},
 		{"POST /sponsorships", s.ui(s.createSponsorshipForm)},
 		{"POST /sponsorships/{id}/charge", s.ui(s.chargeForm)},
+		{"GET /sponsorships/{id}", s.ui(s.sponsorshipPage)},
+		{"GET /sponsorships/{id}/report.csv", s.ui(s.sponsorshipCSV)},
 	}
 }
 
