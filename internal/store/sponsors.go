@@ -109,6 +109,9 @@ func (db *DB) Sponsors(ctx context.Context, sc SponsorScope) ([]sponsor.Sponsor,
 		// An area's sponsors, those of the areas above it, and those of the areas within it.
 		var ors []string
 		for _, area := range sc.Areas {
+			if area == "" {
+				continue
+			}
 			var up []string
 			for c := area; c != ""; c = region.ParentCode(c) {
 				up = append(up, a.add(c))

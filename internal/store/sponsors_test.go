@@ -246,6 +246,7 @@ func TestSponsorsInScope(t *testing.T) {
 			{"Pemkab Gianyar", access.Principal{Role: access.Government, Region: "51.04"}, []string{"CSR Ubud", "Pemerintah Provinsi Bali"}, 0},
 			{"Dinas PMD Bali", access.Principal{Role: access.Government, Region: "51"}, []string{"CSR Ubud", "Pemerintah Desa Munggu", "Pemerintah Provinsi Bali"}, 1},
 			{"no scope", access.Principal{}, nil, 0},
+			{"a government viewer without a region", access.Principal{Role: access.Government}, nil, 0},
 		} {
 			sponsors, ships := names(store.SponsorScopeOf(c.p))
 			if !slices.Equal(sponsors, c.sponsors) || ships != c.ships {
