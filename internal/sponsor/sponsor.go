@@ -63,6 +63,7 @@ func (s *Sponsor) Validate(t *region.Tree) error {
 type Sponsorship struct {
 	ID        int64          `json:"id"`
 	SponsorID int64          `json:"sponsor_id"`
+	Sponsor   string         `json:"sponsor,omitempty"` // the sponsor's name, read back
 	Name      string         `json:"name"`
 	From      calendar.Month `json:"month_from"`
 	To        calendar.Month `json:"month_to"`

@@ -195,14 +195,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, s.ID, s.SponsorID, s.Name, in
 	})
 }
 
-const sponsorshipColumns = `s.id, s.sponsor_id, s.name, s.month_from, s.month_to, s.jkk, s.jkm, s.jht, s.budget, s.created_at,
+const sponsorshipColumns = `s.id, s.sponsor_id, (SELECT sp.name FROM sponsors sp WHERE sp.id = s.sponsor_id), s.name, s.month_from, s.month_to, s.jkk, s.jkm, s.jht, s.budget, s.created_at,
 (SELECT COUNT(*) FROM sponsorship_members m WHERE m.sponsorship_id = s.id),
 (SELECT COALESCE(SUM(pm.amount), 0) FROM payments pm WHERE pm.sponsorship_id = s.id AND pm.status = 'posted')`
 
 func scanSponsorship(row interface{ Scan(...any) error }) (sponsor.Sponsorship, error) {
 	var s sponsor.Sponsorship
 	var from, to int
-	err := row.Scan(&s.ID, &s.SponsorID, &s.Name, &from, &to, &s.JKK, &s.JKM, &s.JHT, &s.Budget, &s.CreatedAt, &s.Members, &s.Spent)
+	err := row.Scan(&s.ID, &s.SponsorID, &s.Sponsor, &s.Name, &from, &to, &s.JKK, &s.JKM, &s.JHT, &s.Budget, &s.CreatedAt, &s.Members, &s.Spent)
 	s.From, s.To = calendar.Month(from), calendar.Month(to)
 	return s, err
 }

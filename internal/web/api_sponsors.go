@@ -124,42 +124,57 @@ func (s *Server) chargeForm(w http.ResponseWriter, r *http.Request, p access.Pri
 	return nil
 }
 
+// sponsorshipLines is a sponsorship's report: the payments it made for the members in scope,
+// and their total (reversed ones left out).
+type sponsorshipLines struct {
+	Sponsorship sponsor.Sponsorship      `json:"sponsorship"`
+	Items       []store.SponsoredPayment `json:"items"`
+	Total       int64                    `json:"total"`
+}
+
 // sponsorshipReport reads a sponsorship in the principal's scope and the payments it made for
 // the members in scope. It names people, so government viewers (aggregates only) are refused.
-func (s *Server) sponsorshipReport(r *http.Request, p access.Principal, each func(store.SponsoredPayment) error) (sponsor.Sponsorship, error) {
+func (s *Server) sponsorshipReport(r *http.Request, p access.Principal) (sponsorshipLines, error) {
+	rep := sponsorshipLines{Items: []store.SponsoredPayment{}}
 	if err := access.Authorize(p, access.ReadSponsors, access.Resource{}); err != nil {
-		return sponsor.Sponsorship{}, err
+		return rep, err
 	}
 	if p.Role == access.Government {
-		return sponsor.Sponsorship{}, errs.Forbidden("government viewers see sponsorships in aggregate (GET /api/v1/sponsorships), not the people in them")
+		return rep, errs.Forbidden("government viewers see sponsorships in aggregate (GET /api/v1/sponsorships), not the people in them")
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
-		return sponsor.Sponsorship{}, err
+		return rep, err
 	}
 	sc := store.SponsorScopeOf(p)
-	sh, err := s.db.Sponsorship(r.Context(), id, sc)
-	if err != nil {
-		return sh, err
+	if rep.Sponsorship, err = s.db.Sponsorship(r.Context(), id, sc); err != nil {
+		return rep, err
 	}
-	return sh, s.db.SponsorshipReport(r.Context(), id, sc, each)
+	err = s.db.SponsorshipReport(r.Context(), id, sc, func(sp store.SponsoredPayment) error {
+		rep.Items = append(rep.Items, sp)
+		if sp.Status == "posted" {
+			rep.Total += sp.Amount
+		}
+		return nil
+	})
+	return rep, err
 }
 
 // sponsorshipCSV writes the report as CSV (the export is audited: it lists people).
 func (s *Server) sponsorshipCSV(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var lines []store.SponsoredPayment
-	sh, err := s.sponsorshipReport(r, p, func(sp store.SponsoredPayment) error { lines = append(lines, sp); return nil })
+	rep, err := s.sponsorshipReport(r, p)
 	if err != nil {
 		return err
 	}
-	if err := s.db.Record(r.Context(), actor(r, p), "export", "sponsorship", sh.ID, "", "rows="+strconv.Itoa(len(lines))); err != nil {
+	id := rep.Sponsorship.ID
+	if err := s.db.Record(r.Context(), actor(r, p), "export", "sponsorship", id, "", "rows="+strconv.Itoa(len(rep.Items))); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="tanggungan-`+strconv.FormatInt(sh.ID, 10)+`.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="tanggungan-`+strconv.FormatInt(id, 10)+`.csv"`)
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"receipt_no", "received_at", "kpj", "name", "village", "first_month", "last_month", "months", "amount", "status"})
-	for _, l := range lines {
+	for _, l := range rep.Items {
 		first, last := "", ""
 		if l.Months > 0 {
 			first, last = l.FirstMonth.String(), l.LastMonth.String()
@@ -175,18 +190,10 @@ func (s *Server) apiSponsorshipReport(w http.ResponseWriter, r *http.Request, p 
 	if r.URL.Query().Get("format") == "csv" {
 		return s.sponsorshipCSV(w, r, p)
 	}
-	items := []store.SponsoredPayment{}
-	var total int64
-	sh, err := s.sponsorshipReport(r, p, func(sp store.SponsoredPayment) error {
-		items = append(items, sp)
-		if sp.Status == "posted" {
-			total += sp.Amount
-		}
-		return nil
-	})
+	rep, err := s.sponsorshipReport(r, p)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sponsorship": sh, "items": items, "total": total})
+	writeJSON(w, http.StatusOK, rep)
 	return nil
 }

@@ -30,13 +30,12 @@ func (s *Server) sponsorsPage(w http.ResponseWriter, r *http.Request, p access.P
 			return err
 		}
 	}
-	names, areas := map[int64]string{}, map[string]string{}
+	areas := map[string]string{}
 	for _, x := range sponsors {
-		names[x.ID] = x.Name
 		areas[x.Region] = s.areaName(x.Region)
 	}
 	this := calendar.Today().MonthOf()
-	pg := s.pageFor(r, &p, "sponsors.title", map[string]any{"Sponsors": sponsors, "Ships": ships, "Ending": ending, "Names": names, "Areas": areas,
+	pg := s.pageFor(r, &p, "sponsors.title", map[string]any{"Sponsors": sponsors, "Ships": ships, "Ending": ending, "Areas": areas,
 		"Kinds": sponsor.Kinds, "CanManage": access.Authorize(p, access.ManageSponsors, access.Resource{}) == nil,
 		"CanReport": p.Role != access.Government,
 		"From":      this.String(), "To": this.Add(5).String()})
@@ -80,29 +79,10 @@ func (s *Server) createSponsorshipForm(w http.ResponseWriter, r *http.Request, p
 // sponsorshipPage is a sponsorship's report: every payment it made for the members in scope,
 // with the total, and the CSV for the sponsor's own books.
 func (s *Server) sponsorshipPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var lines []store.SponsoredPayment
-	var total int64
-	sh, err := s.sponsorshipReport(r, p, func(sp store.SponsoredPayment) error {
-		lines = append(lines, sp)
-		if sp.Status == "posted" {
-			total += sp.Amount
-		}
-		return nil
-	})
+	rep, err := s.sponsorshipReport(r, p)
 	if err != nil {
 		return err
 	}
-	sponsors, err := s.db.Sponsors(r.Context(), store.SponsorScopeOf(p))
-	if err != nil {
-		return err
-	}
-	var name string
-	for _, x := range sponsors {
-		if x.ID == sh.SponsorID {
-			name = x.Name
-		}
-	}
-	s.renderPage(w, r, http.StatusOK, "sponsorship", s.pageFor(r, &p, "sponsors.report", map[string]any{
-		"S": sh, "Sponsor": name, "Lines": lines, "Total": total}))
+	s.renderPage(w, r, http.StatusOK, "sponsorship", s.pageFor(r, &p, "sponsors.report", rep))
 	return nil
 }
