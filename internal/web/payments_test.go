@@ -201,6 +201,11 @@ func TestDepositsThroughAPIAndPage(t *testing.T) {
 		if resp, page := ab.get("/cash"); resp.StatusCode != 200 || !strings.Contains(page, "Setoran ke bank") {
 			t.Fatalf("agent's cash page: %d\n%s", resp.StatusCode, page)
 		}
+		// A past period shows its own movements (none here), and still the cash on hand now.
+		agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": got["id"], "amount": 25000}, "Idempotency-Key", "p2")
+		if _, page := ab.get("/cash?from=2026-01-01&to=2026-01-31"); !strings.Contains(page, `id="cash">Rp 25.000<`) || strings.Contains(page, "Iuran diterima") {
+			t.Fatalf("a past period:\n%s", page)
+		}
 	})
 }
 

@@ -120,7 +120,11 @@ func (s *Server) cashPage(w http.ResponseWriter, r *http.Request, p access.Princ
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Statement": st}
+	cash, err := s.db.Balance(r.Context(), st.Account) // now, whatever days the statement covers
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Statement": st, "Cash": cash}
 	if p.Role != access.Agent {
 		a, err := s.db.Agent(r.Context(), id)
 		if err != nil {
