@@ -30,8 +30,8 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/participant"
-	"github.com/perisai/perisai/internal/region"
 	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
@@ -56,6 +56,7 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 	modes := fs.String("modes", "http,store,group,naive", "comma-separated: http (GET /api/v1/me, no database work), store (the writer without HTTP), group (group commit through HTTP), naive (one transaction per request)")
 	writers := fs.Int("writers", 0, "group-commit writers on PostgreSQL (0: the server's default)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
+	memprofile := fs.String("memprofile", "", "write a profile of the runs' allocations to this file")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 	keys, _ := secret.FromMaster(master)
 	db.UseKeys(keys)
 	fmt.Fprintf(e.stderr, "setting up %d participants on %s …\n", *people, db.Dialect)
-	fx, err := benchSetup(ctx, db, *people)
+	fx, err := benchSetup(ctx, db, *clients, *people)
 	if err != nil {
 		return err
 	}
@@ -116,8 +117,13 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 		}
 		if st := r.writer; st.Payments > 0 {
 			per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(st.Payments) }
-			fmt.Fprintf(e.stdout, "         writer: %d batches of %.1f on average; per payment µs: read %.0f, work %.0f, write %.0f, commit %.0f\n",
-				st.Batches, float64(st.Payments)/float64(st.Batches), per(st.Prefetch), per(st.Work), per(st.Flush), per(st.Commit))
+			fmt.Fprintf(e.stdout, "         writer: %d batches of %.1f on average; per payment µs: begin %.0f, read %.0f, work %.0f, write %.0f, commit %.0f\n",
+				st.Batches, float64(st.Payments)/float64(st.Batches), per(st.Begin), per(st.Prefetch), per(st.Work), per(st.Flush), per(st.Commit))
+		}
+	}
+	if *memprofile != "" {
+		if err := writeAllocs(*memprofile); err != nil {
+			return err
 		}
 	}
 	probs, err := db.VerifyLedger(ctx)
@@ -126,6 +132,19 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "ledger verify after the run: %d problem(s)\n", len(probs))
 	return nil
+}
+
+// writeAllocs writes what was allocated since the program started, by where.
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -173,13 +192,17 @@ func benchDB(ctx context.Context, server string) (*store.DB, func(), error) {
 	}, nil
 }
 
-// benchFixture is what the runs pay with: participants, and the administrator who pays,
-// with an API token.
+// benchFixture is what the runs pay with: agents, each with an API token and participants
+// of its own.
 type benchFixture struct {
-	ids   []int64
+	agents []benchAgent
+	act    audit.Actor
+}
+
+type benchAgent struct {
+	p     access.Principal
 	token string
-	admin access.Principal
-	act   audit.Actor
+	ids   []int64 // the participants the agent registered
 }
 
 // renderPayment is the answer the store mode keeps under each key, like the API's: the
@@ -196,8 +219,13 @@ func renderPayment(p store.Payment, err error) (int, string, []byte) {
 	return http.StatusCreated, "application/json", b
 }
 
-// benchSetup loads the small demo and registers participants across Bali's villages.
-func benchSetup(ctx context.Context, db *store.DB, n int) (benchFixture, error) {
+// benchSetup loads the small demo, gives it as many agents as there are clients (the demo's,
+// then more in the same wadah), each with a user and an API token, and registers n
+// participants spread over the agents and the villages they serve. Payments are taken by the
+// agents, into their cash on hand, with every check an agent's payment gets (the agent's
+// status, the wadah's agreement, the cash limits); the agents never deposit in a run, so the
+// branch has raised their cash limits far enough not to stop them.
+func benchSetup(ctx context.Context, db *store.DB, agents, n int) (benchFixture, error) {
 	if _, err := demo.Load(ctx, db, demo.Small); err != nil {
 		return benchFixture{}, err
 	}
@@ -205,33 +233,75 @@ func benchSetup(ctx context.Context, db *store.DB, n int) (benchFixture, error) 
 	if err != nil {
 		return benchFixture{}, err
 	}
-	p := access.Principal{UserID: u.ID, Username: u.Username, Role: access.Admin}
+	admin := access.Principal{UserID: u.ID, Username: u.Username, Role: access.Admin}
 	act := audit.Actor{UserID: u.ID, Name: "bench"}
-	villages := region.MustDefault().Search("", region.Village, "51", 0)
 	today := calendar.Today()
-	var ids []int64
 	rs := rules.Default()
-	for start := 0; start < n; start += 2000 {
-		var regs []participant.Registration
-		for i := start; i < min(n, start+2000); i++ {
-			v := villages[i%len(villages)].Code
-			birth := calendar.D(1970, 1, 1).AddDays(i / 9999)
-			regs = append(regs, participant.Registration{
-				NIK:  fmt.Sprintf("%s%s%s%02d%02d%02d%04d", v[0:2], v[3:5], v[6:8], birth.Day(), int(birth.Month()), birth.Year()%100, i%9999+1),
-				Name: "Pekerja " + strconv.Itoa(i), BirthDate: birth, Sex: "L", Village: v, Occupation: "petani", DeclaredIncome: 1_000_000, Consent: true})
-		}
-		res, err := db.RegisterMany(ctx, p, act, rs, regs, today, 0)
+	list, err := db.Agents(ctx, store.AgentFilter{Status: network.AgentActive})
+	if err != nil || len(list) == 0 {
+		return benchFixture{}, fmt.Errorf("bench: the demo's agents: %d, %v", len(list), err)
+	}
+	// The i-th registration: a NIK of its own from its village and i.
+	reg := func(i int, village string, agent int64) participant.Registration {
+		birth := calendar.D(1971, 1, 1).AddDays(i / 9999)
+		return participant.Registration{
+			NIK:  fmt.Sprintf("%s%s%s%02d%02d%02d%04d", village[0:2], village[3:5], village[6:8], birth.Day(), int(birth.Month()), birth.Year()%100, i%9999+1),
+			Name: "Pekerja " + strconv.Itoa(i), BirthDate: birth, Sex: "L", Village: village, Occupation: "petani", DeclaredIncome: 1_000_000,
+			Consent: true, AgentID: agent}
+	}
+	next := 0
+	for i := 0; len(list) < agents; i++ {
+		like := list[i%len(list)]
+		p, err := db.Register(ctx, admin, act, rs, reg(next, like.Villages[0], 0), today)
+		next++
 		if err != nil {
-			return benchFixture{}, err
+			return benchFixture{}, fmt.Errorf("bench agent: %w", err)
 		}
-		for _, r := range res {
-			if r.Err == nil {
+		ag := network.Agent{WadahID: like.WadahID, ParticipantID: p.ID, Phone: like.Phone, BankName: like.BankName,
+			BankAccount: fmt.Sprintf("2%09d", p.ID%1_000_000_000), TrainedOn: like.TrainedOn, Villages: like.Villages}
+		if err := db.CreateAgent(ctx, act, &ag, today); err != nil {
+			return benchFixture{}, fmt.Errorf("bench agent: %w", err)
+		}
+		list = append(list, ag)
+	}
+	fx := benchFixture{act: act}
+	for i, ag := range list[:agents] {
+		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: 1 << 50}); err != nil {
+			return fx, err
+		}
+		au, err := db.CreateUser(ctx, act, access.NewUser{Username: fmt.Sprintf("bench.agent%d", i), Name: ag.Name, Role: access.Agent,
+			Scope: access.Scope{AgentID: ag.ID}, Password: demo.Password})
+		if err != nil {
+			return fx, err
+		}
+		p, err := db.Principal(ctx, au.ID)
+		if err != nil {
+			return fx, err
+		}
+		token, _, err := db.CreateToken(ctx, act, au.ID, "bench")
+		if err != nil {
+			return fx, err
+		}
+		var regs []participant.Registration
+		for k := range (n + agents - 1 - i) / agents { // participants i, i+agents, i+2·agents … below n
+			regs = append(regs, reg(next+i+k*agents, ag.Villages[k%len(ag.Villages)], ag.ID))
+		}
+		var ids []int64
+		for start := 0; start < len(regs); start += 2000 {
+			res, err := db.RegisterMany(ctx, admin, act, rs, regs[start:min(len(regs), start+2000)], today, 0)
+			if err != nil {
+				return fx, err
+			}
+			for _, r := range res {
+				if r.Err != nil {
+					return fx, fmt.Errorf("bench participant: %w", r.Err)
+				}
 				ids = append(ids, r.Participant.ID)
 			}
 		}
+		fx.agents = append(fx.agents, benchAgent{p: p, token: token, ids: ids})
 	}
-	token, _, err := db.CreateToken(ctx, act, u.ID, "bench")
-	return benchFixture{ids: ids, token: token, admin: p, act: act}, err
+	return fx, nil
 }
 
 type benchResult struct {
@@ -277,11 +347,12 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	// One request of the mode: what went wrong, or "" when it did what it should.
 	do := func(c, k int) string {
-		// Each client pays for its own share of participants, one month at a time.
-		id := fx.ids[(c+k*clients)%len(fx.ids)]
+		// Each client is an agent paying for its own participants, one month at a time.
+		ag := fx.agents[c]
+		id := ag.ids[k%len(ag.ids)]
 		key := run + "-" + strconv.Itoa(c) + "-" + strconv.Itoa(k)
 		if mode == "store" {
-			res := payer.Pay(ctx, store.PayItem{P: fx.admin, Act: fx.act, Req: store.PayRequest{ParticipantID: id, Months: 1},
+			res := payer.Pay(ctx, store.PayItem{P: ag.p, Act: audit.Actor{UserID: ag.p.UserID, Name: ag.p.Name}, Req: store.PayRequest{ParticipantID: id, Months: 1},
 				Today: calendar.Today(), Key: key, Hash: key, Render: renderPayment})
 			switch {
 			case res.Err != nil:
@@ -300,7 +371,7 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 			head = "POST /api/v1/payments HTTP/1.1\r\nContent-Type: application/json\r\nIdempotency-Key: " + key +
 				"\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n"
 		}
-		status, answer, err := conns[c].roundTrip(head + "Host: bench\r\nAuthorization: Bearer " + fx.token + "\r\n\r\n" + body)
+		status, answer, err := conns[c].roundTrip(head + "Host: bench\r\nAuthorization: Bearer " + ag.token + "\r\n\r\n" + body)
 		if err != nil {
 			return err.Error()
 		}

@@ -76,16 +76,12 @@ func (s *Set) RatesFor(m calendar.Month) (Rates, string, error) {
 	return d.Value, d.Source, err
 }
 
-// PaymentAt returns the payment rules in force on a day, with every listed holiday.
+// PaymentAt returns the payment rules in force on a day, with every listed holiday (a map the
+// set keeps and every caller shares: it is read, never written).
 func (s *Set) PaymentAt(day calendar.Date) (Payment, error) {
 	d, err := at("payment", s.Payment, day)
 	p := d.Value
-	p.Holidays = map[calendar.Date]bool{}
-	for _, h := range s.Holidays {
-		for _, x := range h.Value {
-			p.Holidays[x] = true
-		}
-	}
+	p.Holidays = s.holidays
 	return p, err
 }
 

@@ -88,6 +88,7 @@ type Set struct {
 	Register    []Dated[Registration]    `json:"registration"`
 	Occupations []Occupation             `json:"occupations"`
 	byCode      map[string]Occupation
+	holidays    map[calendar.Date]bool // every listed holiday, shared by the Payment values PaymentAt returns
 	raw         []byte
 }
 
@@ -182,6 +183,12 @@ func Parse(b []byte) (*Set, error) {
 			return nil, fmt.Errorf("occupation %q listed twice", o.Code)
 		}
 		s.byCode[o.Code] = o
+	}
+	s.holidays = map[calendar.Date]bool{}
+	for _, h := range s.Holidays {
+		for _, x := range h.Value {
+			s.holidays[x] = true
+		}
 	}
 	s.raw = b
 	return &s, nil

@@ -367,8 +367,23 @@ AND NOT EXISTS (SELECT 1 FROM agent_villages x WHERE x.agent_id = $1 AND x.villa
 	return moved, err
 }
 
-// touchAgent records an agent's transaction, which keeps it active.
+// touchAgent records an agent's transaction, which keeps it active. A group commit writes an
+// agent's activity at most once a minute (the idle check counts whole months): every payment
+// rewriting the agent's row would cost a page write each, and make two PostgreSQL writers
+// whose batches hold one agent's payments wait for each other's commit.
 func touchAgent(ctx context.Context, tx *Tx, agentID int64, at time.Time) error {
+	if tx.buf != nil && tx.pre != nil {
+		if a, ok := tx.pre.agents[agentID]; ok {
+			last := a.lastActivity
+			if t, ok := tx.buf.touched[agentID]; ok {
+				last = &t
+			}
+			if last == nil || at.Sub(*last) >= time.Minute {
+				tx.buf.touched[agentID] = at
+			}
+			return nil
+		}
+	}
 	_, err := tx.ExecContext(ctx, `UPDATE agents SET last_activity_at = $1 WHERE id = $2`, at, agentID)
 	return err
 }

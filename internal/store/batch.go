@@ -59,8 +59,8 @@ type Payer struct {
 
 // PayerStats is where the writers' time went, for the benchmark and for tuning.
 type PayerStats struct {
-	Batches, Payments             int64
-	Prefetch, Work, Flush, Commit time.Duration
+	Batches, Payments                    int64
+	Begin, Prefetch, Work, Flush, Commit time.Duration
 }
 
 type payerStats struct {
@@ -160,8 +160,10 @@ func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]Pa
 	results := make([]PayResult, len(batch))
 	var st PayerStats
 	var t0, done time.Time
+	begin := time.Now()
 	err := py.db.Transact(context.WithoutCancel(ctx), func(tx *Tx) error {
 		t0, st = time.Now(), PayerStats{Batches: 1, Payments: int64(len(batch))}
+		st.Begin = t0.Sub(begin)
 		tx.deltas = map[int64]int64{}
 		if fast {
 			tx.buf = newWriteBuffer()
@@ -212,7 +214,7 @@ func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]Pa
 		py.stats.mu.Lock()
 		s := &py.stats.s
 		s.Batches, s.Payments = s.Batches+st.Batches, s.Payments+st.Payments
-		s.Prefetch, s.Work, s.Flush, s.Commit = s.Prefetch+st.Prefetch, s.Work+st.Work, s.Flush+st.Flush, s.Commit+st.Commit
+		s.Begin, s.Prefetch, s.Work, s.Flush, s.Commit = s.Begin+st.Begin, s.Prefetch+st.Prefetch, s.Work+st.Work, s.Flush+st.Flush, s.Commit+st.Commit
 		py.stats.mu.Unlock()
 	}
 	return results, err

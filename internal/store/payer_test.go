@@ -5,12 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/network"
+	"github.com/perisai/perisai/internal/participant"
+	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
 )
@@ -123,6 +128,94 @@ func TestGroupCommitCredit(t *testing.T) {
 		cov, err := db.Coverage(ctx, rs, w.ID, nov20)
 		if err != nil || len(cov.Paid) != 2 || cov.Credit != 8_400 || cov.CoveredUntil != calendar.D(2026, 12, 31) {
 			t.Fatalf("%+v %v", cov, err)
+		}
+		verifyClean(t, db)
+	})
+}
+
+// An agent's payments through the group-commit writer get every check a payment on its own
+// gets, from what the batch reads for all of its agents at once: the cash limits (payments of
+// one batch count together), the age of undeposited cash, the agent's status and the wadah's
+// agreement; and the agent's activity is recorded.
+func TestGroupCommitAgentChecks(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f := newFixture(t, db)
+		ag := f.mungguAgents[1]
+		p := agentPrincipal(ag)
+		p.UserID = 4444
+		var mine []participant.Participant
+		for i := range 4 {
+			w, err := db.Register(ctx, p, act, rs, worker(fmt.Sprintf("510302120385%04d", 700+i), ag.Villages[0]), calendar.D(2026, 8, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mine = append(mine, w)
+		}
+		tight := *rules.Default()
+		tight.CashLimits = []rules.Dated[rules.CashLimits]{{Period: tight.CashLimits[0].Period, Value: rules.CashLimits{MaxCashOnHand: 40_000, MaxReceiptAgeDays: 3}}}
+		payer := db.NewPayer(ctx, &tight, 4, 256)
+		today := calendar.Today() // receipts are stamped with the clock; their age counts from it
+		n := 0
+		pay := func(who participant.Participant, amount int64, day calendar.Date) store.PayResult {
+			n++
+			return payer.Pay(ctx, store.PayItem{P: p, Act: act, Req: store.PayRequest{ParticipantID: who.ID, Amount: amount}, Today: day,
+				Key: fmt.Sprintf("a%d", n), Hash: fmt.Sprintf("a%d", n), Render: render})
+		}
+		// Two payments of Rp 25,000 at once: together they would pass Rp 40,000 on hand, so
+		// exactly one is taken, whether they share a batch or not.
+		results := make([]store.PayResult, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Go(func() { results[i] = pay(mine[i], 25_000, today) })
+		}
+		wg.Wait()
+		if s := []int{results[0].Status, results[1].Status}; !(s[0] == 201 && s[1] == 409 || s[0] == 409 && s[1] == 201) {
+			t.Fatalf("two payments over the limit together: %+v", results)
+		}
+		if cash, _ := db.Balance(ctx, ledger.AgentCash(ag.ID)); cash != 25_000 {
+			t.Fatalf("cash on hand %d", cash)
+		}
+		got, err := db.Agent(ctx, ag.ID)
+		if err != nil || got.LastActivityAt == nil {
+			t.Fatalf("the agent's activity was not recorded: %+v %v", got, err)
+		}
+		if r := pay(mine[2], 10_000, today); r.Status != 201 {
+			t.Fatalf("within the limit: %+v", r)
+		}
+		// Four days later the receipts are too old to keep collecting.
+		if r := pay(mine[3], 5_000, today.AddDays(4)); r.Status != 409 || !strings.Contains(string(r.Body), "undeposited") {
+			t.Fatalf("old cash: %d %s", r.Status, r.Body)
+		}
+		// An inactive agent takes nothing.
+		if err := db.SetAgentStatus(ctx, act, rs, ag.ID, network.AgentInactive, "leave", today); err != nil {
+			t.Fatal(err)
+		}
+		if r := pay(mine[3], 5_000, today); r.Status != 403 {
+			t.Fatalf("inactive agent: %d %s", r.Status, r.Body)
+		}
+		// Another agent of the wadah, once the wadah's agreement has ended, neither.
+		other := f.mungguAgents[2]
+		op := agentPrincipal(other)
+		op.UserID = 4545
+		w, err := db.Register(ctx, op, act, rs, worker("5103021203850710", other.Villages[0]), calendar.D(2026, 8, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ags, err := db.Agreements(ctx, store.AgreementFilter{WadahID: f.munggu.ID})
+		if err != nil || len(ags) == 0 {
+			t.Fatalf("agreements: %v %v", ags, err)
+		}
+		for _, a := range ags {
+			if err := db.TerminateAgreement(ctx, act, a.ID, "ended"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := payer.Pay(ctx, store.PayItem{P: op, Act: act, Req: store.PayRequest{ParticipantID: w.ID, Months: 1}, Today: today,
+			Key: "no-agreement", Hash: "no-agreement", Render: render})
+		if r.Status != 403 || !strings.Contains(string(r.Body), "agreement") {
+			t.Fatalf("no agreement: %d %s", r.Status, r.Body)
 		}
 		verifyClean(t, db)
 	})

@@ -136,22 +136,25 @@ func (db *DB) receiver(ctx context.Context, tx *Tx, p access.Principal, py payee
 	var own network.CashLimits
 	switch p.Role {
 	case access.Agent:
-		var status string
-		var wadah int64
-		if err := tx.QueryRowContext(ctx, `SELECT status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0) FROM agents WHERE id = $1`,
-			p.AgentID).Scan(&status, &wadah, &own.MaxCashOnHand, &own.MaxReceiptAgeDays); err != nil {
+		a, batch, err := payingAgent(ctx, tx, p.AgentID)
+		if err != nil {
 			return "", 0, own, err
 		}
-		if status != "active" {
-			return "", 0, own, errs.Forbidden("agent %d is %s and cannot take payments", p.AgentID, status)
+		if a.status != "active" {
+			return "", 0, own, errs.Forbidden("agent %d is %s and cannot take payments", p.AgentID, a.status)
 		}
-		ok, err := agreementInForce(ctx, tx, wadah, today)
-		if err != nil {
+		ok := false
+		if batch { // the batch read the agreements of its agents' wadah
+			for _, per := range tx.pre.agreements[a.wadah] {
+				ok = ok || (!today.Before(per[0]) && !per[1].Before(today))
+			}
+		} else if ok, err = agreementInForce(ctx, tx, a.wadah, today); err != nil {
 			return "", 0, own, err
 		}
 		if !ok {
 			return "", 0, own, errs.Forbidden("the wadah has no agreement in force, so its agents cannot take payments")
 		}
+		own = a.limits
 		return ledger.AgentCash(p.AgentID), p.AgentID, own, nil
 	case access.BranchOfficer, access.Admin:
 		return ledger.BranchCounter(py.branch), 0, own, nil
@@ -175,25 +178,54 @@ func checkCashLimits(ctx context.Context, tx *Tx, rs *rules.Set, agentID int64, 
 	if onHand+adding > lim.MaxCashOnHand {
 		return errs.Conflict("cash on hand would be Rp %d, over the limit of Rp %d: deposit the cash collected before taking more", onHand+adding, lim.MaxCashOnHand)
 	}
-	var oldest *time.Time
-	rows, err := tx.QueryContext(ctx, `SELECT received_at FROM payments WHERE agent_id = $1 AND deposit_id IS NULL AND status = 'posted' AND amount > 0
-ORDER BY received_at LIMIT 1`, agentID)
+	oldest, err := oldestUndeposited(ctx, tx, agentID)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var t time.Time
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return err
-		}
-		oldest = &t
-	}
-	rows.Close()
 	if oldest != nil && calendar.Of(*oldest).AddDays(lim.MaxReceiptAgeDays).Before(today) {
 		return errs.Conflict("cash received on %s is still undeposited (limit %d days): deposit it before taking more", calendar.Of(*oldest), lim.MaxReceiptAgeDays)
 	}
 	return nil
+}
+
+// payingAgent reads the agent taking a payment; batch tells that it came from the batch's read.
+func payingAgent(ctx context.Context, tx *Tx, id int64) (a agentRow, batch bool, err error) {
+	if tx.pre != nil {
+		if a, ok := tx.pre.agents[id]; ok {
+			return a, true, nil
+		}
+	}
+	err = tx.QueryRowContext(ctx, `SELECT status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
+FROM agents WHERE id = $1`, id).Scan(&a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity)
+	return a, false, err
+}
+
+// oldestUndeposited is when the agent's oldest receipt not yet deposited was taken, or nil.
+// Inside a batch, payments the batch itself takes are newer than any before it.
+func oldestUndeposited(ctx context.Context, tx *Tx, agentID int64) (*time.Time, error) {
+	if tx.pre != nil {
+		if _, ok := tx.pre.agents[agentID]; ok {
+			if t, ok := tx.pre.oldest[agentID]; ok {
+				return &t, nil
+			}
+			return nil, nil
+		}
+	}
+	var oldest *time.Time
+	rows, err := tx.QueryContext(ctx, `SELECT received_at FROM payments WHERE agent_id = $1 AND deposit_id IS NULL AND status = 'posted' AND amount > 0
+ORDER BY received_at LIMIT 1`, agentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t time.Time
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		oldest = &t
+	}
+	return oldest, rows.Err()
 }
 
 // Pay takes a payment: it spreads the money over the payable months as the rules order them,

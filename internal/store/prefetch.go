@@ -4,21 +4,38 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/rules"
 )
 
 // prefetch is what a group commit reads for its whole batch in a few queries, instead of a few
 // queries per payment: the payees (locked), their paid months, their credit balances and the
-// idempotency keys. Reads inside the batch consult it first; what the batch itself writes is
-// added by the write buffer and the balance deltas.
+// idempotency keys; for payments agents take, the agents, their wadah's agreements, their cash
+// on hand and their oldest undeposited receipt. Reads inside the batch consult it first; what
+// the batch itself writes is added by the write buffer and the balance deltas.
 type prefetch struct {
 	payees  map[int64]payee
 	paid    map[int64][]calendar.Month
 	balance map[ledger.Account]acctBalance
 	idem    map[idemID]idemRow
+	agents  map[int64]agentRow
+	// agreements are the periods of each wadah's agreements in force (status active).
+	agreements map[int64][][2]calendar.Date
+	// oldest is each agent's oldest undeposited receipt; absent when there is none.
+	oldest map[int64]time.Time
+}
+
+// agentRow is what taking a payment needs of the agent who takes it.
+type agentRow struct {
+	status       string
+	wadah        int64
+	limits       network.CashLimits
+	lastActivity *time.Time
 }
 
 type acctBalance struct{ id, balance int64 }
@@ -58,15 +75,21 @@ func inList(start, n int) string {
 }
 
 func loadPrefetch(ctx context.Context, tx *Tx, items []PayItem) (*prefetch, error) {
-	pf := &prefetch{payees: map[int64]payee{}, paid: map[int64][]calendar.Month{}, balance: map[ledger.Account]acctBalance{}, idem: map[idemID]idemRow{}}
-	seen := map[int64]bool{}
-	var ids, codes []any
+	pf := &prefetch{payees: map[int64]payee{}, paid: map[int64][]calendar.Month{}, balance: map[ledger.Account]acctBalance{}, idem: map[idemID]idemRow{},
+		agents: map[int64]agentRow{}, agreements: map[int64][][2]calendar.Date{}, oldest: map[int64]time.Time{}}
+	seen, seenAgent := map[int64]bool{}, map[int64]bool{}
+	var ids, codes, agents []any
 	keys := map[int64][]any{} // per user: the key's index is (user_id, idem_key)
 	for _, it := range items {
 		if !seen[it.Req.ParticipantID] {
 			seen[it.Req.ParticipantID] = true
 			ids = append(ids, it.Req.ParticipantID)
 			codes = append(codes, string(ledger.ParticipantCredit(it.Req.ParticipantID)))
+		}
+		if a := it.P.AgentID; it.P.Role == access.Agent && a != 0 && !seenAgent[a] {
+			seenAgent[a] = true
+			agents = append(agents, a)
+			codes = append(codes, string(ledger.AgentCash(a)))
 		}
 		keys[it.P.UserID] = append(keys[it.P.UserID], it.Key)
 	}
@@ -112,6 +135,45 @@ LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code IN (` + inList(1
 				return nil
 			}},
 	}
+	if len(agents) > 0 {
+		agents = padIn(agents)
+		in := inList(1, len(agents))
+		reads = append(reads,
+			read{statement{`SELECT id, status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
+FROM agents WHERE id IN (` + in + `)`, agents, "agents"},
+				func(scan func(...any) error) error {
+					var id int64
+					var a agentRow
+					if err := scan(&id, &a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity); err != nil {
+						return err
+					}
+					pf.agents[id] = a
+					return nil
+				}},
+			read{statement{`SELECT wadah_id, starts_on, ends_on FROM agreements WHERE status = 'active'
+AND wadah_id IN (SELECT wadah_id FROM agents WHERE id IN (` + in + `))`, agents, "agreements"},
+				func(scan func(...any) error) error {
+					var w int64
+					var p [2]calendar.Date
+					if err := scan(&w, &p[0], &p[1]); err != nil {
+						return err
+					}
+					pf.agreements[w] = append(pf.agreements[w], p)
+					return nil
+				}},
+			// Each agent's oldest undeposited receipt: one look each in the index on (agent_id,
+			// deposit_id, received_at).
+			read{statement{oldestReceipts(tx.Dialect, in), agents, "oldest receipts"},
+				func(scan func(...any) error) error {
+					var id int64
+					var t time.Time
+					if err := scan(&id, &t); err != nil {
+						return err
+					}
+					pf.oldest[id] = t
+					return nil
+				}})
+	}
 	for user, ks := range keys {
 		ks = padIn(ks)
 		reads = append(reads, read{statement{`SELECT idem_key, request_hash, status, content_type, response FROM idempotency_keys
@@ -130,4 +192,17 @@ WHERE user_id = $1 AND idem_key IN (` + inList(2, len(ks)) + `)`, append([]any{u
 		return nil, err
 	}
 	return pf, nil
+}
+
+// oldestReceipts reads each agent's oldest undeposited receipt. PostgreSQL runs the LIMIT 1
+// per agent as a lateral join; SQLite, which has none, finds the payment's id in a scalar
+// subquery per agent and joins it back, so that received_at comes as a typed column (a
+// subquery's value comes untyped).
+func oldestReceipts(d Dialect, in string) string {
+	const first = `FROM payments o WHERE o.agent_id = a.id AND o.deposit_id IS NULL AND o.status = 'posted' AND o.amount > 0
+ORDER BY o.received_at LIMIT 1`
+	if d == Postgres {
+		return `SELECT a.id, o.received_at FROM agents a CROSS JOIN LATERAL (SELECT o.received_at ` + first + `) o WHERE a.id IN (` + in + `)`
+	}
+	return `SELECT p.agent_id, p.received_at FROM agents a JOIN payments p ON p.id = (SELECT o.id ` + first + `) WHERE a.id IN (` + in + `)`
 }

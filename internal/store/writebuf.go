@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 )
 
 // writeBuffer holds the rows a group commit writes, to insert them table by table in
@@ -17,6 +18,8 @@ type writeBuffer struct {
 	tables map[string]*bufTable
 	// statuses are the participants' new status and last paid month, applied in one UPDATE.
 	statuses map[int64]statusUpdate
+	// touched are the agents whose activity the batch records, with when (touchAgent).
+	touched map[int64]time.Time
 }
 
 type statusUpdate struct {
@@ -30,7 +33,7 @@ type bufTable struct {
 }
 
 func newWriteBuffer() *writeBuffer {
-	return &writeBuffer{tables: map[string]*bufTable{}, statuses: map[int64]statusUpdate{}}
+	return &writeBuffer{tables: map[string]*bufTable{}, statuses: map[int64]statusUpdate{}, touched: map[int64]time.Time{}}
 }
 
 func (b *writeBuffer) add(table string, cols []string, rows ...[]any) {
@@ -55,10 +58,11 @@ func (b *writeBuffer) rows(table string) [][]any {
 type bufMark struct {
 	rows     map[string]int
 	statuses map[int64]statusUpdate
+	touched  map[int64]time.Time
 }
 
 func (b *writeBuffer) mark() bufMark {
-	m := bufMark{rows: make(map[string]int, len(b.tables)), statuses: maps.Clone(b.statuses)}
+	m := bufMark{rows: make(map[string]int, len(b.tables)), statuses: maps.Clone(b.statuses), touched: maps.Clone(b.touched)}
 	for name, t := range b.tables {
 		m.rows[name] = len(t.rows)
 	}
@@ -69,11 +73,11 @@ func (b *writeBuffer) restore(m bufMark) {
 	for name, t := range b.tables {
 		t.rows = t.rows[:m.rows[name]]
 	}
-	b.statuses = m.statuses
+	b.statuses, b.touched = m.statuses, m.touched
 }
 
-// statements returns the buffered writes as statements, table by table, then the statuses,
-// and empties the buffer.
+// statements returns the buffered writes as statements, table by table, then the statuses and
+// the agents' activity, and empties the buffer.
 func (b *writeBuffer) statements(d Dialect) []statement {
 	var out []statement
 	for _, name := range b.order {
@@ -85,6 +89,10 @@ func (b *writeBuffer) statements(d Dialect) []statement {
 		out = append(out, b.statusStatement(d))
 		b.statuses = map[int64]statusUpdate{}
 	}
+	for _, id := range slices.Sorted(maps.Keys(b.touched)) { // in id order: concurrent writers lock rows in one order
+		out = append(out, statement{`UPDATE agents SET last_activity_at = $1 WHERE id = $2`, []any{b.touched[id], id}, "agent activity"})
+	}
+	b.touched = map[int64]time.Time{}
 	return out
 }
 
