@@ -91,8 +91,12 @@ func openSQLite(rawURL string) (*DB, error) {
 	// synchronous(FULL): a write acknowledged to a user is on disk, even after a power cut.
 	// _txlock=immediate: a write transaction takes the write lock at BEGIN, so two writers never
 	// deadlock upgrading read locks.
+	// wal_autocheckpoint(10000): pages go back from the WAL to the database every 40 MiB of WAL
+	// rather than every 4 MiB, so a page that many commits touch (an agent's, a fund's, an
+	// index's inner pages) is copied back once for more of them; measured on payments, commit
+	// time fell by about a quarter (a larger WAL gave no more).
 	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_time_format=sqlite"
+		"&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)&_time_format=sqlite"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
