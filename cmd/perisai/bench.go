@@ -119,6 +119,9 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 			per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(st.Payments) }
 			fmt.Fprintf(e.stdout, "         writer: %d batches of %.1f on average; per payment µs: begin %.0f, read %.0f, work %.0f, write %.0f, commit %.0f\n",
 				st.Batches, float64(st.Payments)/float64(st.Batches), per(st.Begin), per(st.Prefetch), per(st.Work), per(st.Flush), per(st.Commit))
+			if st.Careful > 0 {
+				fmt.Fprintf(e.stdout, "         %d batches ran again the careful way\n", st.Careful)
+			}
 		}
 	}
 	if *memprofile != "" {

@@ -61,6 +61,9 @@ type Payer struct {
 type PayerStats struct {
 	Batches, Payments                    int64
 	Begin, Prefetch, Work, Flush, Commit time.Duration
+	// Careful counts the batches the database refused on the fast way and that ran again the
+	// careful way (commit): a few mean rare conflicts; many, something wrong with the fast way.
+	Careful int64
 }
 
 type payerStats struct {
@@ -146,6 +149,9 @@ func (py *Payer) run(ctx context.Context) {
 func (py *Payer) commit(ctx context.Context, batch []pending) {
 	results, err := py.runBatch(ctx, batch, true)
 	if err != nil {
+		py.stats.mu.Lock()
+		py.stats.s.Careful++
+		py.stats.mu.Unlock()
 		results, err = py.runBatch(ctx, batch, false)
 	}
 	for i, p := range batch {

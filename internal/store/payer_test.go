@@ -98,6 +98,9 @@ func TestGroupCommitPayer(t *testing.T) {
 				t.Fatalf("months %v", paid)
 			}
 		}
+		if st := payer.Stats(); st.Careful != 0 {
+			t.Fatalf("%d of %d batches ran again the careful way", st.Careful, st.Batches)
+		}
 		verifyClean(t, db)
 	})
 }
@@ -128,6 +131,9 @@ func TestGroupCommitCredit(t *testing.T) {
 		cov, err := db.Coverage(ctx, rs, w.ID, nov20)
 		if err != nil || len(cov.Paid) != 2 || cov.Credit != 8_400 || cov.CoveredUntil != calendar.D(2026, 12, 31) {
 			t.Fatalf("%+v %v", cov, err)
+		}
+		if st := payer.Stats(); st.Careful != 0 {
+			t.Fatalf("%d of %d batches ran again the careful way", st.Careful, st.Batches)
 		}
 		verifyClean(t, db)
 	})
@@ -216,6 +222,9 @@ func TestGroupCommitAgentChecks(t *testing.T) {
 			Key: "no-agreement", Hash: "no-agreement", Render: render})
 		if r.Status != 403 || !strings.Contains(string(r.Body), "agreement") {
 			t.Fatalf("no agreement: %d %s", r.Status, r.Body)
+		}
+		if st := payer.Stats(); st.Careful != 0 {
+			t.Fatalf("%d of %d batches ran again the careful way", st.Careful, st.Batches)
 		}
 		verifyClean(t, db)
 	})

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -63,6 +64,35 @@ func padIn(vals []any) []any {
 	return vals
 }
 
+// padPairs pads a list of (user, key) pairs to a power of two pairs, as padIn does values.
+func padPairs(vals []any) []any {
+	n := 1
+	for n < len(vals)/2 {
+		n *= 2
+	}
+	for len(vals)/2 < n && len(vals) > 0 {
+		vals = append(vals, vals[len(vals)-2], vals[len(vals)-1])
+	}
+	return vals
+}
+
+// pairList is n rows of a VALUES list of (user id, key) parameters; PostgreSQL is told their
+// types, which a VALUES list does not give it.
+func pairList(d Dialect, n int) string {
+	row := "($%d, $%d)"
+	if d == Postgres {
+		row = "($%d::bigint, $%d::text)"
+	}
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, row, 2*i+1, 2*i+2)
+	}
+	return b.String()
+}
+
 func inList(start, n int) string {
 	var b strings.Builder
 	for i := range n {
@@ -79,7 +109,8 @@ func loadPrefetch(ctx context.Context, tx *Tx, items []PayItem) (*prefetch, erro
 		agents: map[int64]agentRow{}, agreements: map[int64][][2]calendar.Date{}, oldest: map[int64]time.Time{}}
 	seen, seenAgent := map[int64]bool{}, map[int64]bool{}
 	var ids, codes, agents []any
-	keys := map[int64][]any{} // per user: the key's index is (user_id, idem_key)
+	var keys []any // user, key, user, key …: the key's index is (user_id, idem_key)
+	seenKey := map[idemID]bool{}
 	for _, it := range items {
 		if !seen[it.Req.ParticipantID] {
 			seen[it.Req.ParticipantID] = true
@@ -91,7 +122,10 @@ func loadPrefetch(ctx context.Context, tx *Tx, items []PayItem) (*prefetch, erro
 			agents = append(agents, a)
 			codes = append(codes, string(ledger.AgentCash(a)))
 		}
-		keys[it.P.UserID] = append(keys[it.P.UserID], it.Key)
+		if k := (idemID{it.P.UserID, it.Key}); !seenKey[k] {
+			seenKey[k] = true
+			keys = append(keys, it.P.UserID, it.Key)
+		}
 	}
 	ids, codes = padIn(ids), padIn(codes)
 	for _, c := range codes {
@@ -174,20 +208,21 @@ AND wadah_id IN (SELECT wadah_id FROM agents WHERE id IN (` + in + `))`, agents,
 					return nil
 				}})
 	}
-	for user, ks := range keys {
-		ks = padIn(ks)
-		reads = append(reads, read{statement{`SELECT idem_key, request_hash, status, content_type, response FROM idempotency_keys
-WHERE user_id = $1 AND idem_key IN (` + inList(2, len(ks)) + `)`, append([]any{user}, ks...), "idempotency keys"},
-			func(scan func(...any) error) error {
-				k := idemID{user: user}
-				var r idemRow
-				if err := scan(&k.key, &r.hash, &r.status, &r.ctype, &r.body); err != nil {
-					return err
-				}
-				pf.idem[k] = r
-				return nil
-			}})
-	}
+	// Every key of the batch in one statement: the batch's pairs as a VALUES list joined to the
+	// index (each user's keys apart cost a statement per agent in the batch).
+	keys = padPairs(keys)
+	reads = append(reads, read{statement{`WITH v (user_id, idem_key) AS (VALUES ` + pairList(tx.Dialect, len(keys)/2) + `)
+SELECT k.user_id, k.idem_key, k.request_hash, k.status, k.content_type, k.response
+FROM v JOIN idempotency_keys k ON k.user_id = v.user_id AND k.idem_key = v.idem_key`, keys, "idempotency keys"},
+		func(scan func(...any) error) error {
+			var k idemID
+			var r idemRow
+			if err := scan(&k.user, &k.key, &r.hash, &r.status, &r.ctype, &r.body); err != nil {
+				return err
+			}
+			pf.idem[k] = r
+			return nil
+		}})
 	if err := tx.queryAll(ctx, reads); err != nil {
 		return nil, err
 	}
