@@ -197,6 +197,9 @@ func payingAgent(ctx context.Context, tx *Tx, id int64) (a agentRow, batch bool,
 	}
 	err = tx.QueryRowContext(ctx, `SELECT status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
 FROM agents WHERE id = $1`, id).Scan(&a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity)
+	if isNoRows(err) { // a user whose agent record is gone: refused alone, not a failure of its batch
+		return a, false, errs.Forbidden("agent %d does not exist", id)
+	}
 	return a, false, err
 }
 
