@@ -112,6 +112,9 @@ func cmdBench(ctx context.Context, args []string, e env) error {
 		}
 		fmt.Fprintf(e.stdout, "%-8s %10d %10.0f %9.1f %9.1f %9.1f %7d\n", mode, r.ok, float64(r.ok)/r.elapsed.Seconds(),
 			ms(r.p50), ms(r.p99), ms(r.max), r.errors)
+		if r.cpuOK {
+			fmt.Fprintf(e.stdout, "         CPU per request µs: machine %.0f, this process %.0f\n", r.cpuMachine, r.cpuSelf)
+		}
 		if r.firstErr != "" {
 			fmt.Fprintf(e.stdout, "         first error: %.200s\n", r.firstErr)
 		}
@@ -313,6 +316,10 @@ type benchResult struct {
 	firstErr      string // the first failure's answer, when there were any
 	elapsed       time.Duration
 	p50, p99, max time.Duration
+	// CPU µs per request over the run: the machine's (the database server's too, when local)
+	// and this process's (server and clients)
+	cpuMachine, cpuSelf float64
+	cpuOK               bool
 }
 
 func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixture, clients int, d time.Duration, mode string, writers int) (benchResult, error) {
@@ -388,7 +395,7 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 	var mu sync.Mutex
 	var lat []time.Duration
 	deadline := time.Now().Add(d)
-	start := time.Now()
+	start, cpu := time.Now(), readCPU()
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Go(func() {
@@ -410,6 +417,7 @@ func benchRun(ctx context.Context, db *store.DB, keys *secret.Keys, fx benchFixt
 	}
 	wg.Wait()
 	r := benchResult{ok: ok.Load(), errors: bad.Load(), elapsed: time.Since(start)}
+	r.cpuMachine, r.cpuSelf, r.cpuOK = cpu.perOp(r.ok + r.errors)
 	if f := firstErr.Load(); f != nil {
 		r.firstErr = *f
 	}

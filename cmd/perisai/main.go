@@ -10,10 +10,21 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
+// gcPercent is the garbage collector's target unless GOGC says otherwise: the heap may grow to
+// five times what is live before a collection, instead of twice. A payment allocates tens of
+// kilobytes (most in the database driver's messages) and keeps none of it, while what stays
+// live is small; collecting less often measured 9–15 % less CPU per payment on both databases,
+// toggled every quarter second within one run of `perisai bench payments`.
+const gcPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}); err != nil {
