@@ -521,7 +521,7 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM paid_months WHERE payment_id = $1`, paymentID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM paid_months WHERE participant_id = $1 AND payment_id = $2`, participantID, paymentID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'reversed', reversal_entry = $1, reversal_reason = $2 WHERE id = $3`,
@@ -624,7 +624,8 @@ func (db *DB) scanPayments(ctx context.Context, where string, args ...any) ([]Pa
 		return nil, err
 	}
 	for i := range out {
-		ms, err := db.read.QueryContext(ctx, `SELECT month, base, discount, due FROM paid_months WHERE payment_id = $1 ORDER BY month`, out[i].ID)
+		ms, err := db.read.QueryContext(ctx, `SELECT month, base, discount, due FROM paid_months WHERE participant_id = $1 AND payment_id = $2 ORDER BY month`,
+			out[i].ParticipantID, out[i].ID)
 		if err != nil {
 			return nil, err
 		}

@@ -189,6 +189,11 @@ func TestReversal(t *testing.T) {
 		nov20 := calendar.D(2026, 11, 20)
 		first, _ := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, nov20)
 		second, _ := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Amount: 20_000}, nov20)
+		// A payment read back lists the months it paid.
+		if got, _ := db.PaymentByID(ctx, second.ID); len(second.Months) == 0 || len(got.Months) != len(second.Months) ||
+			got.Months[0].Month != second.Months[0].Month || got.Months[0].Due != second.Months[0].Due {
+			t.Fatalf("payment read back: %+v, taken: %+v", got.Months, second.Months)
+		}
 		if err := db.Reverse(ctx, act, rs, first.ID, "wrong person", nov20); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("older first: %v", err)
 		}
