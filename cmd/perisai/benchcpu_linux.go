@@ -9,6 +9,7 @@ import (
 	"time"
 )
 
+// readCPU reads the machine's busy time from /proc/stat and this process's from getrusage.
 func readCPU() cpuMark {
 	var m cpuMark
 	var ru syscall.Rusage
