@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/rules"
 )
@@ -32,4 +34,27 @@ func (db *DB) MigrateTo(ctx context.Context, v int64) error {
 		_, err = p.UpTo(ctx, v)
 	}
 	return err
+}
+
+// PayHeld takes a payment as Pay does, but tells held once it is taken and commits only when
+// release is closed: a test runs other payments while this one holds what it locked.
+func (db *DB) PayHeld(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, req PayRequest, today calendar.Date,
+	held chan<- struct{}, release <-chan struct{}) (Payment, error) {
+	if err := checkPayRequest(&req); err != nil {
+		return Payment{}, err
+	}
+	pr, err := rs.PaymentAt(today)
+	if err != nil {
+		return Payment{}, err
+	}
+	var out Payment
+	err = db.Transact(ctx, func(tx *Tx) error {
+		if out, err = db.payTx(ctx, tx, p, act, rs, pr, req, today); err != nil {
+			return err
+		}
+		held <- struct{}{}
+		<-release
+		return nil
+	})
+	return out, err
 }

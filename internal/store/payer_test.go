@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/calendar"
@@ -228,5 +229,96 @@ func TestGroupCommitAgentChecks(t *testing.T) {
 			t.Fatalf("no agreement: %d %s", r.Status, r.Body)
 		}
 		fastAndClean(t, db, payer)
+	})
+}
+
+// Payments by one agent in transactions that overlap take turns on the agent: while one that
+// takes Rp 25,000 is not yet committed, another of Rp 25,000 (the limit on hand is Rp 40,000)
+// waits for it and is then refused, whether it is taken alone or in a batch of the group
+// commit (on PostgreSQL its writers run side by side; it had let both through).
+func TestAgentCashLimitAcrossTransactions(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f := newFixture(t, db)
+		ag := f.mungguAgents[1]
+		p := agentPrincipal(ag)
+		p.UserID = 4646
+		var mine []participant.Participant
+		for i := range 4 {
+			w, err := db.Register(ctx, p, act, rs, worker(fmt.Sprintf("510302120385%04d", 720+i), ag.Villages[0]), calendar.D(2026, 8, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mine = append(mine, w)
+		}
+		tight := *rules.Default()
+		tight.CashLimits = []rules.Dated[rules.CashLimits]{{Period: tight.CashLimits[0].Period, Value: rules.CashLimits{MaxCashOnHand: 40_000, MaxReceiptAgeDays: 30}}}
+		payer := db.NewPayer(ctx, &tight, 0, 256)
+		today := calendar.Today()
+		ways := []struct {
+			name string
+			pay  func(who participant.Participant) (int, string)
+		}{
+			{"alone", func(who participant.Participant) (int, string) {
+				_, err := db.Pay(ctx, p, act, &tight, store.PayRequest{ParticipantID: who.ID, Amount: 25_000}, today)
+				s, _, b := render(store.Payment{}, err)
+				if err == nil {
+					s = 201
+				}
+				return s, string(b)
+			}},
+			{"in a batch", func(who participant.Participant) (int, string) {
+				r := payer.Pay(ctx, store.PayItem{P: p, Act: act, Req: store.PayRequest{ParticipantID: who.ID, Amount: 25_000}, Today: today,
+					Key: "held-" + who.KPJ, Hash: "h", Render: render})
+				return r.Status, string(r.Body)
+			}},
+		}
+		for i, way := range ways {
+			// Cash on hand starts from nothing: the first round's is deposited away by reversal.
+			held, release := make(chan struct{}, 5), make(chan struct{})
+			first := make(chan error, 1)
+			go func() {
+				_, err := db.PayHeld(ctx, p, act, &tight, store.PayRequest{ParticipantID: mine[2*i].ID, Amount: 25_000}, today, held, release)
+				first <- err
+			}()
+			select {
+			case <-held:
+			case err := <-first:
+				t.Fatalf("%s: the first payment: %v", way.name, err)
+			}
+			type answer struct {
+				status int
+				body   string
+			}
+			second := make(chan answer, 1)
+			go func() {
+				s, b := way.pay(mine[2*i+1])
+				second <- answer{s, b}
+			}()
+			// Give the second payment time to run (without the lock it would finish now,
+			// taken), then let the first commit.
+			var got answer
+			select {
+			case got = <-second:
+			case <-time.After(time.Second):
+			}
+			close(release)
+			if err := <-first; err != nil {
+				t.Fatalf("%s: the first payment: %v", way.name, err)
+			}
+			if got.status == 0 {
+				got = <-second
+			}
+			if got.status != 409 || !strings.Contains(got.body, "cash") {
+				t.Fatalf("%s: the second payment, over the limit with the first: %d %s", way.name, got.status, got.body)
+			}
+			if cash, _ := db.Balance(ctx, ledger.AgentCash(ag.ID)); cash != 25_000*int64(i+1) {
+				t.Fatalf("%s: cash on hand %d", way.name, cash)
+			}
+			// Make room for the next round: the branch raises the limit by what was taken.
+			tight.CashLimits[0].Value.MaxCashOnHand += 25_000
+		}
+		verifyClean(t, db)
 	})
 }

@@ -195,8 +195,10 @@ func payingAgent(ctx context.Context, tx *Tx, id int64) (a agentRow, batch bool,
 			return a, true, nil
 		}
 	}
+	// Locked before the agent's cash and receipts are read, so that concurrent payments by one
+	// agent take turns and cannot pass its cash limit together.
 	err = tx.QueryRowContext(ctx, `SELECT status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
-FROM agents WHERE id = $1`, id).Scan(&a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity)
+FROM agents WHERE id = $1`+tx.ForUpdate(), id).Scan(&a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity)
 	if isNoRows(err) { // a user whose agent record is gone: refused alone, not a failure of its batch
 		return a, false, errs.Forbidden("agent %d does not exist", id)
 	}

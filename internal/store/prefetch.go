@@ -131,6 +131,11 @@ func loadPrefetch(ctx context.Context, tx *Tx, items []PayItem) (*prefetch, erro
 	for _, c := range codes {
 		pf.balance[ledger.Account(c.(string))] = acctBalance{} // no account yet: no credit
 	}
+	var in string // the agents' IN list
+	if len(agents) > 0 {
+		agents = padIn(agents)
+		in = inList(1, len(agents))
+	}
 	reads := []read{
 		// Ascending ids: concurrent writers lock participants in the same order.
 		{statement{`SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
@@ -146,6 +151,24 @@ COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id 
 				pf.payees[p.id] = p
 				return nil
 			}},
+	}
+	if len(agents) > 0 {
+		// The agents are locked (on PostgreSQL, in id order as the payees) before their cash and
+		// receipts are read: two batches on two writers with payments by one agent take turns,
+		// so that together they cannot pass the agent's cash limit.
+		reads = append(reads, read{statement{`SELECT id, status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
+FROM agents WHERE id IN (` + in + `) ORDER BY id` + tx.ForUpdate(), agents, "agents"},
+			func(scan func(...any) error) error {
+				var id int64
+				var a agentRow
+				if err := scan(&id, &a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity); err != nil {
+					return err
+				}
+				pf.agents[id] = a
+				return nil
+			}})
+	}
+	reads = append(reads, []read{
 		{statement{`SELECT participant_id, month FROM paid_months WHERE participant_id IN (` + inList(1, len(ids)) + `)
 ORDER BY participant_id, month`, ids, "paid months"},
 			func(scan func(...any) error) error {
@@ -168,22 +191,9 @@ LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code IN (` + inList(1
 				pf.balance[ledger.Account(code)] = b
 				return nil
 			}},
-	}
+	}...)
 	if len(agents) > 0 {
-		agents = padIn(agents)
-		in := inList(1, len(agents))
 		reads = append(reads,
-			read{statement{`SELECT id, status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
-FROM agents WHERE id IN (` + in + `)`, agents, "agents"},
-				func(scan func(...any) error) error {
-					var id int64
-					var a agentRow
-					if err := scan(&id, &a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity); err != nil {
-						return err
-					}
-					pf.agents[id] = a
-					return nil
-				}},
 			read{statement{`SELECT wadah_id, starts_on, ends_on FROM agreements WHERE status = 'active'
 AND wadah_id IN (SELECT wadah_id FROM agents WHERE id IN (` + in + `))`, agents, "agreements"},
 				func(scan func(...any) error) error {
