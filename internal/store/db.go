@@ -43,6 +43,9 @@ type DB struct {
 	keys     *secret.Keys
 	accounts sync.Map      // ledger account code → id; accounts are never deleted
 	shards   atomic.Uint32 // turns over the balance shards (balances.go)
+	// beforeCommit, when set, is called once by the next transaction about to commit: tests
+	// hold a transaction open there to run another against it (export_test.go).
+	beforeCommit atomic.Pointer[func()]
 }
 
 // Open connects to url: postgres://… or postgresql://… for PostgreSQL; sqlite://PATH, file:PATH

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"github.com/perisai/perisai/internal/access"
-	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/rules"
 )
@@ -36,25 +34,12 @@ func (db *DB) MigrateTo(ctx context.Context, v int64) error {
 	return err
 }
 
-// PayHeld takes a payment as Pay does, but tells held once it is taken and commits only when
-// release is closed: a test runs other payments while this one holds what it locked.
-func (db *DB) PayHeld(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, req PayRequest, today calendar.Date,
-	held chan<- struct{}, release <-chan struct{}) (Payment, error) {
-	if err := checkPayRequest(&req); err != nil {
-		return Payment{}, err
-	}
-	pr, err := rs.PaymentAt(today)
-	if err != nil {
-		return Payment{}, err
-	}
-	var out Payment
-	err = db.Transact(ctx, func(tx *Tx) error {
-		if out, err = db.payTx(ctx, tx, p, act, rs, pr, req, today); err != nil {
-			return err
-		}
+// HoldNextCommit makes the next transaction to commit tell held and wait for release to be
+// closed first: a test runs other transactions while that one holds what it locked.
+func (db *DB) HoldNextCommit(held chan<- struct{}, release <-chan struct{}) {
+	hold := func() {
 		held <- struct{}{}
 		<-release
-		return nil
-	})
-	return out, err
+	}
+	db.beforeCommit.Store(&hold)
 }

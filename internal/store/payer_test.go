@@ -275,11 +275,11 @@ func TestAgentCashLimitAcrossTransactions(t *testing.T) {
 			}},
 		}
 		for i, way := range ways {
-			// Cash on hand starts from nothing: the first round's is deposited away by reversal.
 			held, release := make(chan struct{}, 5), make(chan struct{})
 			first := make(chan error, 1)
+			db.HoldNextCommit(held, release)
 			go func() {
-				_, err := db.PayHeld(ctx, p, act, &tight, store.PayRequest{ParticipantID: mine[2*i].ID, Amount: 25_000}, today, held, release)
+				_, err := db.Pay(ctx, p, act, &tight, store.PayRequest{ParticipantID: mine[2*i].ID, Amount: 25_000}, today)
 				first <- err
 			}()
 			select {

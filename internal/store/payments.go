@@ -494,7 +494,10 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 	return db.Transact(ctx, func(tx *Tx) error {
 		var participantID, entryID int64
 		var status string
-		err := tx.QueryRowContext(ctx, `SELECT participant_id, entry_id, status FROM payments WHERE id = $1`, paymentID).Scan(&participantID, &entryID, &status)
+		// Locked: two reversals of one payment at once take turns, and the second finds it
+		// reversed (the status read without the lock let both post a reversing entry).
+		err := tx.QueryRowContext(ctx, `SELECT participant_id, entry_id, status FROM payments WHERE id = $1`+tx.ForUpdate(), paymentID).
+			Scan(&participantID, &entryID, &status)
 		if isNoRows(err) {
 			return errs.NotFound("payment")
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
@@ -543,6 +544,53 @@ func TestStatusMoveDuringPayments(t *testing.T) {
 			if got.Status != want || cov.Status != want {
 				t.Errorf("participant %d: stored %s, assessed %s, want %s", i, got.Status, cov.Status, want)
 			}
+		}
+		verifyClean(t, db)
+	})
+}
+
+// Two reversals of one payment at once (a double click, two officers): the second waits for
+// the first and is refused; the payment is reversed once and the counter's cash is back to
+// nothing, not below.
+func TestReversalTwiceAtOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newFixture(t, db)
+		w := newWorker(t, db, "5103021203850515")
+		nov20 := calendar.D(2026, 11, 20)
+		pay, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, nov20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held, release := make(chan struct{}, 5), make(chan struct{})
+		db.HoldNextCommit(held, release)
+		first, second := make(chan error, 1), make(chan error, 1)
+		go func() { first <- db.Reverse(ctx, act, rs, pay.ID, "wrong person", nov20) }()
+		select {
+		case <-held:
+		case err := <-first:
+			t.Fatalf("the first reversal: %v", err)
+		}
+		go func() { second <- db.Reverse(ctx, act, rs, pay.ID, "wrong person", nov20) }()
+		var err2 error
+		done := false
+		select { // without a lock the second would finish now, reversing again
+		case err2 = <-second:
+			done = true
+		case <-time.After(time.Second):
+		}
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatalf("the first reversal: %v", err)
+		}
+		if !done {
+			err2 = <-second
+		}
+		if !errors.Is(err2, errs.ErrConflict) {
+			t.Fatalf("the second reversal: %v", err2)
+		}
+		if bal, _ := db.Balance(ctx, ledger.BranchCounter(pay.BranchID)); bal != 0 {
+			t.Fatalf("counter balance after one payment and its reversal: %d", bal)
 		}
 		verifyClean(t, db)
 	})

@@ -95,6 +95,9 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect, accounts: &db.accounts, w: db.w, conn: conn, shard: db.nextShard()}); err != nil {
 		return err
 	}
+	if hold := db.beforeCommit.Swap(nil); hold != nil {
+		(*hold)()
+	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
