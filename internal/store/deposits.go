@@ -277,7 +277,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (branch_id, line_date, reference
 		// Match every unmatched line of the branch, old and new, to an unmatched deposit with
 		// the same slip reference and the declared amount.
 		rows, err := tx.QueryContext(ctx, `SELECT l.id, d.id FROM bank_lines l JOIN deposits d ON d.branch_id = l.branch_id
-AND d.slip_ref = l.reference AND d.declared = l.amount AND d.bank_line_id IS NULL WHERE l.branch_id = $1 AND l.deposit_id IS NULL`, branchID)
+AND d.slip_ref = l.reference AND d.declared = l.amount AND d.bank_line_id IS NULL WHERE l.branch_id = $1 AND l.deposit_id IS NULL
+ORDER BY l.line_date, l.id, d.id`, branchID)
 		if err != nil {
 			return err
 		}
@@ -292,15 +293,36 @@ AND d.slip_ref = l.reference AND d.declared = l.amount AND d.bank_line_id IS NUL
 			pairs = append(pairs, p)
 		}
 		rows.Close()
+		// A line matches one deposit and a deposit one line: two lines alike (or two deposits)
+		// leave the second unmatched, listed for the branch to look at. The updates re-check
+		// that neither side was matched meanwhile by another import.
+		usedLine, usedDeposit := map[int64]bool{}, map[int64]bool{}
+		matched := 0
 		for _, p := range pairs {
-			if _, err := tx.ExecContext(ctx, `UPDATE bank_lines SET deposit_id = $1 WHERE id = $2`, p.deposit, p.line); err != nil {
+			if usedLine[p.line] || usedDeposit[p.deposit] {
+				continue
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE deposits SET bank_line_id = $1 WHERE id = $2 AND bank_line_id IS NULL`, p.line, p.deposit)
+			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE deposits SET bank_line_id = $1 WHERE id = $2`, p.line, p.deposit); err != nil {
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				continue
+			}
+			res, err = tx.ExecContext(ctx, `UPDATE bank_lines SET deposit_id = $1 WHERE id = $2 AND deposit_id IS NULL`, p.deposit, p.line)
+			if err != nil {
 				return err
 			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 { // the line went to another deposit meanwhile
+				if _, err := tx.ExecContext(ctx, `UPDATE deposits SET bank_line_id = NULL WHERE id = $1`, p.deposit); err != nil {
+					return err
+				}
+				continue
+			}
+			usedLine[p.line], usedDeposit[p.deposit] = true, true
+			matched++
 		}
-		return Audit(ctx, tx, act, "import", "bank_statement", branchID, "", fmt.Sprintf("%d lines, %d matched", len(lines), len(pairs)))
+		return Audit(ctx, tx, act, "import", "bank_statement", branchID, "", fmt.Sprintf("%d lines, %d matched", len(lines), matched))
 	})
 	if err != nil {
 		return out, err

@@ -112,20 +112,27 @@ func TestDepositsVarianceAndReconciliation(t *testing.T) {
 			t.Fatalf("over a year: %v", err)
 		}
 
-		// The bank statement: both slips and a stray line.
+		// The bank statement: both slips, a stray line, and a line like the first slip's on
+		// the next day (one deposit, one line: it stays unmatched, for the branch to look at).
 		stmt := "date,reference,amount,description\n" +
 			today.String() + ",BPD-0001,30000,setoran agen\n" +
 			today.String() + ",BPD-0002,19000,setoran agen\n" +
-			today.String() + ",TRF-777,50000,unknown transfer\n"
+			today.String() + ",TRF-777,50000,unknown transfer\n" +
+			today.AddDays(1).String() + ",BPD-0001,30000,setoran agen\n"
 		rec, err := db.ImportBankStatement(ctx, act, d1.BranchID, strings.NewReader(stmt))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec.Lines != 3 || len(rec.Matched) != 2 || len(rec.Unmatched) != 1 || rec.Unmatched[0].Reference != "TRF-777" {
+		if rec.Lines != 4 || len(rec.Matched) != 2 || len(rec.Unmatched) != 2 {
 			t.Fatalf("%+v", rec)
 		}
+		for _, u := range rec.Unmatched { // the earlier line got the deposit
+			if u.Reference != "TRF-777" && !(u.Reference == "BPD-0001" && u.Date == today.AddDays(1)) {
+				t.Fatalf("unmatched: %+v", rec.Unmatched)
+			}
+		}
 		rec, _ = db.ImportBankStatement(ctx, act, d1.BranchID, strings.NewReader(stmt))
-		if rec.Duplicate != 3 || len(rec.Matched) != 2 {
+		if rec.Duplicate != 4 || len(rec.Matched) != 2 {
 			t.Fatalf("re-import: %+v", rec)
 		}
 		got, _ := db.Deposit(ctx, d1.ID)
