@@ -154,16 +154,7 @@ func TestGroupCommitAgentChecks(t *testing.T) {
 		defer cancel()
 		f := newFixture(t, db)
 		ag := f.mungguAgents[1]
-		p := agentPrincipal(ag)
-		p.UserID = 4444
-		var mine []participant.Participant
-		for i := range 4 {
-			w, err := db.Register(ctx, p, act, rs, worker(fmt.Sprintf("510302120385%04d", 700+i), ag.Villages[0]), calendar.D(2026, 8, 1))
-			if err != nil {
-				t.Fatal(err)
-			}
-			mine = append(mine, w)
-		}
+		p, mine := agentRegisters(t, db, ag, 4444, 700)
 		tight := *rules.Default()
 		tight.CashLimits = []rules.Dated[rules.CashLimits]{{Period: tight.CashLimits[0].Period, Value: rules.CashLimits{MaxCashOnHand: 40_000, MaxReceiptAgeDays: 3}}}
 		payer := db.NewPayer(ctx, &tight, 4, 256)
@@ -242,16 +233,7 @@ func TestAgentCashLimitAcrossTransactions(t *testing.T) {
 		defer cancel()
 		f := newFixture(t, db)
 		ag := f.mungguAgents[1]
-		p := agentPrincipal(ag)
-		p.UserID = 4646
-		var mine []participant.Participant
-		for i := range 4 {
-			w, err := db.Register(ctx, p, act, rs, worker(fmt.Sprintf("510302120385%04d", 720+i), ag.Villages[0]), calendar.D(2026, 8, 1))
-			if err != nil {
-				t.Fatal(err)
-			}
-			mine = append(mine, w)
-		}
+		p, mine := agentRegisters(t, db, ag, 4646, 720)
 		tight := *rules.Default()
 		tight.CashLimits = []rules.Dated[rules.CashLimits]{{Period: tight.CashLimits[0].Period, Value: rules.CashLimits{MaxCashOnHand: 40_000, MaxReceiptAgeDays: 30}}}
 		payer := db.NewPayer(ctx, &tight, 0, 256)
@@ -275,40 +257,19 @@ func TestAgentCashLimitAcrossTransactions(t *testing.T) {
 			}},
 		}
 		for i, way := range ways {
-			held, release := make(chan struct{}, 5), make(chan struct{})
-			first := make(chan error, 1)
-			db.HoldNextCommit(held, release)
-			go func() {
-				_, err := db.Pay(ctx, p, act, &tight, store.PayRequest{ParticipantID: mine[2*i].ID, Amount: 25_000}, today)
-				first <- err
-			}()
-			select {
-			case <-held:
-			case err := <-first:
-				t.Fatalf("%s: the first payment: %v", way.name, err)
-			}
 			type answer struct {
 				status int
 				body   string
 			}
-			second := make(chan answer, 1)
-			go func() {
+			err, got := whileHeld(t, db, func() error {
+				_, err := db.Pay(ctx, p, act, &tight, store.PayRequest{ParticipantID: mine[2*i].ID, Amount: 25_000}, today)
+				return err
+			}, func() answer {
 				s, b := way.pay(mine[2*i+1])
-				second <- answer{s, b}
-			}()
-			// Give the second payment time to run (without the lock it would finish now,
-			// taken), then let the first commit.
-			var got answer
-			select {
-			case got = <-second:
-			case <-time.After(time.Second):
-			}
-			close(release)
-			if err := <-first; err != nil {
+				return answer{s, b}
+			})
+			if err != nil {
 				t.Fatalf("%s: the first payment: %v", way.name, err)
-			}
-			if got.status == 0 {
-				got = <-second
 			}
 			if got.status != 409 || !strings.Contains(got.body, "cash") {
 				t.Fatalf("%s: the second payment, over the limit with the first: %d %s", way.name, got.status, got.body)
@@ -321,4 +282,52 @@ func TestAgentCashLimitAcrossTransactions(t *testing.T) {
 		}
 		verifyClean(t, db)
 	})
+}
+
+// agentRegisters gives the agent a user (userID) and four workers it registers (NIK serials
+// from serial).
+func agentRegisters(t *testing.T, db *store.DB, ag network.Agent, userID int64, serial int) (access.Principal, []participant.Participant) {
+	t.Helper()
+	p := agentPrincipal(ag)
+	p.UserID = userID
+	var mine []participant.Participant
+	for i := range 4 {
+		w, err := db.Register(context.Background(), p, act, rs, worker(fmt.Sprintf("510302120385%04d", serial+i), ag.Villages[0]), calendar.D(2026, 8, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine = append(mine, w)
+	}
+	return p, mine
+}
+
+// whileHeld runs first until it is about to commit and holds it there (HoldNextCommit), runs
+// second meanwhile and gives it a second to finish (it would, unless what first locked holds
+// it back), then lets first commit. It returns first's error and second's result.
+func whileHeld[T any](t *testing.T, db *store.DB, first func() error, second func() T) (error, T) {
+	t.Helper()
+	held, release := make(chan struct{}, 5), make(chan struct{})
+	db.HoldNextCommit(held, release)
+	firstDone, secondDone := make(chan error, 1), make(chan T, 1)
+	go func() { firstDone <- first() }()
+	select {
+	case <-held:
+	case err := <-firstDone:
+		var zero T
+		return fmt.Errorf("did not reach its commit: %w", err), zero
+	}
+	go func() { secondDone <- second() }()
+	var got T
+	done := false
+	select {
+	case got = <-secondDone:
+		done = true
+	case <-time.After(time.Second):
+	}
+	close(release)
+	err := <-firstDone
+	if !done {
+		got = <-secondDone
+	}
+	return err, got
 }

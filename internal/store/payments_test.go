@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
@@ -562,29 +561,10 @@ func TestReversalTwiceAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		held, release := make(chan struct{}, 5), make(chan struct{})
-		db.HoldNextCommit(held, release)
-		first, second := make(chan error, 1), make(chan error, 1)
-		go func() { first <- db.Reverse(ctx, act, rs, pay.ID, "wrong person", nov20) }()
-		select {
-		case <-held:
-		case err := <-first:
-			t.Fatalf("the first reversal: %v", err)
-		}
-		go func() { second <- db.Reverse(ctx, act, rs, pay.ID, "wrong person", nov20) }()
-		var err2 error
-		done := false
-		select { // without a lock the second would finish now, reversing again
-		case err2 = <-second:
-			done = true
-		case <-time.After(time.Second):
-		}
-		close(release)
-		if err := <-first; err != nil {
-			t.Fatalf("the first reversal: %v", err)
-		}
-		if !done {
-			err2 = <-second
+		reverse := func() error { return db.Reverse(ctx, act, rs, pay.ID, "wrong person", nov20) }
+		err1, err2 := whileHeld(t, db, reverse, reverse)
+		if err1 != nil {
+			t.Fatalf("the first reversal: %v", err1)
 		}
 		if !errors.Is(err2, errs.ErrConflict) {
 			t.Fatalf("the second reversal: %v", err2)
