@@ -359,6 +359,17 @@ func TestInactivityJobAndHandover(t *testing.T) {
 		if len(log) == 0 || log[0].Action != "handover" {
 			t.Fatalf("handover not audited: %+v", log)
 		}
+		// Handing them back while the receiving agent is being deactivated waits for it, and is
+		// refused.
+		errSet, errHand := whileHeld(t, db, func() error {
+			return db.SetAgentStatus(ctx, act, rs, ag.ID, network.AgentInactive, "leave", calendar.Today())
+		}, func() error {
+			_, err := db.HandOver(ctx, act, idle.ID, ag.ID)
+			return err
+		})
+		if errSet != nil || !errors.Is(errHand, errs.ErrInvalid) {
+			t.Fatalf("handover to an agent deactivated meanwhile: %v, %v", errSet, errHand)
+		}
 	})
 }
 

@@ -332,18 +332,35 @@ func (db *DB) HandOver(ctx context.Context, act audit.Actor, from, to int64) (in
 	}
 	var moved int
 	err := db.Transact(ctx, func(tx *Tx) error {
-		var fromWadah, toWadah int64
-		var toStatus string
-		if err := tx.QueryRowContext(ctx, `SELECT wadah_id FROM agents WHERE id = $1`, from).Scan(&fromWadah); isNoRows(err) {
+		// Both agents locked, in id order: a status change of the receiving agent waits, or
+		// this sees it (read unlocked, an agent deactivated meanwhile received participants).
+		type agentState struct {
+			wadah  int64
+			status string
+		}
+		agents := map[int64]agentState{}
+		err := scanAll(tx.QueryContext(ctx, `SELECT id, wadah_id, status FROM agents WHERE id IN ($1, $2) ORDER BY id`+tx.ForUpdate(), from, to))(
+			func(scan func(...any) error) error {
+				var id int64
+				var a agentState
+				if err := scan(&id, &a.wadah, &a.status); err != nil {
+					return err
+				}
+				agents[id] = a
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		fromAgent, ok := agents[from]
+		if !ok {
 			return errs.NotFound("agent")
-		} else if err != nil {
-			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT wadah_id, status FROM agents WHERE id = $1`, to).Scan(&toWadah, &toStatus); isNoRows(err) {
+		toAgent, ok := agents[to]
+		if !ok {
 			return errs.Invalid("to_agent_id", "no such agent")
-		} else if err != nil {
-			return err
 		}
+		fromWadah, toWadah, toStatus := fromAgent.wadah, toAgent.wadah, toAgent.status
 		if fromWadah != toWadah {
 			return errs.Invalid("to_agent_id", "the receiving agent must belong to the same wadah")
 		}

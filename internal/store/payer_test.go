@@ -313,6 +313,7 @@ func whileHeld[T any](t *testing.T, db *store.DB, first func() error, second fun
 	select {
 	case <-held:
 	case err := <-firstDone:
+		db.HoldNextCommit(nil, nil) // no later transaction is to wait
 		var zero T
 		return fmt.Errorf("did not reach its commit: %w", err), zero
 	}
