@@ -125,11 +125,14 @@ func PNG(w io.Writer, d Data) error {
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	brand := color.RGBA{10, 110, 79, 255}
 	draw.Draw(img, image.Rect(0, 0, 856, 110), image.NewUniform(brand), image.Point{}, draw.Src)
-	q, err := qrImage(d.VerifyURL, 300)
+	// 260 px leaves the QR a quiet zone of four modules or more on every side (the green band
+	// above, the name to the left, the caption below): readers need it, and with the caption
+	// 10 px under a larger code a reader now and then misread it.
+	q, err := qrImage(d.VerifyURL, 260)
 	if err != nil {
 		return err
 	}
-	draw.Draw(img, image.Rect(520, 150, 820, 450), q, image.Point{}, draw.Src)
+	draw.Draw(img, image.Rect(550, 140, 810, 400), q, image.Point{}, draw.Src)
 	text := func(x, y int, s string, c color.Color, scale int) {
 		// basicfont is small; draw each glyph scaled up by repeating pixels.
 		src := image.NewRGBA(image.Rect(0, 0, 7*len(s)+2, 16))
