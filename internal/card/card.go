@@ -150,7 +150,7 @@ func PNG(w io.Writer, d Data) error {
 	ink := color.RGBA{28, 36, 48, 255}
 	text(30, 20, "BPJS Ketenagakerjaan", color.White, 3)
 	text(30, 70, "Kartu Peserta BPU - Perisai", color.White, 2)
-	text(30, 140, truncate(asciiOnly(d.Name), 22), ink, 3)
+	text(30, 140, fitASCII(d.Name, 22), ink, 3)
 	text(30, 220, "No. Peserta (KPJ)", ink, 2)
 	text(30, 255, d.KPJ, ink, 3)
 	text(30, 320, "NIK "+d.NIKMasked, ink, 2)
@@ -166,6 +166,16 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// fitASCII is s in at most n characters the bitmap font draws: a longer s is cut and ends in
+// "..." (the font has no "…").
+func fitASCII(s string, n int) string {
+	s = asciiOnly(s)
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
 }
 
 // asciiOnly keeps what the bitmap font can draw.

@@ -77,3 +77,17 @@ func TestReceiptPDF(t *testing.T) {
 		t.Fatal(Rupiah(1_000_000), Rupiah(-8_400))
 	}
 }
+
+// The PNG card's bitmap font draws ASCII only: names are cut to fit with "...", never "…".
+func TestFitASCII(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Ni Made Sari", "Ni Made Sari"},
+		{"I Wayan Sudarma Putra Wijaya", "I Wayan Sudarma Put..."},
+		{"Ni Luh Putu Ayu Sukert", "Ni Luh Putu Ayu Sukert"},
+		{"Ñyoman", "?yoman"},
+	} {
+		if got := fitASCII(c.in, 22); got != c.want {
+			t.Errorf("fitASCII(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
