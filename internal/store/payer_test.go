@@ -16,7 +16,6 @@ import (
 	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/participant"
-	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
 )
@@ -155,9 +154,8 @@ func TestGroupCommitAgentChecks(t *testing.T) {
 		f := newFixture(t, db)
 		ag := f.mungguAgents[1]
 		p, mine := agentRegisters(t, db, ag, 4444, 700)
-		tight := *rules.Default()
-		tight.CashLimits = []rules.Dated[rules.CashLimits]{{Period: tight.CashLimits[0].Period, Value: rules.CashLimits{MaxCashOnHand: 40_000, MaxReceiptAgeDays: 3}}}
-		payer := db.NewPayer(ctx, &tight, 4, 256)
+		tight := withCashLimits(40_000, 3)
+		payer := db.NewPayer(ctx, tight, 4, 256)
 		today := calendar.Today() // receipts are stamped with the clock; their age counts from it
 		n := 0
 		pay := func(who participant.Participant, amount int64, day calendar.Date) store.PayResult {
@@ -234,16 +232,15 @@ func TestAgentCashLimitAcrossTransactions(t *testing.T) {
 		f := newFixture(t, db)
 		ag := f.mungguAgents[1]
 		p, mine := agentRegisters(t, db, ag, 4646, 720)
-		tight := *rules.Default()
-		tight.CashLimits = []rules.Dated[rules.CashLimits]{{Period: tight.CashLimits[0].Period, Value: rules.CashLimits{MaxCashOnHand: 40_000, MaxReceiptAgeDays: 30}}}
-		payer := db.NewPayer(ctx, &tight, 0, 256)
+		tight := withCashLimits(40_000, 30)
+		payer := db.NewPayer(ctx, tight, 0, 256)
 		today := calendar.Today()
 		ways := []struct {
 			name string
 			pay  func(who participant.Participant) (int, string)
 		}{
 			{"alone", func(who participant.Participant) (int, string) {
-				_, err := db.Pay(ctx, p, act, &tight, store.PayRequest{ParticipantID: who.ID, Amount: 25_000}, today)
+				_, err := db.Pay(ctx, p, act, tight, store.PayRequest{ParticipantID: who.ID, Amount: 25_000}, today)
 				s, _, b := render(store.Payment{}, err)
 				if err == nil {
 					s = 201
@@ -262,7 +259,7 @@ func TestAgentCashLimitAcrossTransactions(t *testing.T) {
 				body   string
 			}
 			err, got := whileHeld(t, db, func() error {
-				_, err := db.Pay(ctx, p, act, &tight, store.PayRequest{ParticipantID: mine[2*i].ID, Amount: 25_000}, today)
+				_, err := db.Pay(ctx, p, act, tight, store.PayRequest{ParticipantID: mine[2*i].ID, Amount: 25_000}, today)
 				return err
 			}, func() answer {
 				s, b := way.pay(mine[2*i+1])

@@ -234,8 +234,7 @@ func TestAgentCashLimits(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		tight := *rules.Default()
-		tight.CashLimits = []rules.Dated[rules.CashLimits]{{Period: tight.CashLimits[0].Period, Value: rules.CashLimits{MaxCashOnHand: 40_000, MaxReceiptAgeDays: 3}}}
+		tight := withCashLimits(40_000, 3)
 		// The demo agent with the most workers.
 		var ag network.Agent
 		var mine []participant.Participant
@@ -249,7 +248,7 @@ func TestAgentCashLimits(t *testing.T) {
 			t.Fatal("no agent with two workers")
 		}
 		today := calendar.Today()
-		pay, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[0].ID, Amount: 30_000}, today)
+		pay, err := db.Pay(ctx, agentPrincipal(ag), act, tight, store.PayRequest{ParticipantID: mine[0].ID, Amount: 30_000}, today)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,11 +256,11 @@ func TestAgentCashLimits(t *testing.T) {
 		if cash != 30_000 {
 			t.Fatalf("cash on hand %d", cash)
 		}
-		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 20_000}, today); !errors.Is(err, errs.ErrConflict) {
+		if _, err := db.Pay(ctx, agentPrincipal(ag), act, tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 20_000}, today); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("over the amount: %v", err)
 		}
 		// Four days later the first receipt is too old to keep collecting.
-		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 5_000}, today.AddDays(4)); !errors.Is(err, errs.ErrConflict) {
+		if _, err := db.Pay(ctx, agentPrincipal(ag), act, tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 5_000}, today.AddDays(4)); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("old cash: %v", err)
 		}
 		// The branch trusts this agent with more: its own limits replace the rules' (a week,
@@ -272,14 +271,14 @@ func TestAgentCashLimits(t *testing.T) {
 		if got, _ := db.Agent(ctx, ag.ID); got.CashLimits.MaxCashOnHand != 100_000 || got.CashLimits.MaxReceiptAgeDays != 7 {
 			t.Fatalf("agent's limits: %+v", got.CashLimits)
 		}
-		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 20_000}, today.AddDays(4)); err != nil {
+		if _, err := db.Pay(ctx, agentPrincipal(ag), act, tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 20_000}, today.AddDays(4)); err != nil {
 			t.Fatalf("within the agent's own limits: %v", err)
 		}
 		// Back to the rules' defaults with zeros; nonsense is refused.
 		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Pay(ctx, agentPrincipal(ag), act, &tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 5_000}, today); !errors.Is(err, errs.ErrConflict) {
+		if _, err := db.Pay(ctx, agentPrincipal(ag), act, tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 5_000}, today); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("back under the rules' limits: %v", err)
 		}
 		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: -1, MaxReceiptAgeDays: 90}); !errors.Is(err, errs.ErrInvalid) {
@@ -574,4 +573,12 @@ func TestReversalTwiceAtOnce(t *testing.T) {
 		}
 		verifyClean(t, db)
 	})
+}
+
+// withCashLimits is the default rules with the agents' cash limits set to these.
+func withCashLimits(maxCashOnHand int64, maxReceiptAgeDays int) *rules.Set {
+	rs := *rules.Default()
+	rs.CashLimits = []rules.Dated[rules.CashLimits]{{Period: rs.CashLimits[0].Period,
+		Value: rules.CashLimits{MaxCashOnHand: maxCashOnHand, MaxReceiptAgeDays: maxReceiptAgeDays}}}
+	return &rs
 }
