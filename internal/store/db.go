@@ -192,9 +192,22 @@ func (db *DB) sealer() (*secret.Keys, error) {
 // many runs; planned over a table that was then nearly empty, it keeps scanning the whole
 // table after the table has grown, until autovacuum's next ANALYZE (within a minute or so of
 // the growth). The payments benchmark runs it after its warm-up, as a database in use would be.
+//
+// On SQLite only the per-index row estimates are kept (sqlite_stat1), not the sampled key
+// values (sqlite_stat4): with samples, a statement whose plan looked at a bound value (every
+// IN list on an indexed column, such as the group commit's reads) is parsed and planned again
+// each time that value changes, that is on every batch. Measured on payments: the writer's
+// reads took 80 µs per payment with samples and 50 without. The plans of these statements do
+// not depend on the values.
 func (db *DB) Analyze(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, "ANALYZE"); err != nil {
 		return fmt.Errorf("analyze: %w", err)
+	}
+	if db.Dialect == SQLite {
+		// ANALYZE sqlite_schema reloads the statistics without gathering them again.
+		if _, err := db.write.ExecContext(ctx, "DELETE FROM sqlite_stat4; ANALYZE sqlite_schema"); err != nil {
+			return fmt.Errorf("analyze: drop key samples: %w", err)
+		}
 	}
 	return nil
 }

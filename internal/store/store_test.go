@@ -161,3 +161,42 @@ func TestTransactCanceledMidwayIsAtomic(t *testing.T) {
 		}
 	})
 }
+
+// Analyze leaves the planner row estimates on both databases; on SQLite it keeps no sampled
+// key values, which would make SQLite plan the group commit's reads again on every batch.
+func TestAnalyzeKeepsEstimatesNotSamples(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for i := range 20 {
+			if err := db.Transact(ctx, func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO branches (id, code, name, province_code, created_at) VALUES ($1, $2, 'b', '51', CURRENT_TIMESTAMP)`,
+					idgen.Next(), "A"+string(rune('A'+i)))
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Analyze(ctx); err != nil {
+			t.Fatal(err)
+		}
+		count := func(q string) int {
+			var n int
+			if err := db.R().QueryRowContext(ctx, q).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return n
+		}
+		if db.Dialect == store.Postgres {
+			if n := count(`SELECT COUNT(*) FROM pg_stats WHERE tablename = 'branches'`); n == 0 {
+				t.Fatal("no statistics on branches after Analyze")
+			}
+			return
+		}
+		if n := count(`SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'branches'`); n == 0 {
+			t.Fatal("no row estimates for branches after Analyze")
+		}
+		if n := count(`SELECT COUNT(*) FROM sqlite_stat4`); n != 0 {
+			t.Fatalf("%d key samples kept after Analyze", n)
+		}
+	})
+}
