@@ -294,7 +294,7 @@ func (py *Payer) try(ctx context.Context, tx *Tx, it PayItem) (PayResult, bool) 
 		s, ct, b := it.Render(Payment{}, errs.Conflict("Idempotency-Key was already used for a different request"))
 		return PayResult{Status: s, ContentType: ct, Body: b}, true
 	case err == nil && status == 0:
-		s, ct, b := it.Render(Payment{}, errs.Conflict("a request with this Idempotency-Key is being served"))
+		s, ct, b := it.Render(Payment{}, ErrKeyInUse)
 		return PayResult{Status: s, ContentType: ct, Body: b}, true
 	case err == nil:
 		return PayResult{Status: status, ContentType: ctype, Body: []byte(body), Replayed: true}, true

@@ -15,6 +15,10 @@ type Replay struct {
 	Body        string
 }
 
+// ErrKeyInUse is the conflict of a key whose first request is still being served: the caller
+// may wait for its answer.
+var ErrKeyInUse = fmt.Errorf("a request with this Idempotency-Key is being served: %w", errs.ErrConflict)
+
 // stale is how long a key whose first request never finished (a crash) blocks a retry.
 const stale = 2 * time.Minute
 
@@ -34,7 +38,7 @@ WHERE user_id = $1 AND idem_key = $2`+tx.ForUpdate(), userID, key).Scan(&gotHash
 			_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4)`,
 				userID, key, hash, now())
 			if isUniqueViolation(err) {
-				return errs.Conflict("a request with this Idempotency-Key is being served")
+				return ErrKeyInUse
 			}
 			return err
 		case err != nil:
@@ -42,7 +46,7 @@ WHERE user_id = $1 AND idem_key = $2`+tx.ForUpdate(), userID, key).Scan(&gotHash
 		case gotHash != hash:
 			return errs.Conflict("Idempotency-Key was already used for a different request")
 		case status == 0 && time.Since(created) < stale:
-			return errs.Conflict("a request with this Idempotency-Key is being served")
+			return ErrKeyInUse
 		case status == 0: // the first attempt died; this one takes over
 			_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND idem_key = $3`, now(), userID, key)
 			return err

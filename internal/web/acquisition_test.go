@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -271,12 +270,13 @@ func TestRegisterWithTheForm(t *testing.T) {
 		t.Fatal(resp.StatusCode)
 	}
 	village := regexp.MustCompile(`<option value="(51\.[0-9.]+)"`).FindStringSubmatch(page)[1]
-	form := url.Values{"csrf_token": {b.csrf("/participants/new")}, "nik": {"5103025506900002"}, "name": {"Ni Made Sari"},
-		"birth_date": {"1990-06-16"}, "sex": {"P"}, "village": {village}, "occupation": {"pedagang"}, "declared_income": {"1000000"}, "consent": {"on"}}
+	form := b.form("/participants/new", "nik", "5103025506900002", "name", "Ni Made Sari", "birth_date", "1990-06-16", "sex", "P",
+		"village", village, "occupation", "pedagang", "declared_income", "1000000", "consent", "on")
 	resp, page = b.post("/participants", form)
 	if resp.StatusCode != 400 || !strings.Contains(page, "does not match the stated birth date") || !strings.Contains(page, `value="Ni Made Sari"`) {
 		t.Fatalf("refusal: %d", resp.StatusCode)
 	}
+	// The refusal left the form's key free: the corrected form goes through with it.
 	form.Set("birth_date", "1990-06-15")
 	resp, _ = b.post("/participants", form)
 	loc := resp.Header.Get("Location")

@@ -55,8 +55,9 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"rupiah":    rupiah,
-	"localTime": localTime,
+	"formFields": formFields,
+	"rupiah":     rupiah,
+	"localTime":  localTime,
 	// localStamp is localTime to the second, for the audit trail.
 	"localStamp": func(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-02 15:04:05") + " WIB" },
 	"relationships": func() []participant.Relationship {
@@ -153,6 +154,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, p *access.P
 	switch {
 	case err == errCSRF:
 		msg = i18n.T(l, "error.csrf")
+	case err == errFormKey:
+		msg = i18n.T(l, "error.form_key")
+	case err == errFormReused:
+		msg = i18n.T(l, "error.form_reused")
+	case err == errFormBusy:
+		msg = i18n.T(l, "error.form_busy")
 	case code == http.StatusForbidden:
 		msg = i18n.T(l, "error.forbidden")
 	case code == http.StatusNotFound:

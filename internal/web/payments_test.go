@@ -86,7 +86,7 @@ func TestPayWithTheForms(t *testing.T) {
 	if !strings.Contains(page, `id="confirm"`) || !strings.Contains(page, "covered-after") {
 		t.Fatal("no quote to confirm")
 	}
-	resp, _ := b.post("/participants/"+id+"/pay", url.Values{"csrf_token": {b.csrf("/participants/" + id + "/pay?months=3")}, "months": {"3"}, "funding": {"self"}})
+	resp, _ := b.post("/participants/"+id+"/pay", b.form("/participants/"+id+"/pay?months=3", "months", "3", "funding", "self"))
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != 303 || !strings.HasSuffix(loc, "/receipt") {
 		t.Fatalf("pay: %d %s", resp.StatusCode, loc)
@@ -275,7 +275,7 @@ func TestChargeSponsorshipWithTheForm(t *testing.T) {
 		"month_to": this, "jkk": true, "jkm": true, "participants": []any{worker["kpj"]}}, "Idempotency-Key", "sh")
 	b := e.browser()
 	b.login("kc.denpasar")
-	resp, page := b.post("/sponsorships/"+idOf(sh["id"])+"/charge", url.Values{"csrf_token": {b.csrf("/sponsors")}})
+	resp, page := b.post("/sponsorships/"+idOf(sh["id"])+"/charge", b.form("/sponsors"))
 	if resp.StatusCode != 200 || !strings.Contains(page, worker["kpj"].(string)) || !strings.Contains(page, "JHT bulan-bulan ini tidak dibayar") {
 		t.Fatalf("charge report: %d\n%s", resp.StatusCode, page)
 	}
@@ -333,14 +333,14 @@ func TestAgentCashLimitsThroughAPIAndPage(t *testing.T) {
 
 	b := e.browser()
 	b.login("kc.denpasar")
-	resp, _ := b.post("/agents/"+id+"/cash-limits", url.Values{"csrf_token": {b.csrf("/agents")}, "max_cash_on_hand": {"3000000"}, "max_receipt_age_days": {""}})
+	resp, _ := b.post("/agents/"+id+"/cash-limits", b.form("/agents", "max_cash_on_hand", "3000000", "max_receipt_age_days", ""))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("form: %d", resp.StatusCode)
 	}
 	if lim := officer.mustStatus(200, "GET", "/api/v1/agents/"+id, nil)["cash_limits"].(map[string]any); lim["max_cash_on_hand"] != float64(3_000_000) || lim["max_receipt_age_days"] != nil {
 		t.Fatalf("after the form: %v", lim)
 	}
-	if resp, _ := b.post("/agents/"+id+"/cash-limits", url.Values{"csrf_token": {b.csrf("/agents")}, "max_cash_on_hand": {"banyak"}}); resp.StatusCode == http.StatusSeeOther {
+	if resp, _ := b.post("/agents/"+id+"/cash-limits", b.form("/agents", "max_cash_on_hand", "banyak")); resp.StatusCode == http.StatusSeeOther {
 		t.Fatal("a word was taken for an amount")
 	}
 }

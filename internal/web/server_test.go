@@ -102,6 +102,24 @@ func (b *browser) csrf(path string) string {
 	return m[1]
 }
 
+var formKeyRe = regexp.MustCompile(`name="form_key" value="([^"]+)"`)
+
+// form is what the first form on a page sends as the browser renders it: its CSRF token and
+// form key, and then the fields kv names (name, value, name, value …).
+func (b *browser) form(path string, kv ...string) url.Values {
+	b.e.t.Helper()
+	_, body := b.get(path)
+	c, k := csrfField.FindStringSubmatch(body), formKeyRe.FindStringSubmatch(body)
+	if c == nil || k == nil {
+		b.e.t.Fatalf("no form on %s", path)
+	}
+	v := url.Values{"csrf_token": {c[1]}, "form_key": {k[1]}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return v
+}
+
 func readBody(t *testing.T, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()

@@ -90,7 +90,9 @@ func TestCSRFRefused(t *testing.T) {
 			t.Fatalf("forged token: %d", resp.StatusCode)
 		}
 		// A cross-site form post is refused even with a valid token.
-		form.Set("csrf_token", b.csrf("/users"))
+		fresh := b.form("/users")
+		form.Set("csrf_token", fresh.Get("csrf_token"))
+		form.Set("form_key", fresh.Get("form_key"))
 		if resp, _ = b.post("/users", form, "Sec-Fetch-Site", "cross-site"); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("cross-site: %d", resp.StatusCode)
 		}
@@ -306,11 +308,11 @@ func TestCompressedPages(t *testing.T) {
 	if resp, _ := fetch("/static/app.css"); resp.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatal("the style sheet went out uncompressed")
 	}
-	first, second := b.csrf("/users"), b.csrf("/users")
-	if first == second {
+	first, second := b.form("/users"), b.form("/users")
+	if first.Get("csrf_token") == second.Get("csrf_token") {
 		t.Fatal("the CSRF token stood the same in two pages")
 	}
-	form := url.Values{"csrf_token": {first}, "username": {"new.officer"}, "name": {"Baru"}, "role": {"admin"}, "password": {"rahasia-sekali"}}
+	form := url.Values{"csrf_token": {first.Get("csrf_token")}, "form_key": {first.Get("form_key")}, "username": {"new.officer"}, "name": {"Baru"}, "role": {"admin"}, "password": {"rahasia-sekali"}}
 	if resp, body := b.post("/users", form); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Pengguna new.officer dibuat") {
 		t.Fatalf("a token from an earlier page: %d", resp.StatusCode)
 	}
