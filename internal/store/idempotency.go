@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/perisai/perisai/internal/errs"
@@ -18,6 +19,16 @@ type Replay struct {
 // ErrKeyInUse is the conflict of a key whose first request is still being served: the caller
 // may wait for its answer.
 var ErrKeyInUse = fmt.Errorf("a request with this Idempotency-Key is being served: %w", errs.ErrConflict)
+
+// ErrKeyDone is the conflict of a key whose request changed the data but whose answer was not
+// kept (the server stopped, or failed, in between): running it again could do it twice.
+var ErrKeyDone = fmt.Errorf("the request with this Idempotency-Key was carried out but its answer was not kept; "+
+	"look the result up instead of sending it again: %w", errs.ErrConflict)
+
+// carriedOut is the status of a key whose request has committed a change and not yet stored its
+// answer. It is written in the same commit as the change (WithIdempotencyKey), so that a key
+// left behind by a crash says whether its request took effect.
+const carriedOut = -1
 
 // stale is how long a key whose first request never finished (a crash) blocks a retry.
 const stale = 2 * time.Minute
@@ -47,7 +58,9 @@ WHERE user_id = $1 AND idem_key = $2`+tx.ForUpdate(), userID, key).Scan(&gotHash
 			return errs.Conflict("Idempotency-Key was already used for a different request")
 		case status == 0 && time.Since(created) < stale:
 			return ErrKeyInUse
-		case status == 0: // the first attempt died; this one takes over
+		case status == carriedOut:
+			return ErrKeyDone
+		case status == 0: // the first attempt died before its commit (which would have marked the key): this one takes over
 			_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND idem_key = $3`, now(), userID, key)
 			return err
 		default:
@@ -61,6 +74,32 @@ WHERE user_id = $1 AND idem_key = $2`+tx.ForUpdate(), userID, key).Scan(&gotHash
 	return out, nil
 }
 
+// keyMark is the key a request is served under, carried in its context.
+type keyMark struct {
+	userID int64
+	key    string
+	done   atomic.Bool
+}
+
+type keyMarkCtx struct{}
+
+// WithIdempotencyKey returns a context under which the first transaction that commits also marks
+// the claimed key as carried out, in the same commit.
+func WithIdempotencyKey(ctx context.Context, userID int64, key string) context.Context {
+	return context.WithValue(ctx, keyMarkCtx{}, &keyMark{userID: userID, key: key})
+}
+
+// markKey is run by a transaction before it commits (transactOnce).
+func markKey(ctx context.Context, tx *Tx) (*keyMark, error) {
+	m, _ := ctx.Value(keyMarkCtx{}).(*keyMark)
+	if m == nil || m.done.Load() {
+		return nil, nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1 WHERE user_id = $2 AND idem_key = $3 AND status = 0`,
+		carriedOut, m.userID, m.key)
+	return m, err
+}
+
 // FinishIdempotencyKey stores the answer so that a replay gets it.
 func (db *DB) FinishIdempotencyKey(ctx context.Context, userID int64, key string, r Replay) error {
 	return db.Transact(ctx, func(tx *Tx) error {
@@ -71,10 +110,15 @@ func (db *DB) FinishIdempotencyKey(ctx context.Context, userID int64, key string
 }
 
 // ReleaseIdempotencyKey forgets a key whose request failed on the server's side, so that the
-// client may retry it.
-func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string) error {
+// client may retry it; a key whose request has already committed a change is kept, unless the
+// request was refused (a refusal changes nothing, though it may have been audited).
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string, refused bool) error {
+	q := `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status = 0`
+	if refused {
+		q = `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status <= 0`
+	}
 	return db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status = 0`, userID, key)
+		_, err := tx.ExecContext(ctx, q, userID, key)
 		return err
 	})
 }

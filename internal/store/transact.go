@@ -95,11 +95,18 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect, accounts: &db.accounts, w: db.w, conn: conn, shard: db.nextShard()}); err != nil {
 		return err
 	}
+	mark, err := markKey(ctx, &Tx{Tx: sqlTx, Dialect: db.Dialect})
+	if err != nil {
+		return fmt.Errorf("idempotency key: %w", err)
+	}
 	if hold := db.beforeCommit.Swap(nil); hold != nil {
 		(*hold)()
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if mark != nil {
+		mark.done.Store(true)
 	}
 	return nil
 }

@@ -159,6 +159,56 @@ func TestSessionsAndTokens(t *testing.T) {
 	})
 }
 
+// A request's first commit marks its key as carried out in the same commit: a key left without
+// an answer (the server stopped between the change and storing the answer) is then refused
+// instead of being run again, while a key whose request changed nothing can be retried.
+func TestIdempotencyKeyMarkedInTheSameCommit(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		noop := func(*store.Tx) error { return nil }
+		if _, err := db.ClaimIdempotencyKey(ctx, 1, "deposit", "h"); err != nil {
+			t.Fatal(err)
+		}
+		// The request's transaction fails: nothing was done, the server's failure frees the key.
+		if err := db.Transact(store.WithIdempotencyKey(ctx, 1, "deposit"), func(*store.Tx) error { return errors.New("boom") }); err == nil {
+			t.Fatal("no error")
+		}
+		if err := db.ReleaseIdempotencyKey(ctx, 1, "deposit", false); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := db.ClaimIdempotencyKey(ctx, 1, "deposit", "h"); err != nil || r != nil {
+			t.Fatalf("retry after a rolled-back request: %v %v", r, err)
+		}
+		// Now it commits, and the answer is never stored (a crash, or a failure after the commit).
+		if err := db.Transact(store.WithIdempotencyKey(ctx, 1, "deposit"), noop); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReleaseIdempotencyKey(ctx, 1, "deposit", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ClaimIdempotencyKey(ctx, 1, "deposit", "h"); !errors.Is(err, store.ErrKeyDone) {
+			t.Fatalf("retry of a request that took effect: %v", err)
+		}
+		// A refusal changes nothing (at most it is audited): its key is forgotten.
+		if err := db.ReleaseIdempotencyKey(ctx, 1, "deposit", true); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := db.ClaimIdempotencyKey(ctx, 1, "deposit", "h2"); err != nil || r != nil {
+			t.Fatalf("after a refusal: %v %v", r, err)
+		}
+		// Marked, then answered: the answer is replayed.
+		if err := db.Transact(store.WithIdempotencyKey(ctx, 1, "deposit"), noop); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishIdempotencyKey(ctx, 1, "deposit", store.Replay{Status: 201, Body: "ok"}); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := db.ClaimIdempotencyKey(ctx, 1, "deposit", "h2"); err != nil || r == nil || r.Body != "ok" {
+			t.Fatalf("replay: %v %v", r, err)
+		}
+	})
+}
+
 func TestIdempotencyKeys(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -182,7 +232,7 @@ func TestIdempotencyKeys(t *testing.T) {
 		if r, err := db.ClaimIdempotencyKey(ctx, 2, "k1", "h2"); err != nil || r != nil {
 			t.Fatalf("keys are per user: %v %v", r, err)
 		}
-		if err := db.ReleaseIdempotencyKey(ctx, 2, "k1"); err != nil {
+		if err := db.ReleaseIdempotencyKey(ctx, 2, "k1", false); err != nil {
 			t.Fatal(err)
 		}
 		if r, err := db.ClaimIdempotencyKey(ctx, 2, "k1", "h3"); err != nil || r != nil {

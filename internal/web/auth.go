@@ -110,7 +110,9 @@ func (s *Server) api(h handlerFunc) http.Handler {
 }
 
 // apiWrite wraps a JSON API write: it requires an Idempotency-Key header, answers a replay of
-// the same request with the first answer, and refuses the key with another body (409).
+// the same request with the first answer, and refuses the key with another body (409). The
+// handler's first commit marks the key as carried out, so that a key left without an answer
+// (the server stopped in between) is refused rather than run twice.
 func (s *Server) apiWrite(h handlerFunc) http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 		key, body, hash, err := idempotencyInput(r)
@@ -130,12 +132,12 @@ func (s *Server) apiWrite(h handlerFunc) http.Handler {
 			return nil
 		}
 		buf := &bufferedWriter{header: http.Header{}}
-		if err := h(buf, r, p); err != nil {
+		ctx := context.WithoutCancel(r.Context()) // the answer is kept even if the client left
+		if err := h(buf, r.WithContext(store.WithIdempotencyKey(r.Context(), p.UserID, key)), p); err != nil {
 			s.writeProblem(buf, r, err)
 		}
-		ctx := context.WithoutCancel(r.Context()) // the answer is kept even if the client left
 		if buf.status >= 500 {
-			_ = s.db.ReleaseIdempotencyKey(ctx, p.UserID, key)
+			_ = s.db.ReleaseIdempotencyKey(ctx, p.UserID, key, false)
 		} else if err := s.db.FinishIdempotencyKey(ctx, p.UserID, key, store.Replay{
 			Status: buf.status, ContentType: buf.header.Get("Content-Type"), Body: buf.body.String()}); err != nil {
 			return err

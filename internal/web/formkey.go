@@ -11,7 +11,9 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/perisai/perisai/internal/access"
@@ -52,10 +54,11 @@ func newFormKey() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// uiWrite wraps a form handler that changes something. A submission whose form key already
-// led somewhere (a redirect) is sent there again; one whose first submission is still being
-// served waits for it. Only redirects are kept: a form shown again with its problems, or a
-// page rendered in place, leaves the key free, so the next submission is served afresh.
+// uiWrite wraps a form handler that changes something. A submission whose form key was served
+// before is sent where the first one led: its redirect, or, for a page rendered in place (a new
+// user, a sponsor's charge), the page the form was on, which shows what it did. One whose first
+// submission is still being served waits for it. A form refused and shown again with its
+// problems leaves its key free.
 func (s *Server) uiWrite(h handlerFunc) http.Handler {
 	return s.ui(func(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 		key, hash, err := formIdempotency(r)
@@ -71,14 +74,22 @@ func (s *Server) uiWrite(h handlerFunc) http.Handler {
 			return nil
 		}
 		buf := &bufferedWriter{header: http.Header{}}
-		herr := h(buf, r, p)
+		herr := h(buf, r.WithContext(store.WithIdempotencyKey(r.Context(), p.UserID, key)), p)
 		ctx := context.WithoutCancel(r.Context()) // what was done is recorded even if the browser left
-		if herr == nil && buf.status == http.StatusSeeOther {
-			if err := s.db.FinishIdempotencyKey(ctx, p.UserID, key, store.Replay{
-				Status: http.StatusSeeOther, Body: buf.header.Get("Location")}); err != nil {
-				return err
-			}
-		} else if err := s.db.ReleaseIdempotencyKey(ctx, p.UserID, key); err != nil {
+		code := buf.status
+		if herr != nil {
+			code = status(herr)
+		}
+		to := sentTo(r, buf)
+		switch {
+		case herr == nil && to != "":
+			err = s.db.FinishIdempotencyKey(ctx, p.UserID, key, store.Replay{Status: http.StatusSeeOther, Body: to})
+		case code < 500: // refused: nothing was done (at most the refusal audited), the form may be sent again corrected
+			err = s.db.ReleaseIdempotencyKey(ctx, p.UserID, key, true)
+		default:
+			err = s.db.ReleaseIdempotencyKey(ctx, p.UserID, key, false)
+		}
+		if err != nil {
 			return err
 		}
 		if herr != nil {
@@ -93,6 +104,22 @@ func (s *Server) uiWrite(h handlerFunc) http.Handler {
 	})
 }
 
+// sentTo is where a second submission of a served form goes: the first one's redirect, or for a
+// page rendered in place the page the form was sent from ("" when the form was refused).
+func sentTo(r *http.Request, buf *bufferedWriter) string {
+	switch {
+	case buf.status == http.StatusSeeOther:
+		return buf.header.Get("Location")
+	case buf.status >= 300:
+		return ""
+	}
+	// Only this site's path and query: never a redirect elsewhere.
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//") {
+		return (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()
+	}
+	return "/"
+}
+
 // claimForm claims a form key, waiting while its first submission is being served.
 func (s *Server) claimForm(ctx context.Context, userID int64, key, hash string) (*store.Replay, error) {
 	deadline := time.Now().Add(formWait)
@@ -103,7 +130,7 @@ func (s *Server) claimForm(ctx context.Context, userID int64, key, hash string) 
 			return replay, nil
 		case !errors.Is(err, errs.ErrConflict):
 			return nil, err
-		case !errors.Is(err, store.ErrKeyInUse):
+		case !errors.Is(err, store.ErrKeyInUse) && !errors.Is(err, store.ErrKeyDone):
 			return nil, errFormReused
 		case time.Now().After(deadline):
 			return nil, errFormBusy

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -116,5 +117,31 @@ func TestStatementFormSentTwiceImportsOnce(t *testing.T) {
 	}
 	if resp := post(strings.Replace(csv, "BPD-77", "BPD-78", 1)); resp.StatusCode != http.StatusConflict {
 		t.Fatalf("another file under the same key: %d", resp.StatusCode)
+	}
+}
+
+// A form whose answer is a page rendered in place (the new user) sends a second submission back
+// to the page the form was on, which shows the user made once.
+func TestUserFormSentTwiceCreatesOnce(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	b := e.browser()
+	b.login("admin")
+	form := b.form("/users", "username", "petugas.baru", "name", "Petugas Baru", "role", "admin", "password", "rahasia-sekali")
+	from := e.srv.URL + "/users?from=form"
+	if resp, page := b.post("/users", form, "Referer", from); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Pengguna petugas.baru dibuat") {
+		t.Fatalf("first: %d", resp.StatusCode)
+	}
+	resp, page := b.post("/users", form, "Referer", from)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/users?from=form" {
+		t.Fatalf("sent again: %d %q\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
+	}
+	// Only this site's pages: a Referer elsewhere, or a path that a browser reads as another
+	// host, leads to the home page.
+	for i, ref := range []string{"http://elsewhere.example/users", e.srv.URL + "//elsewhere.example/users"} {
+		f := b.form("/users", "username", "petugas.lain"+strconv.Itoa(i), "name", "Petugas", "role", "admin", "password", "rahasia-sekali")
+		b.post("/users", f, "Referer", ref)
+		if resp, _ := b.post("/users", f, "Referer", ref); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+			t.Fatalf("referer %s: %d %q", ref, resp.StatusCode, resp.Header.Get("Location"))
+		}
 	}
 }
