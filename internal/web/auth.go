@@ -142,11 +142,7 @@ func (s *Server) apiWrite(h handlerFunc) http.Handler {
 			Status: buf.status, ContentType: buf.header.Get("Content-Type"), Body: buf.body.String()}); err != nil {
 			return err
 		}
-		for k, v := range buf.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(buf.status)
-		_, _ = w.Write(buf.body.Bytes())
+		buf.sendTo(w)
 		return nil
 	})
 }
@@ -177,6 +173,15 @@ type bufferedWriter struct {
 }
 
 func (b *bufferedWriter) Header() http.Header { return b.header }
+
+// sendTo writes the held response.
+func (b *bufferedWriter) sendTo(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
+}
 func (b *bufferedWriter) WriteHeader(code int) {
 	if b.status == 0 {
 		b.status = code

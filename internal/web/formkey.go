@@ -95,11 +95,7 @@ func (s *Server) uiWrite(h handlerFunc) http.Handler {
 		if herr != nil {
 			return herr
 		}
-		for k, v := range buf.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(buf.status)
-		_, _ = w.Write(buf.body.Bytes())
+		buf.sendTo(w)
 		return nil
 	})
 }
