@@ -296,6 +296,9 @@ func (py *Payer) try(ctx context.Context, tx *Tx, it PayItem) (PayResult, bool) 
 	case err == nil && status == 0:
 		s, ct, b := it.Render(Payment{}, ErrKeyInUse)
 		return PayResult{Status: s, ContentType: ct, Body: b}, true
+	case err == nil && status == carriedOut:
+		s, ct, b := it.Render(Payment{}, ErrKeyDone)
+		return PayResult{Status: s, ContentType: ct, Body: b}, true
 	case err == nil:
 		return PayResult{Status: status, ContentType: ctype, Body: []byte(body), Replayed: true}, true
 	case !isNoRows(err):

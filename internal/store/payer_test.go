@@ -99,6 +99,17 @@ func TestGroupCommitPayer(t *testing.T) {
 		if r := payer.Pay(ctx, other); r.Err != nil || r.Status != 403 {
 			t.Fatalf("another branch: %+v", r)
 		}
+		// A key whose request (the same payment, taken the one-request way) committed without its
+		// answer being kept is refused, not paid again.
+		if _, err := db.ClaimIdempotencyKey(ctx, p.UserID, "lost", "h-lost-1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Transact(store.WithIdempotencyKey(ctx, p.UserID, "lost"), func(*store.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if r := payer.Pay(ctx, item("lost", 1)); r.Err != nil || r.Status != 409 || !strings.Contains(string(r.Body), "answer was not kept") {
+			t.Fatalf("a key carried out without its answer: %+v %s", r, r.Body)
+		}
 		paid, _ := db.PaidMonths(ctx, w.ID)
 		if created != 8 || len(paid) != 8 {
 			t.Fatalf("%d created, %d months: %v", created, len(paid), paid)
