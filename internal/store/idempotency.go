@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -90,7 +91,7 @@ func WithIdempotencyKey(ctx context.Context, userID int64, key string) context.C
 }
 
 // markKey is run by a transaction before it commits (transactOnce).
-func markKey(ctx context.Context, tx *Tx) (*keyMark, error) {
+func markKey(ctx context.Context, tx *sql.Tx) (*keyMark, error) {
 	m, _ := ctx.Value(keyMarkCtx{}).(*keyMark)
 	if m == nil || m.done.Load() {
 		return nil, nil

@@ -95,7 +95,7 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 	if err = fn(&Tx{Tx: sqlTx, Dialect: db.Dialect, accounts: &db.accounts, w: db.w, conn: conn, shard: db.nextShard()}); err != nil {
 		return err
 	}
-	mark, err := markKey(ctx, &Tx{Tx: sqlTx, Dialect: db.Dialect})
+	mark, err := markKey(ctx, sqlTx)
 	if err != nil {
 		return fmt.Errorf("idempotency key: %w", err)
 	}

@@ -182,6 +182,7 @@ func (b *bufferedWriter) sendTo(w http.ResponseWriter) {
 	w.WriteHeader(b.status)
 	_, _ = w.Write(b.body.Bytes())
 }
+
 func (b *bufferedWriter) WriteHeader(code int) {
 	if b.status == 0 {
 		b.status = code
