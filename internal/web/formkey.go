@@ -10,9 +10,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -154,12 +155,7 @@ func formIdempotency(r *http.Request) (key, hash string, err error) {
 	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.RequestURI())
 	hashValues(h, r.PostForm)
 	if mf := r.MultipartForm; mf != nil {
-		names := make([]string, 0, len(mf.File))
-		for name := range mf.File {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
+		for _, name := range slices.Sorted(maps.Keys(mf.File)) {
 			for _, fh := range mf.File[name] {
 				f, err := fh.Open()
 				if err != nil {
@@ -179,14 +175,9 @@ func formIdempotency(r *http.Request) (key, hash string, err error) {
 
 // hashValues writes the fields in a fixed order, leaving out the ones every page draws anew.
 func hashValues(w io.Writer, v map[string][]string) {
-	names := make([]string, 0, len(v))
-	for name := range v {
+	for _, name := range slices.Sorted(maps.Keys(v)) {
 		if name != "csrf_token" && name != formKeyField {
-			names = append(names, name)
+			fmt.Fprintf(w, "%q=%q\n", name, v[name])
 		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		fmt.Fprintf(w, "%q=%q\n", name, v[name])
 	}
 }
