@@ -87,8 +87,10 @@ func TestUserTokenServe(t *testing.T) {
 		if !strings.Contains(serveOut.String(), "http://"+addr) || !strings.Contains(serveOut.String(), "kc.denpasar") {
 			t.Errorf("serve output: %s", serveOut.String())
 		}
-		if _, err := os.Stat(filepath.Join(data, "perisai.key")); err != nil {
+		if fi, err := os.Stat(filepath.Join(data, "perisai.key")); err != nil {
 			t.Errorf("no key file created: %v", err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("key file mode %04o, want 0600", fi.Mode().Perm())
 		}
 		req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/me", nil)
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -114,9 +116,33 @@ func TestDefaultDatabaseIsSQLiteInDataDir(t *testing.T) {
 	if _, _, err := runCmd(t, "", "migrate", "--data", data); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(data, "perisai.db")); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"perisai.db"} {
+		fi, err := os.Stat(filepath.Join(data, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %04o, want 0600: it holds personal data or the key to it", f, fi.Mode().Perm())
+		}
 	}
+}
+
+// TestMain points the default data folder (PERISAI_DATA) at a temporary one: a command run
+// without --data must never write a database or a master key into the source tree, and the
+// run fails if one appears there.
+func TestMain(m *testing.M) {
+	tmp, err := os.MkdirTemp("", "perisai-cmd-test")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("PERISAI_DATA", tmp)
+	code := m.Run()
+	os.RemoveAll(tmp)
+	if _, err := os.Stat("data"); err == nil {
+		println("a test wrote the data folder into the source tree (cmd/perisai/data)")
+		code = 1
+	}
+	os.Exit(code)
 }
 
 func TestUnknownCommand(t *testing.T) {

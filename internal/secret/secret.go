@@ -35,8 +35,12 @@ const (
 )
 
 // LoadOrCreate reads the hex-encoded 32-byte master key from path, creating the file (mode 0600)
-// with a fresh random key when it does not exist.
+// with a fresh random key when it does not exist. A key file that others than its owner may
+// read or write is refused: whoever reads it can open every sealed NIK and forge every card.
 func LoadOrCreate(path string) (*Keys, error) {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("key file %s has mode %04o: others may read it; run chmod 600 %s", path, fi.Mode().Perm(), path)
+	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		master := make([]byte, 32)

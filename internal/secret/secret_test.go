@@ -25,6 +25,15 @@ func TestKeyFileCreatedOnceAndReused(t *testing.T) {
 	if !k2.CheckCSRF("s", k1.CSRFToken("s")) {
 		t.Fatal("the same file gave different keys")
 	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadOrCreate(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("a key file others may read was accepted: %v", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(path, []byte("nothex"), 0o600); err != nil {
 		t.Fatal(err)
 	}

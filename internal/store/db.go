@@ -91,6 +91,13 @@ func openSQLite(rawURL string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	// The database holds personal data: only its owner reads it. SQLite gives its WAL and
+	// shared-memory files the database file's mode, so creating it 0600 covers them too.
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	f.Close()
 	// synchronous(FULL): a write acknowledged to a user is on disk, even after a power cut.
 	// _txlock=immediate: a write transaction takes the write lock at BEGIN, so two writers never
 	// deadlock upgrading read locks.

@@ -5,58 +5,71 @@ import (
 	"time"
 )
 
-// limiter counts failed logins per key (username, client address) in a fixed window. It lives
-// in memory: a restart forgives, which is acceptable for a single-binary deployment; several
-// replicas would each count on their own.
+// limiter slows down password guessing. Each key (a username at an address, or an address
+// alone) may fail a number of times freely; after that every failure locks the key for a delay
+// that doubles with each further failure, up to a ceiling. A key is forgotten once it has been
+// quiet for the forget period.
+//
+// Two limiters guard the login: one per (username, address) that starts delaying early, so a
+// guesser is slowed at once without touching anyone else, and one per address alone with a far
+// higher threshold, against one address spraying many usernames. Nothing is keyed by username
+// alone or blocks an address for one user's mistakes: a colleague in the same office, behind the
+// same address, still logs in.
+//
+// It lives in memory: a restart forgives, which is acceptable for a single-binary deployment;
+// several replicas would each count on their own.
 type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	hits   map[string]*window
-	now    func() time.Time
+	mu        sync.Mutex
+	free      int           // failures allowed without delay
+	base, max time.Duration // first delay, and the ceiling
+	forget    time.Duration
+	hits      map[string]*strikes
+	now       func() time.Time
 }
 
-type window struct {
-	start time.Time
+type strikes struct {
 	n     int
+	last  time.Time
+	until time.Time
 }
 
-func newLimiter(max int, per time.Duration) *limiter {
-	return &limiter{max: max, window: per, hits: map[string]*window{}, now: time.Now}
+func newLimiter(free int, base, max, forget time.Duration) *limiter {
+	return &limiter{free: free, base: base, max: max, forget: forget, hits: map[string]*strikes{}, now: time.Now}
 }
 
-// Blocked reports whether any key has used up its failures.
-func (l *limiter) Blocked(keys ...string) bool {
+// Blocked reports whether the key is locked now.
+func (l *limiter) Blocked(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	t := l.now()
-	for _, k := range keys {
-		if w, ok := l.hits[k]; ok && t.Sub(w.start) < l.window && w.n >= l.max {
-			return true
-		}
-	}
-	return false
+	s, ok := l.hits[key]
+	return ok && l.now().Before(s.until)
 }
 
-// Fail counts one failure against each key.
-func (l *limiter) Fail(keys ...string) {
+// Fail counts one failure against the key.
+func (l *limiter) Fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	t := l.now()
 	if len(l.hits) > 100000 { // bound memory under a spray of usernames
-		for k, w := range l.hits {
-			if t.Sub(w.start) >= l.window {
+		for k, s := range l.hits {
+			if t.Sub(s.last) >= l.forget && !t.Before(s.until) {
 				delete(l.hits, k)
 			}
 		}
 	}
-	for _, k := range keys {
-		w, ok := l.hits[k]
-		if !ok || t.Sub(w.start) >= l.window {
-			w = &window{start: t}
-			l.hits[k] = w
+	s, ok := l.hits[key]
+	if !ok || (t.Sub(s.last) >= l.forget && !t.Before(s.until)) {
+		s = &strikes{}
+		l.hits[key] = s
+	}
+	s.n++
+	s.last = t
+	if over := s.n - l.free; over > 0 {
+		d := l.max
+		if over < 32 && l.base<<(over-1) < l.max {
+			d = l.base << (over - 1)
 		}
-		w.n++
+		s.until = t.Add(d)
 	}
 }
 

@@ -51,7 +51,8 @@ type Server struct {
 	tree    *region.Tree
 	pages   map[string]*template.Template
 	metrics *metrics
-	logins  *limiter
+	logins  *limiter // per (username, address): delays from the 6th failure
+	addrs   *limiter // per address: only past 100 failures
 	secure  bool
 	ttl     time.Duration
 	rules   atomic.Pointer[rules.Set]
@@ -75,7 +76,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		db: cfg.DB, keys: cfg.Keys, log: cfg.Log, tree: tree, pages: pages,
-		metrics: newMetrics(), logins: newLimiter(10, 15*time.Minute),
+		metrics: newMetrics(), logins: newLimiter(5, time.Second, 15*time.Minute, time.Hour), addrs: newLimiter(100, 15*time.Minute, time.Hour, time.Hour),
 		secure: cfg.SecureCookies, ttl: cfg.SessionTTL, public: cfg.PublicURL,
 	}
 	if cfg.Rules == nil {

@@ -34,13 +34,13 @@ func clientIP(r *http.Request) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
 	pw := r.PostFormValue("password")
-	keys := []string{"u:" + username, "ip:" + clientIP(r)}
+	pair, addr := username+"\x00"+clientIP(r), clientIP(r)
 	l := lang(r, nil)
 	fail := func(code int, msgKey string) {
 		pg := page{Lang: l, Title: i18n.T(l, "login.title"), Error: i18n.T(l, msgKey), Data: map[string]string{"Username": username}}
 		s.renderPage(w, r, code, "login", pg)
 	}
-	if s.logins.Blocked(keys...) {
+	if s.logins.Blocked(pair) || s.addrs.Blocked(addr) {
 		fail(http.StatusTooManyRequests, "login.limited")
 		return
 	}
@@ -53,12 +53,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil || !u.Active || !access.CheckPassword(hash, pw) {
-		s.logins.Fail(keys...)
+		s.logins.Fail(pair)
+		s.addrs.Fail(addr)
 		s.log.WarnContext(r.Context(), "login failed", "username", username, "ip", clientIP(r), "request_id", requestID(r.Context()))
 		fail(http.StatusUnauthorized, "login.failed")
 		return
 	}
-	s.logins.Reset(keys[0])
+	s.logins.Reset(pair)
 	sid, err := s.db.CreateSession(r.Context(), audit.Actor{UserID: u.ID, Name: u.Username, RequestID: requestID(r.Context())}, u.ID, s.ttl)
 	if err != nil {
 		s.renderError(w, r, nil, err)
