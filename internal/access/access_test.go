@@ -61,8 +61,13 @@ func TestAuthorize(t *testing.T) {
 	agent := Principal{UserID: 6, Username: "agen", Role: Agent, AgentID: 1000, WadahID: 100, BranchID: 10}
 	admin := Principal{UserID: 7, Username: "admin", Role: Admin}
 
-	branchDenpasar := Resource{BranchID: 10, Regions: []string{"51.71", "51.03"}}
-	branchGianyar := Resource{BranchID: 20, Regions: []string{"51.04"}}
+	branchDenpasar := BranchOffice(10, []string{"51.71", "51.03"})
+	branchGianyar := BranchOffice(20, []string{"51.04"})
+	// A worker of the branch no agent manages yet, and an agent's own participant record
+	// (which belongs to its wadah).
+	unassigned := Resource{BranchID: 10, Regions: []string{"51.03.02.2001"}}
+	agentsOwn := Resource{BranchID: 10, WadahID: 100, Regions: []string{"51.03.02.2001"}}
+	otherAgents := Resource{BranchID: 10, WadahID: 100, AgentID: 1001, Regions: []string{"51.03.02.2001"}}
 	userInBadung := Resource{UserID: 99, BranchID: 10, WadahID: 100, Regions: []string{"51.03.01.1001"}}
 
 	cases := []struct {
@@ -81,6 +86,17 @@ func TestAuthorize(t *testing.T) {
 		{"manager reads own branch", manager, ReadBranch, branchDenpasar, true},
 		{"manager reads another branch", manager, ReadBranch, branchGianyar, false},
 		{"agent reads own branch", agent, ReadBranch, branchDenpasar, true},
+		// Security issue 16 §1: "no agent" is not "everyone in the branch".
+		{"officer reads an unassigned worker", denpasar, ReadParticipant, unassigned, true},
+		{"agent may not read an unassigned worker", agent, ReadParticipant, unassigned, false},
+		{"agent may not pay for an unassigned worker", agent, TakePayment, unassigned, false},
+		{"manager may not read an unassigned worker", manager, ReadParticipant, unassigned, false},
+		{"manager reads its agent's own record", manager, ReadParticipant, agentsOwn, true},
+		{"agent may not read another agent's own record", agent, ReadParticipant, agentsOwn, false},
+		{"agent may not read another agent's worker", agent, ReadParticipant, otherAgents, false},
+		{"a branch-only resource without Office is not the office", agent, ReadBranch, Resource{BranchID: 10}, false},
+		{"government may not read an agent", bali, ReadAgent, Resource{BranchID: 10, WadahID: 100, AgentID: 1000, Regions: []string{"51.03.02.2001"}}, false},
+		{"manager reads its agents", manager, ReadAgent, Resource{BranchID: 10, WadahID: 100, AgentID: 1000}, true},
 		{"only admin manages branches", denpasar, ManageBranch, branchDenpasar, false},
 		{"admin manages branches", admin, ManageBranch, branchGianyar, true},
 		{"officer manages a user in its regencies", denpasar, ManageUsers, userInBadung, true},

@@ -17,7 +17,8 @@ const (
 	ManageTokens Action = "tokens.manage" // one's own API tokens
 	ReadAudit    Action = "audit.read"
 
-	ReadNetwork   Action = "network.read"   // wadah, agents, agreements
+	ReadNetwork   Action = "network.read"   // wadah and agreements: organisations
+	ReadAgent     Action = "agent.read"     // an agent: a person (name, KPJ, phone, bank)
 	ManageNetwork Action = "network.manage" // register wadah, agents; sign agreements
 
 	ReadParticipant     Action = "participant.read" // personal data
@@ -45,6 +46,16 @@ type Resource struct {
 	UserID   int64
 	// Regions the record lies in: a branch's regencies, a wadah's village, a user's region.
 	Regions []string
+	// Office marks the branch office itself (its name, address, regencies), which the wadah
+	// and agents under it may read. Anything else that names only a branch, such as a worker
+	// no agent manages yet, is the branch staff's alone: "no agent" never means "everyone in
+	// the branch".
+	Office bool
+}
+
+// BranchOffice is the resource of a branch office itself.
+func BranchOffice(id int64, regencies []string) Resource {
+	return Resource{BranchID: id, Regions: regencies, Office: true}
 }
 
 type rule struct {
@@ -63,6 +74,7 @@ var policy = map[Action]rule{
 	ReadAudit:    {roles: []Role{Admin}},
 
 	ReadNetwork:   {roles: Roles, scoped: true},
+	ReadAgent:     {roles: []Role{Admin, BranchOfficer, WadahManager, Agent}, scoped: true},
 	ManageNetwork: {roles: []Role{Admin, BranchOfficer}, scoped: true},
 
 	// Government viewers see aggregates, never a person.
@@ -108,9 +120,9 @@ func (p Principal) Covers(r Resource) bool {
 	case BranchOfficer:
 		return (r.BranchID != 0 && r.BranchID == p.BranchID) || anyWithin(r.Regions, p.Regencies)
 	case WadahManager:
-		return (r.WadahID != 0 && r.WadahID == p.WadahID) || (isBranchOnly(r) && r.BranchID == p.BranchID)
+		return (r.WadahID != 0 && r.WadahID == p.WadahID) || (r.Office && r.BranchID == p.BranchID)
 	case Agent:
-		return (r.AgentID != 0 && r.AgentID == p.AgentID) || (isBranchOnly(r) && r.BranchID == p.BranchID)
+		return (r.AgentID != 0 && r.AgentID == p.AgentID) || (r.Office && r.BranchID == p.BranchID)
 	case Government:
 		for _, c := range r.Regions {
 			if region.Within(c, p.Region) || region.Within(p.Region, c) {
@@ -119,12 +131,6 @@ func (p Principal) Covers(r Resource) bool {
 		}
 	}
 	return false
-}
-
-// isBranchOnly: the resource is the branch itself, not something inside it. Wadah and agents
-// may see their own branch office, not everything the branch holds.
-func isBranchOnly(r Resource) bool {
-	return r.BranchID != 0 && r.WadahID == 0 && r.AgentID == 0 && r.UserID == 0
 }
 
 func anyWithin(codes, areas []string) bool {

@@ -27,6 +27,13 @@ type Wadah struct {
 	CreatedAt     time.Time `json:"created_at"`
 }
 
+// Organisation is the wadah without the persons and accounts on it (its contact's name and
+// phone, its bank account): what a viewer who sees aggregates only may see.
+func (w Wadah) Organisation() Wadah {
+	w.ContactName, w.ContactPhone, w.BankName, w.BankAccount = "", "", "", ""
+	return w
+}
+
 // Validate checks a wadah's own fields against the region tree.
 func (w *Wadah) Validate(t *region.Tree) error {
 	var es errs.FieldErrors

@@ -65,6 +65,12 @@ bank_account_masked, trained_on, status, status_changed_at, activated_at) VALUES
 			return fmt.Errorf("insert agent: %w", err)
 		}
 		ag.BankAccount = masked
+		// The agent's own participant record now belongs to its wadah (unless an agent already
+		// manages it): its manager sees it, other agents of the branch do not.
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET wadah_id = $1, updated_at = $2 WHERE id = $3 AND agent_id IS NULL`,
+			ag.WadahID, t, ag.ParticipantID); err != nil {
+			return fmt.Errorf("agent's own record: %w", err)
+		}
 		if err := setAgentVillages(ctx, tx, ag.ID, ag.Villages); err != nil {
 			return err
 		}

@@ -147,7 +147,7 @@ func (s *Server) apiRegionSearch(w http.ResponseWriter, r *http.Request, p acces
 }
 
 func branchResource(b network.Branch) access.Resource {
-	return access.Resource{BranchID: b.ID, Regions: b.Regencies}
+	return access.BranchOffice(b.ID, b.Regencies)
 }
 
 // visibleBranches are the branches the principal may read.

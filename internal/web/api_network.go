@@ -48,8 +48,19 @@ func (s *Server) apiWadahList(w http.ResponseWriter, r *http.Request, p access.P
 		}
 		list = mine
 	}
+	for i := range list {
+		list[i] = forViewer(p, list[i])
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": list})
 	return nil
+}
+
+// forViewer is a wadah as p may see it: government sees organisations, not the persons on them.
+func forViewer(p access.Principal, x network.Wadah) network.Wadah {
+	if p.Role == access.Government {
+		return x.Organisation()
+	}
+	return x
 }
 
 // scopeRegions are the regions a principal's scope names, for list-level authorization.
@@ -72,7 +83,7 @@ func (s *Server) apiWadah(w http.ResponseWriter, r *http.Request, p access.Princ
 	if err := access.Authorize(p, access.ReadNetwork, wadahResource(x)); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, x)
+	writeJSON(w, http.StatusOK, forViewer(p, x))
 	return nil
 }
 
@@ -257,7 +268,7 @@ func (s *Server) apiAgent(w http.ResponseWriter, r *http.Request, p access.Princ
 	if err != nil {
 		return err
 	}
-	ag, err := s.agentInScope(r, p, id, access.ReadNetwork)
+	ag, err := s.agentInScope(r, p, id, access.ReadAgent)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func (s *Server) wadahPage(w http.ResponseWriter, r *http.Request, p access.Prin
 			continue
 		}
 		a, _ := s.tree.Get(x.Village)
-		rows = append(rows, row{x, a.Name})
+		rows = append(rows, row{forViewer(p, x), a.Name})
 	}
 	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": rows, "All": r.URL.Query().Get("all") != "",
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
