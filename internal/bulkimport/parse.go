@@ -16,6 +16,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/nik"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/participant"
 )
 
@@ -169,9 +170,9 @@ func toRegistration(get func(string) string) (participant.Registration, error) {
 	if reg.BirthDate, err = parseDate(get("birth_date")); err != nil {
 		es.Add("birth_date", "%v", err)
 	}
-	if s := strings.NewReplacer(".", "", ",", "", " ", "", "Rp", "", "rp", "").Replace(get("declared_income")); s != "" {
-		if reg.DeclaredIncome, err = strconv.ParseInt(s, 10, 64); err != nil {
-			es.Add("declared_income", "%q is not a whole number of rupiah", get("declared_income"))
+	if s := get("declared_income"); s != "" {
+		if reg.DeclaredIncome, err = money.Parse(s); err != nil {
+			es.Add("declared_income", "%q is not a whole number of rupiah", s)
 		}
 	}
 	reg.JHT = yes(get("jht"))

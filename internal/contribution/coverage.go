@@ -5,6 +5,7 @@ import (
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/rules"
 )
@@ -115,6 +116,22 @@ func AllocateAmount(payable []calendar.Month, money int64, price func(calendar.M
 		a.Remainder -= p
 	}
 	return a, nil
+}
+
+// MostPayable is what every payable month costs together: the largest amount a payment can
+// take now. An overflow is an error, never a wrapped sum.
+func MostPayable(payable []calendar.Month, price func(calendar.Month) (int64, error)) (int64, error) {
+	var total int64
+	for _, m := range payable {
+		p, err := price(m)
+		if err != nil {
+			return 0, err
+		}
+		if total, err = money.Add(total, p); err != nil {
+			return 0, errs.Invalid("amount", "out of range")
+		}
+	}
+	return total, nil
 }
 
 // AllocateMonths takes the first n payable months, for the "pay 1, 3, 6 or 12 months" choices.

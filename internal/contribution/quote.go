@@ -9,6 +9,7 @@ import (
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/rules"
 )
@@ -84,8 +85,8 @@ func QuoteMonths(rs *rules.Set, m Member, funding Funding, months []calendar.Mon
 	if !funding.Valid() {
 		return Quote{}, errs.Invalid("funding", "one of self, apbn, apbd, apbdes, csr, donor")
 	}
-	if m.Income <= 0 {
-		return Quote{}, errs.Invalid("declared_income", "must be positive")
+	if m.Income <= 0 || m.Income > money.Max {
+		return Quote{}, errs.Invalid("declared_income", "must be a row of the income table")
 	}
 	var q Quote
 	for _, month := range months {
@@ -94,6 +95,11 @@ func QuoteMonths(rs *rules.Set, m Member, funding Funding, months []calendar.Mon
 			return Quote{}, errs.Invalid("month", "%s: %v", month, err)
 		}
 		md := MonthDue{Month: month}
+		jkk, err1 := money.Mul(m.Income, rates.JKKBasisPoints)
+		jht, err2 := money.Mul(m.Income, rates.JHTBasisPoints)
+		if err1 != nil || err2 != nil {
+			return Quote{}, errs.Invalid("declared_income", "must be a row of the income table")
+		}
 		add := func(p Program, base int64) {
 			l := Line{Month: month, Program: p, Base: base, Due: base}
 			if d, src, ok := rs.DiscountFor(month, string(p), m.Sector, string(funding)); ok {
@@ -107,13 +113,15 @@ func QuoteMonths(rs *rules.Set, m Member, funding Funding, months []calendar.Mon
 			md.Due += l.Due
 		}
 		// JKK and JKM are mandatory for every BPU; JHT when chosen.
-		add(JKK, m.Income*rates.JKKBasisPoints/10_000)
+		add(JKK, jkk/10_000)
 		add(JKM, rates.JKMFlat)
 		if m.Programs.JHT {
-			add(JHT, m.Income*rates.JHTBasisPoints/10_000)
+			add(JHT, jht/10_000)
 		}
 		q.Months = append(q.Months, md)
-		q.Total += md.Due
+		if q.Total, err = money.Add(q.Total, md.Due); err != nil {
+			return Quote{}, errs.Invalid("months", "the total is out of range")
+		}
 	}
 	return q, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/money"
 )
 
 // Account names an account by its code; the kind is the part before the colon.
@@ -84,7 +85,13 @@ func (e Entry) Validate() error {
 		if p.Amount == 0 || p.Account == "" {
 			return errs.Invalid("postings", "a posting needs an account and a non-zero amount")
 		}
-		sum += p.Amount
+		if p.Amount > money.Max || p.Amount < -money.Max {
+			return errs.Invalid("postings", "a posting of Rp %d is beyond the largest amount accepted", p.Amount)
+		}
+		var err error
+		if sum, err = money.Add(sum, p.Amount); err != nil {
+			return errs.Invalid("postings", "the postings' sum is out of range")
+		}
 	}
 	if sum != 0 {
 		return fmt.Errorf("entry %s %d does not balance: debits and credits differ by %d: %w", e.Kind, e.RefID, sum, errs.ErrInvalid)

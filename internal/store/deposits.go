@@ -13,6 +13,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/idgen"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/ledger"
 )
 
@@ -58,6 +59,8 @@ func (db *DB) RecordDeposit(ctx context.Context, act audit.Actor, req DepositReq
 	}
 	if req.Amount <= 0 {
 		es.Add("amount", "the amount on the slip is required")
+	} else if req.Amount > money.Max {
+		es.Add("amount", "at most Rp %d", money.Max)
 	}
 	if len(req.PaymentIDs) == 0 {
 		es.Add("payment_ids", "name the receipts the deposit covers")
@@ -249,7 +252,13 @@ func (db *DB) ImportBankStatement(ctx context.Context, act audit.Actor, branchID
 		if err != nil {
 			return Reconciliation{}, errs.Invalid("file", "line %d: %v", i+1, err)
 		}
-		amount, err := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(rec[2]), 10, 64)
+		// A debit line is written with a minus; it is kept and never matched.
+		text, sign := strings.TrimSpace(rec[2]), int64(1)
+		if rest, ok := strings.CutPrefix(text, "-"); ok {
+			text, sign = rest, -1
+		}
+		amount, err := money.Parse(text)
+		amount *= sign
 		if err != nil {
 			return Reconciliation{}, errs.Invalid("file", "line %d: %q is not an amount in rupiah", i+1, rec[2])
 		}

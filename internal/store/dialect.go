@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -36,6 +37,16 @@ func isUniqueViolation(err error) bool {
 		return liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	}
 	return false
+}
+
+// isOverflow: an integer result left int64 (SQLite's SUM says "integer overflow"; PostgreSQL
+// "bigint out of range", SQLSTATE 22003).
+func isOverflow(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "22003"
+	}
+	return strings.Contains(err.Error(), "integer overflow")
 }
 
 // ForUpdate is the row-lock suffix for a SELECT inside a write transaction. SQLite needs none:

@@ -15,6 +15,7 @@ import (
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/idgen"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/rules"
@@ -175,8 +176,9 @@ func checkCashLimits(ctx context.Context, tx *Tx, rs *rules.Set, agentID int64, 
 	if err != nil {
 		return err
 	}
-	if onHand+adding > lim.MaxCashOnHand {
-		return errs.Conflict("cash on hand would be Rp %d, over the limit of Rp %d: deposit the cash collected before taking more", onHand+adding, lim.MaxCashOnHand)
+	after, err := money.Add(onHand, adding)
+	if err != nil || after > lim.MaxCashOnHand {
+		return errs.Conflict("cash on hand would be Rp %d, over the limit of Rp %d: deposit the cash collected before taking more", after, lim.MaxCashOnHand)
 	}
 	oldest, err := oldestUndeposited(ctx, tx, agentID)
 	if err != nil {
@@ -401,7 +403,20 @@ func planPayment(ctx context.Context, q Querier, rs *rules.Set, pr rules.Payment
 		pl.creditUsed = min(credit, pl.alloc.Spent)
 		pl.received = pl.alloc.Spent - pl.creditUsed
 	} else {
-		if pl.alloc, err = contribution.AllocateAmount(payable, req.Amount+credit, price); err != nil {
+		// An amount is bounded by what every month payable now (the arrears window and the
+		// months ahead the rules allow) costs this participant: nothing larger is a contribution.
+		most, err := contribution.MostPayable(payable, price)
+		if err != nil {
+			return pl, err
+		}
+		if req.Amount > most {
+			return pl, errs.Invalid("amount", "at most Rp %d can be paid now: the %d month(s) that can be paid cost that much", most, len(payable))
+		}
+		available, err := money.Add(req.Amount, credit)
+		if err != nil {
+			return pl, errs.Invalid("amount", "out of range")
+		}
+		if pl.alloc, err = contribution.AllocateAmount(payable, available, price); err != nil {
 			return pl, err
 		}
 		pl.received, pl.creditUsed, pl.creditAdded = req.Amount, credit, pl.alloc.Remainder
@@ -452,6 +467,9 @@ func checkPayRequest(req *PayRequest) error {
 	}
 	if (req.Months == 0) == (req.Amount == 0) || req.Amount < 0 || req.Months < 0 {
 		return errs.Invalid("months", "give either a number of months or an amount")
+	}
+	if req.Amount > money.Max || req.Months > 120 {
+		return errs.Invalid("amount", "out of range")
 	}
 	return nil
 }

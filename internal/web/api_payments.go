@@ -35,6 +35,13 @@ func (s *Server) apiQuote(w http.ResponseWriter, r *http.Request, p access.Princ
 	if len(in.Months) == 0 || len(in.Months) > 60 {
 		return errs.Invalid("months", "1–60 months (YYYY-MM)")
 	}
+	if !s.rs().ValidIncome(calendar.Today(), in.Income) {
+		tbl, _ := s.rs().IncomeTable(calendar.Today())
+		if len(tbl) == 0 {
+			return errs.Invalid("declared_income", "no income table in force")
+		}
+		return errs.Invalid("declared_income", "Rp %d is not a row of the income table (Rp %d … Rp %d)", in.Income, tbl[0], tbl[len(tbl)-1])
+	}
 	q, err := contribution.QuoteMonths(s.rs(), contribution.Member{Income: in.Income, Programs: participant.Programs{JKK: true, JKM: true, JHT: in.JHT},
 		Sector: in.Sector}, in.Funding, in.Months)
 	if err != nil {
