@@ -15,8 +15,8 @@ import (
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
-	"github.com/perisai/perisai/internal/nik"
 	"github.com/perisai/perisai/internal/money"
+	"github.com/perisai/perisai/internal/nik"
 	"github.com/perisai/perisai/internal/participant"
 )
 

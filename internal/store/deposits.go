@@ -13,8 +13,8 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/idgen"
-	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/money"
 )
 
 // Deposit is cash an agent paid into the bank, against the receipts it covers.
