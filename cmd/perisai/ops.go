@@ -87,7 +87,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return err
 		}
-		rows, err := bulkimport.Read(strings.NewReader(string(data)))
+		rows, err := bulkimport.Read(data, bulkimport.DefaultLimits)
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func setup(t *testing.T, db *store.DB) (access.Principal, audit.Actor) {
 func importFile(t *testing.T, db *store.DB, p access.Principal, act audit.Actor, data []byte) (store.Import, []store.ImportRow) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := bulkimport.Read(bytes.NewReader(data))
+	rows, err := bulkimport.Read(data, bulkimport.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,11 +167,11 @@ func TestBadFiles(t *testing.T) {
 		"missing column": "nik,nama\n5103021203850001,x\n",
 		"not xlsx":       "PK\x03\x04garbage",
 	} {
-		if _, err := bulkimport.Read(strings.NewReader(data)); err == nil {
+		if _, err := bulkimport.Read([]byte(data), bulkimport.DefaultLimits); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	rows, err := bulkimport.Read(strings.NewReader("nik;nama;tanggal_lahir;jenis_kelamin;desa;pekerjaan;penghasilan;persetujuan\n5103021203850001;A B;12-03-1985;laki-laki;51.03.02.2001;petani;1000000;ya\n"))
+	rows, err := bulkimport.Read([]byte("nik;nama;tanggal_lahir;jenis_kelamin;desa;pekerjaan;penghasilan;persetujuan\n5103021203850001;A B;12-03-1985;laki-laki;51.03.02.2001;petani;1000000;ya\n"), bulkimport.DefaultLimits)
 	if err != nil || len(rows) != 1 || rows[0].Err != nil || rows[0].Reg.Sex != "L" || rows[0].Reg.BirthDate != calendar.D(1985, 3, 12) {
 		t.Fatalf("semicolon CSV: %+v %v", rows, err)
 	}
@@ -205,7 +205,7 @@ func BenchmarkImport100k(b *testing.B) {
 		p, _ := db.Principal(ctx, u.ID)
 		act := audit.Actor{UserID: u.ID, Name: u.Username}
 		for b.Loop() {
-			rows, err := bulkimport.Read(bytes.NewReader(data))
+			rows, err := bulkimport.Read(data, bulkimport.Limits{MaxRows: benchRows})
 			if err != nil {
 				b.Fatal(err)
 			}

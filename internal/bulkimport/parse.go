@@ -3,6 +3,7 @@
 package bulkimport
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -43,21 +44,35 @@ var required = []string{"nik", "name", "birth_date", "sex", "village", "occupati
 // Template is the header line of a blank import file.
 const Template = "nik,name,birth_date,sex,phone,village,address,occupation,declared_income,jht,consent,heir_name,heir_relationship,heir_birth_date,heir_nik"
 
-// Read parses a CSV or XLSX file (told apart by content, not name) into rows.
-func Read(r io.Reader) ([]Row, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
+// Limits bound what one file may cost the server. A small XLSX can expand to gigabytes (a
+// zip of millions of rows), so the file is read as a stream and stopped at the first limit.
+type Limits struct {
+	MaxRows         int   // data rows, the header not counted
+	MaxUncompressed int64 // an XLSX's contents, unzipped
+}
+
+// DefaultLimits fit a 2-core, 2 GB server: 20,000 rows (a regency's cohort; larger lists are
+// split), 64 MiB of unzipped XLSX.
+var DefaultLimits = Limits{MaxRows: 20_000, MaxUncompressed: 64 << 20}
+
+// maxColumns is how many cells of a row are read; a template has 15.
+const maxColumns = 64
+
+// Read parses a CSV or XLSX file (told apart by content, not name) into rows, within lim.
+func Read(data []byte, lim Limits) ([]Row, error) {
+	if lim.MaxRows <= 0 {
+		lim.MaxRows = DefaultLimits.MaxRows
+	}
+	if lim.MaxUncompressed <= 0 {
+		lim.MaxUncompressed = DefaultLimits.MaxUncompressed
 	}
 	var records [][]string
 	var lines []int // each record's row number in the file
+	var err error
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		records, err = readXLSX(data)
-		for i := range records {
-			lines = append(lines, i+1)
-		}
+		records, lines, err = readXLSX(data, lim)
 	} else {
-		records, lines, err = readCSV(data)
+		records, lines, err = readCSV(data, lim)
 	}
 	if err != nil {
 		return nil, err
@@ -84,9 +99,6 @@ func Read(r io.Reader) ([]Row, error) {
 	}
 	rows := make([]Row, 0, len(records)-1)
 	for i, rec := range records[1:] {
-		if blank(rec) {
-			continue
-		}
 		get := func(f string) string {
 			j, ok := idx[f]
 			if !ok || j >= len(rec) {
@@ -100,10 +112,16 @@ func Read(r io.Reader) ([]Row, error) {
 	return rows, nil
 }
 
-func readCSV(data []byte) ([][]string, []int, error) {
+func tooManyRows(lim Limits) error {
+	return errs.Invalid("file", "the file has more than %d rows: split it into smaller files", lim.MaxRows)
+}
+
+// readCSV reads records one at a time, keeping the non-blank ones, and stops past the limit.
+func readCSV(data []byte, lim Limits) ([][]string, []int, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = false
 	// Spreadsheets saved in Indonesian locales separate with semicolons.
 	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		cr.Comma = ';'
@@ -119,28 +137,68 @@ func readCSV(data []byte) ([][]string, []int, error) {
 		if err != nil {
 			return nil, nil, errs.Invalid("file", "not a readable CSV file: %v", err)
 		}
+		if len(recs) > 0 && blank(rec) {
+			continue
+		}
+		if len(recs) > lim.MaxRows {
+			return nil, nil, tooManyRows(lim)
+		}
 		line, _ := cr.FieldPos(0)
-		recs = append(recs, rec)
+		recs = append(recs, rec[:min(len(rec), maxColumns)])
 		lines = append(lines, line)
 	}
 	return recs, lines, nil
 }
 
-func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+// readXLSX checks the unzipped size the archive declares (Go's zip reader refuses an entry that
+// inflates past its declared size, so the sum cannot lie), then streams the first sheet's rows:
+// a worksheet above a few MiB is unzipped to a temporary file, never into memory.
+func readXLSX(data []byte, lim Limits) ([][]string, []int, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, errs.Invalid("file", "not a readable XLSX file: %v", err)
+		return nil, nil, errs.Invalid("file", "not a readable XLSX file: %v", err)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > uint64(lim.MaxUncompressed) {
+			return nil, nil, errs.Invalid("file", "the workbook unpacks to more than %d MiB: split it into smaller files", lim.MaxUncompressed>>20)
+		}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUncompressed, UnzipXMLSizeLimit: min(lim.MaxUncompressed, 4<<20)})
+	if err != nil {
+		return nil, nil, errs.Invalid("file", "not a readable XLSX file: %v", err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errs.Invalid("file", "the workbook has no sheet")
+		return nil, nil, errs.Invalid("file", "the workbook has no sheet")
 	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	it, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, errs.Invalid("file", "cannot read sheet %s: %v", sheets[0], err)
+		return nil, nil, errs.Invalid("file", "cannot read sheet %s: %v", sheets[0], err)
 	}
-	return rows, nil
+	defer it.Close()
+	var recs [][]string
+	var lines []int
+	for n := 1; it.Next(); n++ {
+		rec, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, nil, errs.Invalid("file", "cannot read sheet %s row %d: %v", sheets[0], n, err)
+		}
+		if len(recs) > 0 && blank(rec) {
+			continue
+		}
+		if len(recs) > lim.MaxRows {
+			return nil, nil, tooManyRows(lim)
+		}
+		recs = append(recs, rec[:min(len(rec), maxColumns)])
+		lines = append(lines, n)
+	}
+	if err := it.Error(); err != nil {
+		return nil, nil, errs.Invalid("file", "cannot read sheet %s: %v", sheets[0], err)
+	}
+	return recs, lines, nil
 }
 
 func blank(rec []string) bool {

@@ -15,7 +15,13 @@ var (
 	ErrUnauthorized = errors.New("not authenticated")
 	ErrForbidden    = errors.New("forbidden")
 	ErrRateLimited  = errors.New("too many attempts")
+	ErrTooLarge     = errors.New("too large")
 )
+
+// TooLarge says what was larger than accepted; it wraps ErrTooLarge and names the field.
+func TooLarge(field, format string, args ...any) error {
+	return fmt.Errorf("%w: %w", &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}, ErrTooLarge)
+}
 
 // Invalid wraps ErrInvalid with a message for people, naming the field when there is one.
 func Invalid(field, format string, args ...any) error {

@@ -18,6 +18,9 @@ func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if tooLarge(err) {
+			return errTooLarge()
+		}
 		return errs.Invalid("body", "not valid JSON for this request: %v", err)
 	}
 	return nil

@@ -3,9 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/bulkimport"
@@ -14,15 +17,49 @@ import (
 	"github.com/perisai/perisai/internal/store"
 )
 
-// maxImport is the largest file accepted: 100,000 rows of CSV are about 12 MB.
-const maxImport = 64 << 20
+// maxImport is the largest file accepted: 20,000 rows of CSV (the default row limit) are
+// about 2.5 MB; an XLSX is smaller.
+const maxImport = 16 << 20
+
+// maxImportsPerUser is how many imports one user may have being read or run at once.
+const maxImportsPerUser = 2
+
+// importSlots counts each user's imports in progress, so that one user cannot fill the
+// server's memory and CPU with many uploads at once.
+type importSlots struct {
+	mu   sync.Mutex
+	busy map[int64]int
+}
+
+func (s *importSlots) take(user int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy == nil {
+		s.busy = map[int64]int{}
+	}
+	if s.busy[user] >= maxImportsPerUser {
+		return fmt.Errorf("%d imports of yours are still running: wait for one to finish: %w", maxImportsPerUser, errs.ErrRateLimited)
+	}
+	s.busy[user]++
+	return nil
+}
+
+func (s *importSlots) release(user int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy[user]--; s.busy[user] <= 0 {
+		delete(s.busy, user)
+	}
+}
 
 // readUpload takes the file from a multipart form field "file" or, failing that, the raw body.
 func readUpload(r *http.Request) (string, []byte, error) {
-	r.Body = http.MaxBytesReader(nil, r.Body, maxImport)
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
 		f, hdr, err := r.FormFile("file")
 		if err != nil {
+			if tooLarge(err) {
+				return "", nil, errTooLarge()
+			}
 			return "", nil, errs.Invalid("file", "attach the CSV or XLSX file as the form field \"file\": %v", err)
 		}
 		defer f.Close()
@@ -30,6 +67,9 @@ func readUpload(r *http.Request) (string, []byte, error) {
 		return hdr.Filename, data, err
 	}
 	data, err := io.ReadAll(r.Body)
+	if tooLarge(err) {
+		return "", nil, errTooLarge()
+	}
 	if err != nil {
 		return "", nil, errs.Invalid("file", "cannot read the upload: %v", err)
 	}
@@ -40,16 +80,35 @@ func readUpload(r *http.Request) (string, []byte, error) {
 	return name, data, nil
 }
 
+// tooLarge: the body passed the size cap (http.MaxBytesReader, set in guard).
+func tooLarge(err error) bool {
+	var mb *http.MaxBytesError
+	return errors.As(err, &mb)
+}
+
+func errTooLarge() error {
+	return errs.TooLarge("body", "the request is larger than accepted (files: %d MiB, other requests: %d KiB)", maxImport>>20, maxBody>>10)
+}
+
 // startImport reads the file, records the import and runs it in the background.
 func (s *Server) startImport(r *http.Request, p access.Principal) (store.Import, error) {
 	if err := access.Authorize(p, access.ImportParticipants, access.Resource{}); err != nil {
 		return store.Import{}, err
 	}
+	if err := s.imports.take(p.UserID); err != nil {
+		return store.Import{}, err
+	}
+	started := false
+	defer func() {
+		if !started {
+			s.imports.release(p.UserID)
+		}
+	}()
 	name, data, err := readUpload(r)
 	if err != nil {
 		return store.Import{}, err
 	}
-	rows, err := bulkimport.Read(bytes.NewReader(data))
+	rows, err := bulkimport.Read(data, s.limits)
 	if err != nil {
 		return store.Import{}, err
 	}
@@ -66,8 +125,10 @@ func (s *Server) startImport(r *http.Request, p access.Principal) (store.Import,
 	}
 	job := bulkimport.Job{DB: s.db, Rules: s.rs(), P: p, Actor: act, AgentID: agentID, Rows: rows, Today: calendar.Today()}
 	s.bg.Add(1)
+	started = true
 	go func() {
 		defer s.bg.Done()
+		defer s.imports.release(p.UserID)
 		if err := bulkimport.Run(context.WithoutCancel(r.Context()), job, im.ID, nil); err != nil {
 			s.log.Error("import failed", "import", im.ID, "err", err)
 		}

@@ -65,6 +65,13 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, string, error)
 			return access.Principal{}, "", err
 		}
 		userID, sessionID = id, c.Value
+		if unsafeMethod(r.Method) && r.Header.Get("X-CSRF-Token") == "" {
+			// Read the form now (within maxImport for uploads) so that a body over the cap
+			// is told apart from a missing token.
+			if err := parseForm(r); tooLarge(err) {
+				return access.Principal{}, "", errTooLarge()
+			}
+		}
 		if unsafeMethod(r.Method) && !s.keys.CheckCSRF(sessionID, csrfFrom(r)) {
 			return access.Principal{}, "", errCSRF
 		}
@@ -82,6 +89,18 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, string, error)
 		in.user = p.Username
 	}
 	return p, sessionID, nil
+}
+
+// parseForm reads a form, URL-encoded or multipart (files up to maxImport). ParseMultipartForm
+// alone would hide a URL-encoded body's read error behind http.ErrNotMultipart.
+func parseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(maxImport); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return err
+	}
+	return nil
 }
 
 var errCSRF = errs.Forbidden("missing or wrong CSRF token")
@@ -154,12 +173,12 @@ func idempotencyInput(r *http.Request) (key string, body []byte, hash string, er
 	if key == "" || len(key) > 200 {
 		return "", nil, "", errs.Invalid("Idempotency-Key", "header required on every write (1–200 characters)")
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, maxImport+1))
+	body, err = io.ReadAll(r.Body) // capped by guard
+	if tooLarge(err) {
+		return "", nil, "", errTooLarge()
+	}
 	if err != nil {
 		return "", nil, "", errs.Invalid("body", "cannot read: %v", err)
-	}
-	if len(body) > maxImport {
-		return "", nil, "", errs.Invalid("body", "larger than %d MB", maxImport>>20)
 	}
 	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), body...))
 	return key, body, hex.EncodeToString(sum[:]), nil

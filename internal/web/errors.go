@@ -13,6 +13,7 @@ var statusOf = []struct {
 	err    error
 	status int
 }{
+	{errs.ErrTooLarge, http.StatusRequestEntityTooLarge}, // before ErrInvalid: it wraps a field error
 	{errs.ErrInvalid, http.StatusBadRequest},
 	{errs.ErrUnauthorized, http.StatusUnauthorized},
 	{errs.ErrForbidden, http.StatusForbidden},

@@ -144,7 +144,10 @@ func (s *Server) claimForm(ctx context.Context, userID int64, key, hash string) 
 // and the fields (files by their content), not the CSRF token or the key. The fields are hashed
 // parsed, not as sent, because a browser draws a new multipart boundary for every submission.
 func formIdempotency(r *http.Request) (key, hash string, err error) {
-	if err := r.ParseMultipartForm(maxImport); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+	if err := parseForm(r); err != nil {
+		if tooLarge(err) {
+			return "", "", errTooLarge()
+		}
 		return "", "", errs.Invalid("form", "cannot read: %v", err)
 	}
 	key = r.PostFormValue(formKeyField)

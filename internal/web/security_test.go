@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/perisai/perisai/internal/store"
@@ -40,4 +43,37 @@ func TestMoneyBoundedAtTheAPI(t *testing.T) {
 			t.Fatalf("verify: %v", v)
 		}
 	})
+}
+
+// Security issue 16 §8: a body over the size cap answers 413, on the API and on the forms;
+// every answer names its referrer policy.
+func TestBodyOverTheCapIs413(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	officer := e.api("kc.denpasar")
+	big := map[string]any{"name": strings.Repeat("x", 2<<20)}
+	resp, p := officer.do("POST", "/api/v1/participants", big, "Idempotency-Key", "big1")
+	if resp.StatusCode != 413 || p["status"] != float64(413) {
+		t.Fatalf("2 MiB registration: %d %v", resp.StatusCode, p)
+	}
+	if resp.Header.Get("Referrer-Policy") != "same-origin" {
+		t.Errorf("Referrer-Policy %q", resp.Header.Get("Referrer-Policy"))
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/imports?filename=big.csv", bytes.NewReader(make([]byte, 17<<20)))
+	req.Header.Set("Authorization", "Bearer "+officer.token)
+	req.Header.Set("Idempotency-Key", "big2")
+	r2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2.Body.Close()
+	if r2.StatusCode != 413 {
+		t.Fatalf("17 MiB import: %d", r2.StatusCode)
+	}
+	b := e.browser()
+	b.login("kc.denpasar")
+	form := b.form("/participants/new")
+	form.Set("name", strings.Repeat("x", 2<<20))
+	if resp, body := b.post("/participants", form); resp.StatusCode != 413 {
+		t.Fatalf("2 MiB form: %d %s", resp.StatusCode, body)
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/klauspost/compress/gzhttp"
 
+	"github.com/perisai/perisai/internal/bulkimport"
 	"github.com/perisai/perisai/internal/region"
 	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/secret"
@@ -41,6 +42,12 @@ type Config struct {
 	// Writers is how many group-commit writers run side by side on PostgreSQL (SQLite has one);
 	// 0 means the store's default (store.NewPayer).
 	Writers int
+	// ImportLimits bound one import file (rows, unzipped size); zero fields take
+	// bulkimport.DefaultLimits.
+	ImportLimits bulkimport.Limits
+	// MetricsToken, when set, is the bearer token GET /metrics asks for; when empty /metrics is
+	// not served on this handler (serve it on a listener of its own: MetricsHandler).
+	MetricsToken string
 }
 
 // Server serves every Perisai surface.
@@ -62,6 +69,9 @@ type Server struct {
 	payer   *store.Payer   // group commit for payments; nil when disabled
 	stop    context.CancelFunc
 	tokens  tokenCache
+	imports importSlots
+	limits  bulkimport.Limits
+	metricsToken string
 }
 
 // New builds a server; it fails only on a broken build (templates, OpenAPI document).
@@ -78,6 +88,7 @@ func New(cfg Config) (*Server, error) {
 		db: cfg.DB, keys: cfg.Keys, log: cfg.Log, tree: tree, pages: pages,
 		metrics: newMetrics(), logins: newLimiter(5, time.Second, 15*time.Minute, time.Hour), addrs: newLimiter(100, 15*time.Minute, time.Hour, time.Hour),
 		secure: cfg.SecureCookies, ttl: cfg.SessionTTL, public: cfg.PublicURL,
+		limits: cfg.ImportLimits, metricsToken: cfg.MetricsToken,
 	}
 	if cfg.Rules == nil {
 		cfg.Rules = rules.Default()
@@ -116,7 +127,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.handler = s.observe(gz(cop.Handler(mux)))
+	s.handler = s.observe(s.guard(gz(cop.Handler(mux))))
 	return s, nil
 }
 
