@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/perisai/perisai/internal/bulkimport"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/jobs"
 	"github.com/perisai/perisai/internal/web"
@@ -27,6 +28,10 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	publicURL := fs.String("public-url", os.Getenv("PERISAI_PUBLIC_URL"), "address printed in card QR codes, e.g. https://perisai.example.id (default: the request's) [PERISAI_PUBLIC_URL]")
 	noJobs := fs.Bool("no-jobs", false, "do not run the daily jobs in this process (when cron runs `perisai jobs run`)")
+	metricsAddr := fs.String("metrics-addr", os.Getenv("PERISAI_METRICS_ADDR"), "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 [PERISAI_METRICS_ADDR]")
+	metricsToken := fs.String("metrics-token", os.Getenv("PERISAI_METRICS_TOKEN"), "bearer token for /metrics on the main address; without it /metrics is not served there [PERISAI_METRICS_TOKEN]")
+	importRows := fs.Int("import-max-rows", bulkimport.DefaultLimits.MaxRows, "most data rows in one import file")
+	importMiB := fs.Int64("import-max-unzipped-mib", bulkimport.DefaultLimits.MaxUncompressed>>20, "most MiB an XLSX import may unzip to")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -58,9 +63,20 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	log.Info("rules in force", "version", rs.Version)
-	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure, Rules: rs, ReloadRules: true, PublicURL: *publicURL})
+	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure, Rules: rs, ReloadRules: true, PublicURL: *publicURL,
+		MetricsToken: *metricsToken, ImportLimits: bulkimport.Limits{MaxRows: *importRows, MaxUncompressed: *importMiB << 20}})
 	if err != nil {
 		return err
+	}
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		ms := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go ms.Serve(mln)
+		defer ms.Close()
+		log.Info("metrics", "addr", mln.Addr().String())
 	}
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()

@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -56,6 +58,31 @@ func newMetrics() *metrics {
 }
 
 func (m *metrics) handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
+
+// MetricsHandler serves the metrics alone, for a listener of their own (serve --metrics-addr)
+// that only the monitoring network reaches.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler())
+	return mux
+}
+
+// metricsWithToken serves /metrics on the main address only to the bearer of the metrics
+// token: request counts by route and status tell an outsider what the network is doing. With
+// no token configured the route is not there.
+func (s *Server) metricsWithToken(w http.ResponseWriter, r *http.Request) {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if s.metricsToken == "" {
+		http.NotFound(w, r)
+		return
+	}
+	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.metricsToken)) != 1 {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		http.Error(w, "metrics need the metrics token", http.StatusUnauthorized)
+		return
+	}
+	s.metrics.handler().ServeHTTP(w, r)
+}
 
 type recorder struct {
 	http.ResponseWriter

@@ -13,7 +13,7 @@ func (s *Server) routes() []route {
 	return []route{
 		// Operations.
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
-		{"GET /metrics", s.metrics.handler()},
+		{"GET /metrics", http.HandlerFunc(s.metricsWithToken)},
 		{"GET /static/", staticHandler()},
 
 		// API description.

@@ -52,25 +52,25 @@ type Config struct {
 
 // Server serves every Perisai surface.
 type Server struct {
-	db      *store.DB
-	keys    *secret.Keys
-	log     *slog.Logger
-	tree    *region.Tree
-	pages   map[string]*template.Template
-	metrics *metrics
-	logins  *limiter // per (username, address): delays from the 6th failure
-	addrs   *limiter // per address: only past 100 failures
-	secure  bool
-	ttl     time.Duration
-	rules   atomic.Pointer[rules.Set]
-	public  string
-	handler http.Handler
-	bg      sync.WaitGroup // background work (imports) that shutdown waits for
-	payer   *store.Payer   // group commit for payments; nil when disabled
-	stop    context.CancelFunc
-	tokens  tokenCache
-	imports importSlots
-	limits  bulkimport.Limits
+	db           *store.DB
+	keys         *secret.Keys
+	log          *slog.Logger
+	tree         *region.Tree
+	pages        map[string]*template.Template
+	metrics      *metrics
+	logins       *limiter // per (username, address): delays from the 6th failure
+	addrs        *limiter // per address: only past 100 failures
+	secure       bool
+	ttl          time.Duration
+	rules        atomic.Pointer[rules.Set]
+	public       string
+	handler      http.Handler
+	bg           sync.WaitGroup // background work (imports) that shutdown waits for
+	payer        *store.Payer   // group commit for payments; nil when disabled
+	stop         context.CancelFunc
+	tokens       tokenCache
+	imports      importSlots
+	limits       bulkimport.Limits
 	metricsToken string
 }
 

@@ -28,7 +28,7 @@ type env struct {
 	srv *httptest.Server
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t *testing.T, db *store.DB, configure ...func(*web.Config)) *env {
 	t.Helper()
 	if _, err := demo.Load(context.Background(), db, demo.Small); err != nil {
 		t.Fatal(err)
@@ -37,7 +37,11 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{DB: db, Keys: keys, Log: slog.New(slog.DiscardHandler)})
+	cfg := web.Config{DB: db, Keys: keys, Log: slog.New(slog.DiscardHandler)}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	s, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
+	"github.com/perisai/perisai/internal/web"
 )
 
 var cliActorForTests = audit.Actor{Name: "cli:test"}
@@ -248,7 +249,7 @@ func TestRegionsAPI(t *testing.T) {
 }
 
 func TestOperationalEndpoints(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	e := newEnv(t, storetest.SQLite(t), func(c *web.Config) { c.MetricsToken = "m-secret" })
 	b := e.browser()
 	resp, body := b.get("/healthz")
 	if resp.StatusCode != 200 || !strings.Contains(body, `"ok"`) {
@@ -258,9 +259,22 @@ func TestOperationalEndpoints(t *testing.T) {
 		t.Fatal("no request id")
 	}
 	b.get("/login")
-	_, body = b.get("/metrics")
-	if !strings.Contains(body, `perisai_http_requests_total{code="200",route="GET /healthz"} 1`) {
+	// Metrics need their token (security issue 16 §8).
+	if resp, _ = b.get("/metrics"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("metrics without a token: %d", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer m-secret")
+	mr, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body = readBody(t, mr); !strings.Contains(body, `perisai_http_requests_total{code="200",route="GET /healthz"} 1`) {
 		t.Fatalf("metrics:\n%s", body)
+	}
+	// Without a token configured, /metrics is not served on the main address at all.
+	if resp, _ := newEnv(t, storetest.SQLite(t)).browser().get("/metrics"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("metrics with no token configured: %d", resp.StatusCode)
 	}
 	resp, body = b.get("/static/app.css")
 	if resp.StatusCode != 200 || !strings.Contains(body, "mobile-first") {
