@@ -174,6 +174,11 @@ func TestImportAndJobsCommands(t *testing.T) {
 	if err != nil || !strings.Contains(string(report), "3,refused,,consent") {
 		t.Fatalf("report: %v %s", err, report)
 	}
+	// Who saw (or registered) the imported worker, as a breach notice needs it.
+	out, _, err = runCmd(t, "", "audit", "who-saw", "--nik", "5103021203850801", "--database", db, "--data", data)
+	if err != nil || !strings.Contains(out, "NIK 5103********0801") || !regexp.MustCompile(`kc\.denpasar \(cli\)\s+register\s+participant`).MatchString(out) {
+		t.Fatalf("who-saw: %v\n%s", err, out)
+	}
 	if _, _, err := runCmd(t, "", "import", "participants", file, "--as", "nobody", "--database", db, "--data", data); err == nil {
 		t.Fatal("import as an unknown user")
 	}

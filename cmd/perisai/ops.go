@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/perisai/perisai/internal/audit"
@@ -226,5 +227,36 @@ func cmdCoverage(ctx context.Context, args []string, e env) error {
 		}
 		fmt.Fprintf(e.stdout, "%s: %d status(es) changed in %s\n", d, n, time.Since(start).Round(time.Millisecond))
 		return nil
+	})
+}
+
+// cmdAudit answers "who saw this person?" for a breach notice (UU 27/2022).
+func cmdAudit(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "who-saw" {
+		return fmt.Errorf("audit: give who-saw")
+	}
+	var nikStr, kpj, id, from, to string
+	return withDB(ctx, e, "audit who-saw", args[1:], func(fs *flag.FlagSet) {
+		fs.StringVar(&nikStr, "nik", "", "the person's NIK")
+		fs.StringVar(&kpj, "kpj", "", "the person's participant number")
+		fs.StringVar(&id, "participant", "", "the participant's id")
+		fs.StringVar(&from, "from", "", "first day, YYYY-MM-DD")
+		fs.StringVar(&to, "to", "", "last day, YYYY-MM-DD (inclusive)")
+	}, func(db *store.DB) error {
+		q, err := store.ParseWhoSaw(id, kpj, nikStr, from, to)
+		if err != nil {
+			return err
+		}
+		who, es, err := db.WhoSaw(ctx, cliActor(), q)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "participant %d, KPJ %s, NIK %s: %d entries\n", who.ID, who.KPJ, who.NIKMasked, len(es))
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "WHEN (UTC)\tWHO\tACTION\tWHAT\tDETAIL\tREQUEST")
+		for _, x := range es {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", x.At.Format("2006-01-02 15:04:05"), x.Actor, x.Action, x.Entity, x.EntityID, x.Detail, x.RequestID)
+		}
+		return tw.Flush()
 	})
 }

@@ -426,9 +426,7 @@ func (db *DB) participantWhere(ctx context.Context, act audit.Actor, where strin
 	if err := rows.Err(); err != nil {
 		return p, err
 	}
-	if act.Name != "" {
-		err = db.Record(ctx, act, "read", "participant", p.ID, p.Village, p.KPJ)
-	}
+	err = db.RecordRead(ctx, act, "participant", p.ID, p.Village, p.KPJ, []int64{p.ID})
 	return p, err
 }
 
@@ -512,13 +510,16 @@ func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFi
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if query != "" && act.Name != "" {
-		detail := query
-		if len(query) == 16 {
-			detail = nik.Mask(query)
-		}
-		err = db.Record(ctx, act, "search", "participant", "", f.Within, fmt.Sprintf("q=%s results=%d", detail, len(out)))
+	// Every list that shows persons is recorded with whom it showed, searched or not.
+	detail := query
+	if len(query) == 16 {
+		detail = nik.Mask(query)
 	}
+	ids := make([]int64, len(out))
+	for i, p := range out {
+		ids[i] = p.ID
+	}
+	err = db.RecordRead(ctx, act, "participant", "", f.Within, fmt.Sprintf("search q=%s results=%d", detail, len(out)), ids)
 	return out, err
 }
 

@@ -3,6 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/perisai/perisai/internal/calendar"
@@ -87,4 +91,47 @@ WHERE p.account_id = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, p.id LIMIT $
 		st.Lines = append(st.Lines, l)
 	}
 	return st, rows.Err()
+}
+
+// StatementPeople are the persons an agent's cash statement shows: the agent and the
+// participants of the payments on its lines.
+func (db *DB) StatementPeople(ctx context.Context, agentID int64, st Statement) ([]int64, error) {
+	var people []int64
+	var self sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT participant_id FROM agents WHERE id = $1`, agentID).Scan(&self); err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	if self.Valid {
+		people = append(people, self.Int64)
+	}
+	var pays []int64
+	for _, l := range st.Lines {
+		if l.RefType == "payment" {
+			pays = append(pays, l.RefID)
+		}
+	}
+	for chunk := range slices.Chunk(pays, 500) {
+		marks := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			marks[i], args[i] = "$"+strconv.Itoa(i+1), id
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT participant_id FROM payments WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("statement people: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			people = append(people, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return people, nil
 }

@@ -349,3 +349,22 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, p access.Princ
 	writeJSON(w, http.StatusOK, map[string]any{"items": es})
 	return nil
 }
+
+// apiWhoSaw answers "who saw this person?" for an admin: the reads that showed the
+// participant and the changes to their record over a period.
+func (s *Server) apiWhoSaw(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if err := access.Authorize(p, access.ReadAudit, access.Resource{}); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	wq, err := store.ParseWhoSaw(q.Get("participant_id"), q.Get("kpj"), q.Get("nik"), q.Get("from"), q.Get("to"))
+	if err != nil {
+		return err
+	}
+	who, es, err := s.db.WhoSaw(r.Context(), actor(r, p), wq)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"participant_id": who.ID, "kpj": who.KPJ, "nik_masked": who.NIKMasked, "items": es})
+	return nil
+}

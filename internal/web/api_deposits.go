@@ -65,7 +65,16 @@ func (s *Server) cashStatement(r *http.Request, p access.Principal, agent int64)
 			}
 		}
 	}
-	return s.db.Statement(r.Context(), ledger.AgentCash(id), from, to)
+	st, err := s.db.Statement(r.Context(), ledger.AgentCash(id), from, to)
+	if err != nil {
+		return st, err
+	}
+	// The statement shows the agent and, through its payments, the people who paid.
+	people, err := s.db.StatementPeople(r.Context(), id, st)
+	if err != nil {
+		return st, err
+	}
+	return st, s.db.RecordRead(r.Context(), actor(r, p), "cash_statement", id, "", from.String()+".."+to.String(), people)
 }
 
 func (s *Server) apiCashStatement(w http.ResponseWriter, r *http.Request, p access.Principal) error {

@@ -234,8 +234,22 @@ func (s *Server) apiAgents(w http.ResponseWriter, r *http.Request, p access.Prin
 	if err != nil {
 		return err
 	}
+	if err := s.sawAgents(r, p, list...); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": list})
 	return nil
+}
+
+// sawAgents audits a read that showed agents: each is a person (a participant too).
+func (s *Server) sawAgents(r *http.Request, p access.Principal, list ...network.Agent) error {
+	people := make([]int64, 0, len(list))
+	for _, a := range list {
+		if a.ParticipantID != 0 {
+			people = append(people, a.ParticipantID)
+		}
+	}
+	return s.db.RecordRead(r.Context(), actor(r, p), "agent", "", "", "agents="+strconv.Itoa(len(list)), people)
 }
 
 // agentInScope loads an agent and checks p may do a to it.
@@ -270,6 +284,9 @@ func (s *Server) apiAgent(w http.ResponseWriter, r *http.Request, p access.Princ
 	}
 	ag, err := s.agentInScope(r, p, id, access.ReadAgent)
 	if err != nil {
+		return err
+	}
+	if err := s.sawAgents(r, p, ag); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, ag)

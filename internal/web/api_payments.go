@@ -145,7 +145,14 @@ func (s *Server) paymentInScope(r *http.Request, p access.Principal, a access.Ac
 	if err != nil {
 		return pay, err
 	}
-	return pay, access.Authorize(p, a, scope)
+	if err := access.Authorize(p, a, scope); err != nil {
+		return pay, err
+	}
+	// A payment names its participant: reading it (as data, a receipt or its PDF) is audited.
+	if a == access.ReadParticipant {
+		err = s.db.RecordRead(r.Context(), actor(r, p), "payment", pay.ID, scope.Regions[0], pay.ReceiptNo, []int64{pay.ParticipantID})
+	}
+	return pay, err
 }
 
 func (s *Server) apiPayment(w http.ResponseWriter, r *http.Request, p access.Principal) error {

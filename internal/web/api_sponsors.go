@@ -150,14 +150,19 @@ func (s *Server) sponsorshipReport(r *http.Request, p access.Principal) (sponsor
 	if rep.Sponsorship, err = s.db.Sponsorship(r.Context(), id, sc); err != nil {
 		return rep, err
 	}
+	var people []int64
 	err = s.db.SponsorshipReport(r.Context(), id, sc, func(sp store.SponsoredPayment) error {
 		rep.Items = append(rep.Items, sp)
+		people = append(people, sp.ParticipantID)
 		if sp.Status == "posted" {
 			rep.Total += sp.Amount
 		}
 		return nil
 	})
-	return rep, err
+	if err != nil {
+		return rep, err
+	}
+	return rep, s.db.RecordRead(r.Context(), actor(r, p), "sponsorship", id, "", "report rows="+strconv.Itoa(len(rep.Items)), people)
 }
 
 // sponsorshipCSV writes the report as CSV (the export is audited: it lists people).
@@ -167,9 +172,6 @@ func (s *Server) sponsorshipCSV(w http.ResponseWriter, r *http.Request, p access
 		return err
 	}
 	id := rep.Sponsorship.ID
-	if err := s.db.Record(r.Context(), actor(r, p), "export", "sponsorship", id, "", "rows="+strconv.Itoa(len(rep.Items))); err != nil {
-		return err
-	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="tanggungan-`+strconv.FormatInt(id, 10)+`.csv"`)
 	cw := csv.NewWriter(w)

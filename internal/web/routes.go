@@ -34,6 +34,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/tokens", s.apiWrite(s.apiCreateToken)},
 		{"DELETE /api/v1/tokens/{id}", s.apiWrite(s.apiRevokeToken)},
 		{"GET /api/v1/audit", s.api(s.apiAudit)},
+		{"GET /api/v1/audit/who-saw", s.api(s.apiWhoSaw)},
 
 		{"GET /api/v1/wadah", s.api(s.apiWadahList)},
 		{"POST /api/v1/wadah", s.apiWrite(s.apiCreateWadah)},

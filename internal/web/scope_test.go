@@ -49,12 +49,12 @@ func TestNoAgentIsNotEveryoneInTheBranch(t *testing.T) {
 					continue
 				}
 				for _, path := range []string{"", "/coverage", "/payments", "/payment-preview?months=1", "/history", "/card.pdf"} {
-					resp, body := c.who.do("GET", "/api/v1/participants/"+id+path, nil)
+					resp, body := c.who.raw("GET", "/api/v1/participants/"+id+path)
 					if resp.StatusCode != 403 && resp.StatusCode != 404 {
 						t.Errorf("%s GET participant %s%s: %d", c.name, id, path, resp.StatusCode)
 					}
-					if n, _ := body["name"].(string); n != "" {
-						t.Errorf("%s saw a name: %v", c.name, body)
+					if strings.Contains(body, "Sudarma") {
+						t.Errorf("%s saw a name: %s", c.name, body)
 					}
 				}
 			}

@@ -192,3 +192,16 @@ func (a *api) mustStatus(want int, method, path string, body any, header ...stri
 }
 
 func idOf(v any) string { return fmt.Sprintf("%.0f", v.(float64)) }
+
+// raw sends a bodiless request with the token and returns the answer as bytes, for files and
+// pages that are not JSON.
+func (a *api) raw(method, path string) (*http.Response, string) {
+	a.e.t.Helper()
+	req, _ := http.NewRequest(method, a.e.srv.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.e.t.Fatal(err)
+	}
+	return resp, readBody(a.e.t, resp)
+}

@@ -94,6 +94,9 @@ func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
+	if err := s.sawAgents(r, p, list...); err != nil {
+		return err
+	}
 	pg := s.pageFor(r, &p, "agents.title", map[string]any{"Items": list, "Wadah": ws, "WadahNames": names,
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
 	flash(r, &pg)
