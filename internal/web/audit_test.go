@@ -18,14 +18,14 @@ func TestWhoSawAPerson(t *testing.T) {
 		id, kpj := idOf(w["id"]), w["kpj"].(string)
 		pay := agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": w["id"], "months": 1}, "Idempotency-Key", "w2")
 
-		officer.mustStatus(200, "GET", "/api/v1/participants?q=Sudarma", nil)   // a search that lists them
+		officer.mustStatus(200, "GET", "/api/v1/participants?q=Sudarma", nil)    // a search that lists them
 		officer.mustStatus(200, "GET", "/api/v1/payments/"+idOf(pay["id"]), nil) // a payment
 		if resp, _ := officer.raw("GET", "/api/v1/payments/"+idOf(pay["id"])+"/receipt.pdf"); resp.StatusCode != 200 {
 			t.Fatalf("receipt: %d", resp.StatusCode)
 		}
 		me := agent.mustStatus(200, "GET", "/api/v1/me", nil)
 		agent.mustStatus(200, "GET", "/api/v1/agents/"+idOf(me["agent_id"])+"/cash/statement", nil) // the agent's cash statement
-		e.api("pmd.bali").mustStatus(403, "GET", "/api/v1/participants/"+id, nil)                    // refused: not a sighting
+		e.api("pmd.bali").mustStatus(403, "GET", "/api/v1/participants/"+id, nil)                   // refused: not a sighting
 
 		// Government and officers may not ask.
 		officer.mustStatus(403, "GET", "/api/v1/audit/who-saw?kpj="+kpj, nil)
