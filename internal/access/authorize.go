@@ -35,6 +35,7 @@ const (
 
 	ReadSponsors   Action = "sponsor.read"
 	ManageSponsors Action = "sponsor.manage"
+	CreateSponsor  Action = "sponsor.create" // a sponsor of a region: only inside one's own
 )
 
 // Resource is the record an action touches, described by what scopes it belongs to. The zero
@@ -92,6 +93,7 @@ var policy = map[Action]rule{
 
 	ReadSponsors:   {roles: []Role{Admin, BranchOfficer, WadahManager, Government}},
 	ManageSponsors: {roles: []Role{Admin, BranchOfficer}},
+	CreateSponsor:  {roles: []Role{Admin, BranchOfficer}, scoped: true},
 }
 
 // Authorize returns nil when p may do a to r, and an error wrapping errs.ErrForbidden otherwise.

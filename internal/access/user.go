@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/name"
 )
 
 // User is an account that can log in or hold API tokens.
@@ -36,8 +37,9 @@ func (n *NewUser) Validate() error {
 	if len(n.Username) < 3 || len(n.Username) > 40 || strings.Trim(n.Username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" {
 		return errs.Invalid("username", "3–40 characters: lowercase letters, digits, dot, dash, underscore")
 	}
-	if n.Name == "" {
-		return errs.Invalid("name", "is required")
+	n.Name = name.Clean(n.Name)
+	if err := name.Check(n.Name, 1, 100); err != nil {
+		return errs.Invalid("name", "%v", err)
 	}
 	if _, err := ParseRole(string(n.Role)); err != nil {
 		return err

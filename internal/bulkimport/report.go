@@ -19,7 +19,7 @@ func WriteCSV(w io.Writer, rows []store.ImportRow) error {
 		return err
 	}
 	for _, r := range rows {
-		if err := cw.Write([]string{strconv.Itoa(r.Row), string(r.Outcome), r.KPJ, r.Message}); err != nil {
+		if err := cw.Write([]string{strconv.Itoa(r.Row), string(r.Outcome), SafeCell(r.KPJ), SafeCell(r.Message)}); err != nil {
 			return err
 		}
 	}
@@ -45,7 +45,7 @@ func WriteXLSX(w io.Writer, rows []store.ImportRow) error {
 	}
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, []any{r.Row, string(r.Outcome), r.KPJ, r.Message}); err != nil {
+		if err := sw.SetRow(cell, []any{r.Row, string(r.Outcome), SafeCell(r.KPJ), SafeCell(r.Message)}); err != nil {
 			return err
 		}
 	}

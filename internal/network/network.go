@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/name"
 	"github.com/perisai/perisai/internal/region"
 )
 
@@ -26,12 +27,12 @@ type Branch struct {
 // exist and lie in it.
 func (b *Branch) Validate(t *region.Tree) error {
 	b.Code = strings.ToUpper(strings.TrimSpace(b.Code))
-	b.Name = strings.TrimSpace(b.Name)
+	b.Name = name.Clean(b.Name)
 	if b.Code == "" || len(b.Code) > 20 {
 		return errs.Invalid("code", "1–20 characters")
 	}
-	if b.Name == "" {
-		return errs.Invalid("name", "is required")
+	if err := name.Check(b.Name, 2, 150); err != nil {
+		return errs.Invalid("name", "%v", err)
 	}
 	if a, ok := t.Get(b.Province); !ok || a.Level != region.Province {
 		return errs.Invalid("province", "%q is not a province code", b.Province)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/name"
 	"github.com/perisai/perisai/internal/region"
 )
 
@@ -37,9 +38,22 @@ func (w Wadah) Organisation() Wadah {
 // Validate checks a wadah's own fields against the region tree.
 func (w *Wadah) Validate(t *region.Tree) error {
 	var es errs.FieldErrors
-	w.Name = strings.TrimSpace(w.Name)
-	if len(w.Name) < 3 || len(w.Name) > 150 {
-		es.Add("name", "3–150 characters")
+	w.Name = name.Clean(w.Name)
+	if err := name.Check(w.Name, 3, 150); err != nil {
+		es.Add("name", "%v", err)
+	}
+	w.ContactName = name.Clean(w.ContactName)
+	if w.ContactName != "" {
+		if err := name.Check(w.ContactName, 2, 100); err != nil {
+			es.Add("contact_name", "%v", err)
+		}
+	}
+	for _, f := range []struct{ field, v string }{{"legal_number", w.LegalNumber}, {"contact_phone", w.ContactPhone}, {"bank_name", w.BankName}} {
+		if err := name.Text(f.v); err != nil {
+			es.Add(f.field, "%v", err)
+		} else if len(f.v) > 100 {
+			es.Add(f.field, "at most 100 characters")
+		}
 	}
 	if a, ok := t.Get(w.Village); !ok || a.Level != region.Village {
 		es.Add("village", "%q is not a village code", w.Village)

@@ -120,25 +120,24 @@ func ValidKPJ(s string) bool {
 	return len(s) == 11 && s[0] != '0' && strings.Trim(s, "0123456789") == ""
 }
 
-// DuplicateError is the refusal of a NIK that is already registered. Name is masked unless the
-// user may see the existing participant.
+// DuplicateError is the refusal of a NIK that is already registered. To a user who may see
+// that participant it names them (KPJ and name); to anyone else it says only that the NIK is
+// registered and which branch office to ask: a NIK typed by someone else must not reveal who
+// holds it or where.
 type DuplicateError struct {
-	KPJ  string
-	Name string
+	KPJ    string // empty when the user may not see the participant
+	Name   string
+	Branch string // the branch office that keeps the participant
 }
 
 func (e *DuplicateError) Error() string {
+	if e.KPJ == "" {
+		if e.Branch == "" {
+			return "this NIK is already registered (a registration of it is under way)"
+		}
+		return "this NIK is already registered: ask " + e.Branch + " about it"
+	}
 	return "this NIK is already registered as participant " + e.KPJ + " (" + e.Name + ")"
 }
 
 func (e *DuplicateError) Unwrap() error { return errs.ErrConflict }
-
-// MaskName keeps the first letter of each word: "I Wayan Sudarma" → "I W**** S******".
-func MaskName(name string) string {
-	words := strings.Fields(name)
-	for i, w := range words {
-		r := []rune(w)
-		words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
-	}
-	return strings.Join(words, " ")
-}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/name"
 	"github.com/perisai/perisai/internal/nik"
 	"github.com/perisai/perisai/internal/region"
 	"github.com/perisai/perisai/internal/rules"
@@ -41,15 +42,20 @@ type Checked struct {
 func (r *Registration) Validate(rs *rules.Set, tree *region.Tree, today calendar.Date) (Checked, error) {
 	var es errs.FieldErrors
 	r.NIK = strings.TrimSpace(r.NIK)
-	r.Name = strings.Join(strings.Fields(r.Name), " ")
+	r.Name = name.Clean(r.Name)
 	r.Phone = normalizePhone(r.Phone)
 	r.Village = strings.TrimSpace(r.Village)
 	r.Address = strings.TrimSpace(r.Address)
 	r.Occupation = strings.TrimSpace(r.Occupation)
 	known := func(code string) bool { a, ok := tree.Get(code); return ok && a.Level == region.Province }
 
-	if len(r.Name) < 2 || len(r.Name) > 100 {
-		es.Add("name", "2–100 characters")
+	if err := name.Check(r.Name, 2, 100); err != nil {
+		es.Add("name", "%v", err)
+	}
+	if err := name.Text(r.Address); err != nil {
+		es.Add("address", "%v", err)
+	} else if len(r.Address) > 300 {
+		es.Add("address", "at most 300 characters")
 	}
 	if !r.Sex.Valid() {
 		es.Add("sex", "must be L (laki-laki) or P (perempuan)")
@@ -108,10 +114,10 @@ func (r *Registration) Validate(rs *rules.Set, tree *region.Tree, today calendar
 
 func validateHeir(h *Heir, i int, known nik.ProvinceKnown, today calendar.Date, es *errs.FieldErrors) {
 	field := "heirs[" + itoa(i) + "]"
-	h.Name = strings.Join(strings.Fields(h.Name), " ")
+	h.Name = name.Clean(h.Name)
 	h.NIK = strings.TrimSpace(h.NIK)
-	if len(h.Name) < 2 || len(h.Name) > 100 {
-		es.Add(field+".name", "2–100 characters")
+	if err := name.Check(h.Name, 2, 100); err != nil {
+		es.Add(field+".name", "%v", err)
 	}
 	if _, ok := HeirRank[h.Relationship]; !ok {
 		es.Add(field+".relationship", "one of spouse, child, parent, grandparent, grandchild, sibling, parent_in_law, named_in_will")

@@ -4,11 +4,11 @@
 package sponsor
 
 import (
-	"strings"
 	"time"
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/name"
 	"github.com/perisai/perisai/internal/region"
 )
 
@@ -41,9 +41,9 @@ type Sponsor struct {
 // regency's to a regency, a village's to a village.
 func (s *Sponsor) Validate(t *region.Tree) error {
 	var es errs.FieldErrors
-	s.Name = strings.TrimSpace(s.Name)
-	if len(s.Name) < 3 || len(s.Name) > 150 {
-		es.Add("name", "3–150 characters")
+	s.Name = name.Clean(s.Name)
+	if err := name.Check(s.Name, 3, 150); err != nil {
+		es.Add("name", "%v", err)
 	}
 	a, ok := t.Get(s.Region)
 	if !ok {
@@ -79,9 +79,9 @@ type Sponsorship struct {
 // Validate checks the months, programs and budget.
 func (s *Sponsorship) Validate() error {
 	var es errs.FieldErrors
-	s.Name = strings.TrimSpace(s.Name)
-	if s.Name == "" {
-		es.Add("name", "is required")
+	s.Name = name.Clean(s.Name)
+	if err := name.Check(s.Name, 1, 150); err != nil {
+		es.Add("name", "%v", err)
 	}
 	if s.From == 0 || s.To == 0 || s.To < s.From {
 		es.Add("month_to", "months from and to are required, to not before from")

@@ -15,10 +15,11 @@ import (
 	"github.com/perisai/perisai/internal/participant"
 )
 
-// RecordRead appends one audit entry for a read that showed the given participants, and ties
-// each of them to it (person_reads), so that "who saw this person" can be answered. A read that
-// showed nobody records nothing: the audit log is of personal data seen, not of page views.
-func (db *DB) RecordRead(ctx context.Context, a audit.Actor, entity string, entityID any, regionCode, detail string, people []int64) error {
+// RecordRead appends one audit entry for a read (action "read", or "export" for a download)
+// that showed the given participants, and ties each of them to it (person_reads), so that "who
+// saw this person" can be answered. A read that showed nobody records nothing: the audit log is
+// of personal data seen, not of page views.
+func (db *DB) RecordRead(ctx context.Context, a audit.Actor, action, entity string, entityID any, regionCode, detail string, people []int64) error {
 	if len(people) == 0 || a.Name == "" {
 		return nil
 	}
@@ -31,7 +32,7 @@ func (db *DB) RecordRead(ctx context.Context, a audit.Actor, entity string, enti
 		}
 		t := now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, region_code, detail, request_id)
-VALUES ($1, $2, $3, $4, 'read', $5, $6, $7, $8, $9)`, id, t, actorID, a.Name, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID); err != nil {
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, id, t, actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID); err != nil {
 			return fmt.Errorf("audit read %s: %w", entity, err)
 		}
 		// The province comes from each participant's own row, in the same statement.
@@ -83,7 +84,7 @@ func (db *DB) WhoSaw(ctx context.Context, act audit.Actor, q WhoSawQuery) (parti
 	if err != nil {
 		return who, nil, err
 	}
-	if err := db.RecordRead(ctx, act, "audit", who.ID, who.Village, "who-saw", []int64{who.ID}); err != nil {
+	if err := db.RecordRead(ctx, act, "read", "audit", who.ID, who.Village, "who-saw", []int64{who.ID}); err != nil {
 		return who, nil, err
 	}
 	from, to := q.From, q.To

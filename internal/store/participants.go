@@ -14,6 +14,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/idgen"
+	"github.com/perisai/perisai/internal/name"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/nik"
 	"github.com/perisai/perisai/internal/participant"
@@ -356,21 +357,22 @@ var errRetry = errors.New("retry")
 // duplicate describes the participant who already holds a NIK, masking the name unless the
 // user may see that participant.
 func (db *DB) duplicate(ctx context.Context, q Querier, p access.Principal, blind string) (*participant.DuplicateError, error) {
-	var kpj, name, village string
+	var kpj, who, village, office string
 	var branch, wadah, agent int64
-	err := q.QueryRowContext(ctx, `SELECT p.kpj, p.name, p.village_code, p.branch_id, COALESCE(p.wadah_id, 0), COALESCE(p.agent_id, 0)
-FROM nik_registry r JOIN participants p ON p.id = r.participant_id WHERE r.nik_blind = $1`, blind).Scan(&kpj, &name, &village, &branch, &wadah, &agent)
+	err := q.QueryRowContext(ctx, `SELECT p.kpj, p.name, p.village_code, p.branch_id, COALESCE(p.wadah_id, 0), COALESCE(p.agent_id, 0), b.name
+FROM nik_registry r JOIN participants p ON p.id = r.participant_id JOIN branches b ON b.id = p.branch_id WHERE r.nik_blind = $1`, blind).
+		Scan(&kpj, &who, &village, &branch, &wadah, &agent, &office)
 	if isNoRows(err) {
 		// The NIK was claimed by a transaction that has not committed yet.
-		return &participant.DuplicateError{KPJ: "(being registered now)", Name: "—"}, nil
+		return &participant.DuplicateError{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	if access.Authorize(p, access.ReadParticipant, access.Resource{BranchID: branch, WadahID: wadah, AgentID: agent, Regions: []string{village}}) != nil {
-		name = participant.MaskName(name)
+		return &participant.DuplicateError{Branch: office}, nil
 	}
-	return &participant.DuplicateError{KPJ: kpj, Name: name}, nil
+	return &participant.DuplicateError{KPJ: kpj, Name: who, Branch: office}, nil
 }
 
 const participantColumns = `p.id, p.kpj, p.nik_masked, p.name, p.birth_date, p.sex, p.phone, p.village_code, p.address, p.occupation,
@@ -426,7 +428,7 @@ func (db *DB) participantWhere(ctx context.Context, act audit.Actor, where strin
 	if err := rows.Err(); err != nil {
 		return p, err
 	}
-	err = db.RecordRead(ctx, act, "participant", p.ID, p.Village, p.KPJ, []int64{p.ID})
+	err = db.RecordRead(ctx, act, "read", "participant", p.ID, p.Village, p.KPJ, []int64{p.ID})
 	return p, err
 }
 
@@ -477,6 +479,9 @@ func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFi
 		add("p.village_code LIKE ?", f.Within+"%")
 	}
 	query := strings.TrimSpace(f.Query)
+	if err := name.Query(query); err != nil {
+		return nil, errs.Invalid("q", "%v", err)
+	}
 	switch {
 	case query == "":
 	case participant.ValidKPJ(query):
@@ -519,7 +524,7 @@ func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFi
 	for i, p := range out {
 		ids[i] = p.ID
 	}
-	err = db.RecordRead(ctx, act, "participant", "", f.Within, fmt.Sprintf("search q=%s results=%d", detail, len(out)), ids)
+	err = db.RecordRead(ctx, act, "read", "participant", "", f.Within, fmt.Sprintf("search q=%s results=%d", detail, len(out)), ids)
 	return out, err
 }
 

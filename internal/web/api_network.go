@@ -249,7 +249,7 @@ func (s *Server) sawAgents(r *http.Request, p access.Principal, list ...network.
 			people = append(people, a.ParticipantID)
 		}
 	}
-	return s.db.RecordRead(r.Context(), actor(r, p), "agent", "", "", "agents="+strconv.Itoa(len(list)), people)
+	return s.db.RecordRead(r.Context(), actor(r, p), "read", "agent", "", "", "agents="+strconv.Itoa(len(list)), people)
 }
 
 // agentInScope loads an agent and checks p may do a to it.

@@ -150,7 +150,7 @@ func (s *Server) paymentInScope(r *http.Request, p access.Principal, a access.Ac
 	}
 	// A payment names its participant: reading it (as data, a receipt or its PDF) is audited.
 	if a == access.ReadParticipant {
-		err = s.db.RecordRead(r.Context(), actor(r, p), "payment", pay.ID, scope.Regions[0], pay.ReceiptNo, []int64{pay.ParticipantID})
+		err = s.db.RecordRead(r.Context(), actor(r, p), "read", "payment", pay.ID, scope.Regions[0], pay.ReceiptNo, []int64{pay.ParticipantID})
 	}
 	return pay, err
 }

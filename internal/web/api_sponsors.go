@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/bulkimport"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/sponsor"
@@ -30,6 +31,9 @@ func (s *Server) apiCreateSponsor(w http.ResponseWriter, r *http.Request, p acce
 	}
 	var sp sponsor.Sponsor
 	if err := decode(r, &sp); err != nil {
+		return err
+	}
+	if err := access.Authorize(p, access.CreateSponsor, access.Resource{Regions: []string{sp.Region}}); err != nil {
 		return err
 	}
 	if err := s.db.CreateSponsor(r.Context(), actor(r, p), &sp); err != nil {
@@ -134,7 +138,7 @@ type sponsorshipLines struct {
 
 // sponsorshipReport reads a sponsorship in the principal's scope and the payments it made for
 // the members in scope. It names people, so government viewers (aggregates only) are refused.
-func (s *Server) sponsorshipReport(r *http.Request, p access.Principal) (sponsorshipLines, error) {
+func (s *Server) sponsorshipReport(r *http.Request, p access.Principal, action string) (sponsorshipLines, error) {
 	rep := sponsorshipLines{Items: []store.SponsoredPayment{}}
 	if err := access.Authorize(p, access.ReadSponsors, access.Resource{}); err != nil {
 		return rep, err
@@ -162,12 +166,12 @@ func (s *Server) sponsorshipReport(r *http.Request, p access.Principal) (sponsor
 	if err != nil {
 		return rep, err
 	}
-	return rep, s.db.RecordRead(r.Context(), actor(r, p), "sponsorship", id, "", "report rows="+strconv.Itoa(len(rep.Items)), people)
+	return rep, s.db.RecordRead(r.Context(), actor(r, p), action, "sponsorship", id, "", "report rows="+strconv.Itoa(len(rep.Items)), people)
 }
 
 // sponsorshipCSV writes the report as CSV (the export is audited: it lists people).
 func (s *Server) sponsorshipCSV(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	rep, err := s.sponsorshipReport(r, p)
+	rep, err := s.sponsorshipReport(r, p, "export")
 	if err != nil {
 		return err
 	}
@@ -181,7 +185,8 @@ func (s *Server) sponsorshipCSV(w http.ResponseWriter, r *http.Request, p access
 		if l.Months > 0 {
 			first, last = l.FirstMonth.String(), l.LastMonth.String()
 		}
-		_ = cw.Write([]string{l.ReceiptNo, localTime(l.ReceivedAt), l.KPJ, l.Name, l.Village, first, last,
+		safe := bulkimport.SafeCell
+		_ = cw.Write([]string{safe(l.ReceiptNo), localTime(l.ReceivedAt), safe(l.KPJ), safe(l.Name), safe(l.Village), first, last,
 			strconv.Itoa(l.Months), strconv.FormatInt(l.Amount, 10), l.Status})
 	}
 	cw.Flush()
@@ -192,7 +197,7 @@ func (s *Server) apiSponsorshipReport(w http.ResponseWriter, r *http.Request, p 
 	if r.URL.Query().Get("format") == "csv" {
 		return s.sponsorshipCSV(w, r, p)
 	}
-	rep, err := s.sponsorshipReport(r, p)
+	rep, err := s.sponsorshipReport(r, p, "read")
 	if err != nil {
 		return err
 	}

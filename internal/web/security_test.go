@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -76,4 +77,64 @@ func TestBodyOverTheCapIs413(t *testing.T) {
 	if resp, body := b.post("/participants", form); resp.StatusCode != 413 {
 		t.Fatalf("2 MiB form: %d %s", resp.StatusCode, body)
 	}
+}
+
+// Security issue 16 §8, the smaller ones, on both databases.
+func TestSmallerHoles(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		b := e.browser()
+		for _, back := range []string{"/%5Cevil.example", "//evil.example", "https://evil.example", "/%5C%5Cevil.example", "/%09/evil.example"} {
+			resp, _ := b.get("/lang/en?back=" + back)
+			if loc := resp.Header.Get("Location"); loc != "/" {
+				t.Errorf("back=%s redirects to %q", back, loc)
+			}
+		}
+		if resp, _ := b.get("/lang/en?back=/participants%3Fq%3Dx"); resp.Header.Get("Location") != "/participants?q=x" {
+			t.Errorf("a local path is not kept: %q", resp.Header.Get("Location"))
+		}
+
+		officer, agent := e.api("kc.denpasar"), e.api("agen.made")
+		v := agentVillage(t, agent)
+		// NUL bytes, control characters, overrides and invisible names: 400, never 500.
+		for i, bad := range []string{"Budi\x00", "Bu\x07di", "Budi \u202eigam", "\u200b\u200b"} {
+			reg := registration("51030212038509"+string(rune('6'+i))+"1", v)
+			reg["name"] = bad
+			p := agent.mustStatus(400, "POST", "/api/v1/participants", reg, "Idempotency-Key", "n"+string(rune('a'+i)))
+			if !strings.Contains(toText(p), "name") {
+				t.Errorf("name %q: %v", bad, p)
+			}
+		}
+		for _, q := range []string{"Sud%00arma", strings.Repeat("a", 100_000)} {
+			if resp, _ := officer.raw("GET", "/api/v1/participants?q="+q); resp.StatusCode != 400 {
+				t.Errorf("search of %d characters: %d", len(q), resp.StatusCode)
+			}
+		}
+		// A branch officer creates sponsors inside the regencies it serves only.
+		officer.mustStatus(403, "POST", "/api/v1/sponsors", map[string]any{"kind": "apbdes", "name": "Desa Batubulan", "region": "51.04.01.2001"}, "Idempotency-Key", "sp1")
+		officer.mustStatus(201, "POST", "/api/v1/sponsors", map[string]any{"kind": "apbdes", "name": "Desa Munggu", "region": "51.03.02.2001"}, "Idempotency-Key", "sp2")
+
+		// A NIK registered elsewhere: said to be registered, with whom to ask, and no more.
+		w := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850991", v), "Idempotency-Key", "d1")
+		gia := e.api("kc.gianyar")
+		p := gia.mustStatus(409, "POST", "/api/v1/participants", registration("5103021203850991", "51.04.01.2001"), "Idempotency-Key", "d2")
+		detail := p["detail"].(string)
+		if strings.Contains(detail, w["kpj"].(string)) || strings.Contains(detail, "Sudarma") || strings.Contains(detail, "S*") ||
+			!strings.Contains(detail, "KC Bali Denpasar") {
+			t.Fatalf("duplicate out of scope says: %q", detail)
+		}
+		// The agent who registered it sees whom.
+		p = agent.mustStatus(409, "POST", "/api/v1/participants", registration("5103021203850991", v), "Idempotency-Key", "d3")
+		if !strings.Contains(p["detail"].(string), w["kpj"].(string)) {
+			t.Fatalf("duplicate in scope says: %v", p)
+		}
+	})
+}
+
+func toText(m map[string]any) string {
+	var sb strings.Builder
+	for k, v := range m {
+		sb.WriteString(k + "=" + fmt.Sprint(v) + " ")
+	}
+	return sb.String()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -90,7 +91,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.secure})
 	back := r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+	if !localPath(back) {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
@@ -323,4 +324,20 @@ func (s *Server) regionsPage(w http.ResponseWriter, r *http.Request, p access.Pr
 	}
 	s.render(w, r, http.StatusOK, "regions", &p, "regions.title", data, "")
 	return nil
+}
+
+// localPath reports whether a redirect target stays on this site: a path that starts with one
+// "/" and holds no backslash (browsers read "/\\evil.example" as "//evil.example"), no control
+// character and no scheme-like prefix.
+func localPath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || len(s) > 2000 {
+		return false
+	}
+	for _, c := range s {
+		if c == '\\' || c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "" && u.Host == ""
 }

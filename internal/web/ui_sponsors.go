@@ -49,6 +49,9 @@ func (s *Server) createSponsorForm(w http.ResponseWriter, r *http.Request, p acc
 		return err
 	}
 	sp := sponsor.Sponsor{Kind: sponsor.Kind(r.PostFormValue("kind")), Name: r.PostFormValue("name"), Region: strings.TrimSpace(r.PostFormValue("region"))}
+	if err := access.Authorize(p, access.CreateSponsor, access.Resource{Regions: []string{sp.Region}}); err != nil {
+		return err
+	}
 	if err := s.db.CreateSponsor(r.Context(), actor(r, p), &sp); err != nil {
 		return err
 	}
@@ -79,7 +82,7 @@ func (s *Server) createSponsorshipForm(w http.ResponseWriter, r *http.Request, p
 // sponsorshipPage is a sponsorship's report: every payment it made for the members in scope,
 // with the total, and the CSV for the sponsor's own books.
 func (s *Server) sponsorshipPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	rep, err := s.sponsorshipReport(r, p)
+	rep, err := s.sponsorshipReport(r, p, "read")
 	if err != nil {
 		return err
 	}
