@@ -31,7 +31,7 @@ func (b *Branch) Validate(t *region.Tree) error {
 	if b.Code == "" || len(b.Code) > 20 {
 		return errs.Invalid("code", "1–20 characters")
 	}
-	if err := name.Check(b.Name, 2, 150); err != nil {
+	if err := name.Check(b.Name, 1, 150); err != nil {
 		return errs.Invalid("name", "%v", err)
 	}
 	if a, ok := t.Get(b.Province); !ok || a.Level != region.Province {

@@ -88,10 +88,12 @@ func TestRegistrationRules(t *testing.T) {
 		if !errors.As(err, &dup) || dup.KPJ != got.KPJ || dup.Name != "I Wayan Sudarma" || !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("duplicate by the same agent: %v", err)
 		}
-		// An agent of another wadah learns the number but not the name.
+		// An agent of another wadah learns only that the NIK is registered, and which branch to
+		// ask: not the number, not the name (security issue 16 §8).
 		other := f.batubulanAgents[0]
 		_, err = db.Register(ctx, agentPrincipal(other), act, rs, worker("5103021203850901", other.Villages[0]), f.today)
-		if !errors.As(err, &dup) || dup.KPJ != got.KPJ || dup.Name != "I W**** S******" {
+		if !errors.As(err, &dup) || dup.KPJ != "" || dup.Name != "" || dup.Branch == "" ||
+			strings.Contains(err.Error(), got.KPJ) || strings.Contains(err.Error(), "Sudarma") {
 			t.Fatalf("duplicate seen from another wadah: %v", err)
 		}
 

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/perisai/perisai/internal/access"
@@ -111,7 +110,7 @@ func sentTo(r *http.Request, buf *bufferedWriter) string {
 		return ""
 	}
 	// Only this site's path and query: never a redirect elsewhere.
-	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//") {
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && localPath(u.Path) {
 		return (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()
 	}
 	return "/"

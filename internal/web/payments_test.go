@@ -299,7 +299,7 @@ func TestChargeSponsorshipWithTheForm(t *testing.T) {
 	audit := e.api("admin").mustStatus(200, "GET", "/api/v1/audit?entity=sponsorship&entity_id="+shID, nil)["items"].([]any)
 	exported := false
 	for _, a := range audit {
-		exported = exported || (a.(map[string]any)["action"] == "export" && a.(map[string]any)["detail"] == "rows=1")
+		exported = exported || (a.(map[string]any)["action"] == "export" && a.(map[string]any)["detail"] == "report rows=1")
 	}
 	if !exported {
 		t.Fatalf("the export is not in the audit trail: %v", audit)

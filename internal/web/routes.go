@@ -162,3 +162,13 @@ func (s *Server) payHandler() http.Handler {
 	}
 	return s.apiWrite(s.apiPay)
 }
+
+// RoutePatterns lists every route's pattern, for the route × role matrix test, which fails
+// when a route has no row.
+func (s *Server) RoutePatterns() []string {
+	var out []string
+	for _, rt := range s.routes() {
+		out = append(out, rt.pattern)
+	}
+	return out
+}
