@@ -166,9 +166,12 @@ func statementBranch(r *http.Request, p access.Principal) (int64, error) {
 	if p.Role == access.BranchOfficer {
 		return p.BranchID, nil
 	}
-	id, err := strconv.ParseInt(r.URL.Query().Get("branch_id"), 10, 64)
-	if err != nil || p.Role != access.Admin {
+	if p.Role != access.Admin {
 		return 0, errs.Forbidden("bank statements are reconciled by a branch")
+	}
+	id, err := strconv.ParseInt(r.URL.Query().Get("branch_id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.Invalid("branch_id", "name the branch whose statement it is")
 	}
 	return id, nil
 }

@@ -68,6 +68,9 @@ func (s *Server) apiCreateSponsorship(w http.ResponseWriter, r *http.Request, p 
 		return err
 	}
 	sp := in.Sponsorship
+	if err := s.sponsorInScope(r, p, sp.SponsorID); err != nil {
+		return err
+	}
 	if err := s.db.CreateSponsorship(r.Context(), actor(r, p), &sp, in.Participants, store.ScopeFilter(p)); err != nil {
 		return err
 	}
@@ -203,4 +206,19 @@ func (s *Server) apiSponsorshipReport(w http.ResponseWriter, r *http.Request, p 
 	}
 	writeJSON(w, http.StatusOK, rep)
 	return nil
+}
+
+// sponsorInScope refuses a sponsor the principal does not see (store.SponsorScopeOf): a branch
+// does not enrol its workers under another region's budget.
+func (s *Server) sponsorInScope(r *http.Request, p access.Principal, id int64) error {
+	list, err := s.db.Sponsors(r.Context(), store.SponsorScopeOf(p))
+	if err != nil {
+		return err
+	}
+	for _, sp := range list {
+		if sp.ID == id {
+			return nil
+		}
+	}
+	return errs.NotFound("sponsor")
 }

@@ -23,9 +23,10 @@ import (
 
 // env is a real server over a real database with the demo data loaded.
 type env struct {
-	t   *testing.T
-	db  *store.DB
-	srv *httptest.Server
+	t        *testing.T
+	db       *store.DB
+	srv      *httptest.Server
+	patterns []string // every route's pattern
 }
 
 func newEnv(t *testing.T, db *store.DB, configure ...func(*web.Config)) *env {
@@ -47,7 +48,7 @@ func newEnv(t *testing.T, db *store.DB, configure ...func(*web.Config)) *env {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(func() { srv.Close(); s.Wait() })
-	return &env{t: t, db: db, srv: srv}
+	return &env{t: t, db: db, srv: srv, patterns: s.RoutePatterns()}
 }
 
 // browser is a client with a cookie jar that does not follow redirects, like a person's

@@ -110,6 +110,9 @@ func (s *Server) statementForm(w http.ResponseWriter, r *http.Request, p access.
 // agent's in scope for an officer (/agents/{id}/cash).
 func (s *Server) cashPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	var id int64
+	if r.PathValue("id") == "" && p.Role != access.Agent {
+		return errs.Forbidden("this is an agent's own cash page: open an agent's cash from the agents page")
+	}
 	if r.PathValue("id") != "" {
 		var err error
 		if id, err = pathID(r, "id"); err != nil {

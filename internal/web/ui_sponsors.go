@@ -72,6 +72,9 @@ func (s *Server) createSponsorshipForm(w http.ResponseWriter, r *http.Request, p
 		JKK: r.PostFormValue("jkk") == "on", JKM: r.PostFormValue("jkm") == "on", JHT: r.PostFormValue("jht") == "on"}
 	sh.Budget = formInt(r, "budget")
 	kpjs := strings.Fields(strings.NewReplacer(",", " ", ";", " ").Replace(r.PostFormValue("participants")))
+	if err := s.sponsorInScope(r, p, sh.SponsorID); err != nil {
+		return err
+	}
 	if err := s.db.CreateSponsorship(r.Context(), actor(r, p), &sh, kpjs, store.ScopeFilter(p)); err != nil {
 		return err
 	}
