@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/store"
@@ -51,13 +53,26 @@ func (s *Server) apiQuote(w http.ResponseWriter, r *http.Request, p access.Princ
 	return nil
 }
 
-// payRequest reads months, amount and funding from the query (a preview) into a request.
-func payRequestFromQuery(r *http.Request, id int64) store.PayRequest {
-	q := r.URL.Query()
-	req := store.PayRequest{ParticipantID: id, Funding: contribution.Funding(q.Get("funding"))}
-	req.Months, _ = strconv.Atoi(q.Get("months"))
-	req.Amount, _ = strconv.ParseInt(q.Get("amount"), 10, 64)
-	return req
+// payRequest reads months, amount and funding (a preview's query or the pay form) into a
+// request. The amount is taken as people write it ("50.000", "Rp 50.000"); what cannot be
+// read is refused with the field's name, never taken as zero.
+func payRequest(v url.Values, id int64) (store.PayRequest, error) {
+	req := store.PayRequest{ParticipantID: id, Funding: contribution.Funding(strings.TrimSpace(v.Get("funding")))}
+	if m := strings.TrimSpace(v.Get("months")); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil || n < 0 || n > 120 {
+			return req, errs.Invalid("months", "a number of months: 1, 3, 6 or 12")
+		}
+		req.Months = n
+	}
+	if a := strings.TrimSpace(v.Get("amount")); a != "" {
+		n, err := money.Parse(a)
+		if err != nil {
+			return req, errs.Invalid("amount", "an amount in rupiah, such as 50.000")
+		}
+		req.Amount = n
+	}
+	return req, nil
 }
 
 // apiPaymentPreview shows what a payment for a participant would take and cover.
@@ -66,7 +81,11 @@ func (s *Server) apiPaymentPreview(w http.ResponseWriter, r *http.Request, p acc
 	if err != nil {
 		return err
 	}
-	pv, err := s.db.PreviewPayment(r.Context(), s.rs(), payRequestFromQuery(r, got.ID), calendar.Today())
+	req, err := payRequest(r.URL.Query(), got.ID)
+	if err != nil {
+		return err
+	}
+	pv, err := s.db.PreviewPayment(r.Context(), s.rs(), req, calendar.Today())
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/store"
 )
 
@@ -63,7 +64,11 @@ func (s *Server) depositForm(w http.ResponseWriter, r *http.Request, p access.Pr
 	if p.Role != access.Agent {
 		return errs.Forbidden("agents record their own deposits")
 	}
-	req := store.DepositRequest{AgentID: p.AgentID, SlipRef: r.PostFormValue("slip_ref"), Amount: formInt(r, "amount")}
+	amount, err := money.Parse(r.PostFormValue("amount"))
+	if err != nil {
+		return errs.Invalid("amount", "the amount on the slip, such as 428.300")
+	}
+	req := store.DepositRequest{AgentID: p.AgentID, SlipRef: r.PostFormValue("slip_ref"), Amount: amount}
 	req.DepositedOn, _ = calendar.ParseDate(r.PostFormValue("deposited_on"))
 	for _, v := range r.PostForm["payment_id"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {

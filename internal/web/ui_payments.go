@@ -31,9 +31,11 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request, p access.Princi
 	}
 	pr, _ := s.rs().PaymentAt(today)
 	data := map[string]any{"P": got, "Coverage": cov, "Options": pr.PrepayOptions, "Fundings": contribution.Fundings}
-	req := payRequestFromQuery(r, got.ID)
+	req, err := payRequest(r.URL.Query(), got.ID)
 	pg := s.pageFor(r, &p, "pay.title", data)
-	if req.Months > 0 || req.Amount > 0 {
+	if err != nil {
+		pg.Error = err.Error() // "50.000" reads; what cannot be read is said, not dropped
+	} else if req.Months > 0 || req.Amount > 0 {
 		pv, err := s.db.PreviewPayment(r.Context(), s.rs(), req, today)
 		if errors.Is(err, errs.ErrInvalid) || errors.Is(err, errs.ErrConflict) {
 			pg.Error = err.Error()
@@ -52,9 +54,10 @@ func (s *Server) payForm(w http.ResponseWriter, r *http.Request, p access.Princi
 	if err != nil {
 		return err
 	}
-	req := store.PayRequest{ParticipantID: id, Funding: contribution.Funding(r.PostFormValue("funding"))}
-	req.Months, _ = strconv.Atoi(r.PostFormValue("months"))
-	req.Amount, _ = strconv.ParseInt(r.PostFormValue("amount"), 10, 64)
+	req, err := payRequest(r.PostForm, id)
+	if err != nil {
+		return err
+	}
 	pay, err := s.pay(r, p, req)
 	if err != nil {
 		return err
