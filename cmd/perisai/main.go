@@ -59,6 +59,7 @@ func commands() []command {
 		{"import", "import participants FILE --as USER: register a cohort from CSV/XLSX", cmdImport},
 		{"jobs", "jobs run: the daily jobs (agreement expiry, agent inactivity, statuses)", cmdJobs},
 		{"rules", "rules load FILE | rules show [--date D]: the dated money and eligibility rules", cmdRules},
+		{"key", "key rotate: seal every personal field again under a new master key (stop the server first)", cmdKey},
 		{"audit", "audit who-saw --nik N | --kpj K | --participant ID [--from D] [--to D]: who saw or changed a person", cmdAudit},
 		{"ledger", "ledger verify: check every ledger invariant (non-zero exit on a break)", cmdLedger},
 		{"coverage", "coverage run [--date D]: move participants' statuses as months pass", cmdCoverage},

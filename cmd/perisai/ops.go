@@ -17,6 +17,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/jobs"
 	"github.com/perisai/perisai/internal/rules"
+	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
 )
 
@@ -259,4 +260,49 @@ func cmdAudit(ctx context.Context, args []string, e env) error {
 		}
 		return tw.Flush()
 	})
+}
+
+// cmdKey rotates the master key: every sealed field and blind index is sealed again under a new
+// key in one transaction, then the key files are swapped. Stop the server first.
+//
+// The order keeps the data readable at every step: the new key is written to KEY.next (synced)
+// before the database changes; only after the commit does the old key become KEY.previous
+// (kept so that printed cards and receipts still verify) and KEY.next become KEY. A stop in
+// between leaves KEY.next behind, and every command then refuses to start until an operator
+// finishes the swap by hand (docs/security.md).
+func cmdKey(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return fmt.Errorf("key: give rotate")
+	}
+	fs := flag.NewFlagSet("key rotate", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dbFlags
+	d.register(fs)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	next, err := secret.Generate(d.keyFile + ".next")
+	if err != nil {
+		return err
+	}
+	n, err := db.RotateKeys(ctx, cliActor(), next)
+	if err != nil {
+		os.Remove(d.keyFile + ".next")
+		return fmt.Errorf("key rotate: nothing changed: %w", err)
+	}
+	if err := os.Rename(d.keyFile, d.keyFile+".previous"); err != nil {
+		return fmt.Errorf("key rotate: the data is sealed under %s.next now; move %s to %s.previous and %s.next to %s by hand: %w",
+			d.keyFile, d.keyFile, d.keyFile, d.keyFile, d.keyFile, err)
+	}
+	if err := os.Rename(d.keyFile+".next", d.keyFile); err != nil {
+		return fmt.Errorf("key rotate: the data is sealed under %s.next now; move it to %s by hand: %w", d.keyFile, d.keyFile, err)
+	}
+	fmt.Fprintf(e.stdout, "key rotated: %d participants, %d heirs, %d agents, %d wadah sealed again; the old key is %s.previous (printed cards still verify)\n",
+		n.Participants, n.Heirs, n.Agents, n.Wadah, d.keyFile)
+	return nil
 }

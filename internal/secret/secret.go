@@ -25,6 +25,9 @@ type Keys struct {
 	csrf    []byte
 	signing []byte
 	aead    cipher.AEAD
+	// previous is the key before the last rotation (perisai key rotate), kept only so that
+	// cards and receipts printed before it still verify. It seals and signs nothing.
+	previous *Keys
 }
 
 // Purpose names one derived key; a new purpose gets its own key without touching the others.
@@ -38,6 +41,54 @@ const (
 // with a fresh random key when it does not exist. A key file that others than its owner may
 // read or write is refused: whoever reads it can open every sealed NIK and forge every card.
 func LoadOrCreate(path string) (*Keys, error) {
+	if _, err := os.Stat(path + ".next"); err == nil {
+		return nil, fmt.Errorf("key file %s.next exists: a key rotation did not finish; see docs/security.md (Rotating the master key) before starting", path)
+	}
+	k, err := loadOrCreate(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path + ".previous"); err == nil {
+		if k.previous, err = Load(path + ".previous"); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
+}
+
+// Load reads an existing key file, refusing one that others may read.
+func Load(path string) (*Keys, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	return loadOrCreate(path)
+}
+
+// Generate writes a fresh master key to path (which must not exist), mode 0600, synced to disk.
+func Generate(path string) (*Keys, error) {
+	master := make([]byte, 32)
+	if _, err := rand.Read(master); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	_, err = f.WriteString(hex.EncodeToString(master) + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	return FromMaster(master)
+}
+
+func loadOrCreate(path string) (*Keys, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("key file %s has mode %04o: others may read it; run chmod 600 %s", path, fi.Mode().Perm(), path)
 	}
@@ -134,9 +185,13 @@ func csrfMAC(key []byte, sessionID string) []byte {
 // Sign returns a URL-safe signature of msg, for links printed on cards and receipts.
 func (k *Keys) Sign(msg string) string { return mac(k.signing, msg) }
 
-// Verify checks a signature made by Sign.
+// Verify checks a signature made by Sign, with this key or the one before the last rotation
+// (a card printed last year still verifies).
 func (k *Keys) Verify(msg, sig string) bool {
-	return hmac.Equal([]byte(k.Sign(msg)), []byte(sig))
+	if hmac.Equal([]byte(k.Sign(msg)), []byte(sig)) {
+		return true
+	}
+	return k.previous != nil && hmac.Equal([]byte(k.previous.Sign(msg)), []byte(sig))
 }
 
 // Seal encrypts a personal field (NIK, bank account …) with AES-256-GCM. The context (e.g.

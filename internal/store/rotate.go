@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/secret"
+)
+
+// Rotated counts what a key rotation sealed again.
+type Rotated struct {
+	Participants, Heirs, Agents, Wadah int
+}
+
+// sealedColumns are every column sealed with the field key, with the context it was sealed
+// under. A new sealed column gets a row here, or a rotation would leave it unreadable.
+var sealedColumns = []struct{ table, column, context string }{
+	{"heirs", "nik_enc", "heir.nik"},
+	{"agents", "bank_account_enc", "agent.bank_account"},
+	{"wadah", "bank_account_enc", "wadah.bank_account"},
+}
+
+// RotateKeys seals every personal field again under next, and recomputes the NIK blind
+// indexes (participants and the duplicate gate), in one transaction: either every field is
+// under the new key or none is. The server must be stopped (it holds the old key); afterwards
+// the store uses next.
+func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys) (Rotated, error) {
+	var out Rotated
+	old, err := db.sealer()
+	if err != nil {
+		return out, err
+	}
+	reseal := func(context, enc string) (string, string, error) {
+		if enc == "" {
+			return "", "", nil
+		}
+		raw, err := base64.StdEncoding.DecodeString(enc)
+		if err != nil {
+			return "", "", err
+		}
+		plain, err := old.Open(context, raw)
+		if err != nil {
+			return "", "", err
+		}
+		return base64.StdEncoding.EncodeToString(next.Seal(context, plain)), string(plain), nil
+	}
+	err = db.Transact(ctx, func(tx *Tx) error {
+		out = Rotated{}
+		type row struct {
+			id  int64
+			enc string
+		}
+		read := func(q string) ([]row, error) {
+			rows, err := tx.QueryContext(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			defer rows.Close()
+			var list []row
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.enc); err != nil {
+					return nil, err
+				}
+				list = append(list, r)
+			}
+			return list, rows.Err()
+		}
+		ps, err := read(`SELECT id, nik_enc FROM participants`)
+		if err != nil {
+			return fmt.Errorf("rotate participants: %w", err)
+		}
+		for _, p := range ps {
+			enc, nikStr, err := reseal("participant.nik", p.enc)
+			if err != nil {
+				return fmt.Errorf("rotate participant %d: %w", p.id, err)
+			}
+			blind := next.Blind("nik", nikStr)
+			if _, err := tx.ExecContext(ctx, `UPDATE participants SET nik_enc = $1, nik_blind = $2 WHERE id = $3`, enc, blind, p.id); err != nil {
+				return fmt.Errorf("rotate participant %d: %w", p.id, err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE nik_registry SET nik_blind = $1 WHERE participant_id = $2`, blind, p.id); err != nil {
+				return fmt.Errorf("rotate participant %d: %w", p.id, err)
+			}
+			out.Participants++
+		}
+		for _, c := range sealedColumns {
+			list, err := read(`SELECT id, ` + c.column + ` FROM ` + c.table + ` WHERE ` + c.column + ` <> ''`)
+			if err != nil {
+				return fmt.Errorf("rotate %s: %w", c.table, err)
+			}
+			for _, r := range list {
+				enc, _, err := reseal(c.context, r.enc)
+				if err != nil {
+					return fmt.Errorf("rotate %s %d: %w", c.table, r.id, err)
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE `+c.table+` SET `+c.column+` = $1 WHERE id = $2`, enc, r.id); err != nil {
+					return fmt.Errorf("rotate %s %d: %w", c.table, r.id, err)
+				}
+				switch c.table {
+				case "heirs":
+					out.Heirs++
+				case "agents":
+					out.Agents++
+				case "wadah":
+					out.Wadah++
+				}
+			}
+		}
+		return Audit(ctx, tx, act, "rotate", "master_key", "", "", fmt.Sprintf("%+v", out))
+	})
+	if err != nil {
+		return out, err
+	}
+	db.UseKeys(next)
+	return out, nil
+}
