@@ -14,21 +14,28 @@ var auditCols = []string{"id", "at", "actor_id", "actor", "action", "entity", "e
 
 // Audit appends one entry. Call it inside the transaction that makes the change it records.
 func Audit(ctx context.Context, q Querier, a audit.Actor, action, entity string, entityID any, regionCode, detail string) error {
+	_, err := auditEntry(ctx, q, a, action, entity, entityID, regionCode, detail)
+	return err
+}
+
+// auditEntry is Audit, returning the entry's id (for rows that tie themselves to the entry).
+func auditEntry(ctx context.Context, q Querier, a audit.Actor, action, entity string, entityID any, regionCode, detail string) (int64, error) {
 	var actorID any
 	if a.UserID != 0 {
 		actorID = a.UserID
 	}
-	row := []any{idgen.Next(), now(), actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID}
+	id := idgen.Next()
+	row := []any{id, now(), actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID}
 	if tx, ok := q.(*Tx); ok && tx.buf != nil {
 		tx.buf.add("audit_log", auditCols, row)
-		return nil
+		return id, nil
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, region_code, detail, request_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, row...)
 	if err != nil {
-		return fmt.Errorf("audit %s %s: %w", action, entity, err)
+		return 0, fmt.Errorf("audit %s %s: %w", action, entity, err)
 	}
-	return nil
+	return id, nil
 }
 
 // Record appends one entry in a transaction of its own: for reads of personal data, which

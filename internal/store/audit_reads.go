@@ -11,7 +11,6 @@ import (
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
-	"github.com/perisai/perisai/internal/idgen"
 	"github.com/perisai/perisai/internal/participant"
 )
 
@@ -25,16 +24,11 @@ func (db *DB) RecordRead(ctx context.Context, a audit.Actor, action, entity stri
 	}
 	people = slices.Compact(slices.Sorted(slices.Values(people)))
 	return db.Transact(ctx, func(tx *Tx) error {
-		id := idgen.Next()
-		var actorID any
-		if a.UserID != 0 {
-			actorID = a.UserID
+		id, err := auditEntry(ctx, tx, a, action, entity, entityID, regionCode, detail)
+		if err != nil {
+			return err
 		}
 		t := now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, region_code, detail, request_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, id, t, actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID); err != nil {
-			return fmt.Errorf("audit read %s: %w", entity, err)
-		}
 		// The province comes from each participant's own row, in the same statement.
 		for chunk := range slices.Chunk(people, 500) {
 			args := []any{id, t}
