@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,10 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"formFields": formFields,
+	// code shows `backticked` words of a description as code, the rest as text.
+	"code": func(s string) template.HTML {
+		return template.HTML(backticks.ReplaceAllString(template.HTMLEscapeString(s), "<code>$1</code>"))
+	},
 	"rupiah":     rupiah,
 	"localTime":  localTime,
 	// localStamp is localTime to the second, for the audit trail.
@@ -65,6 +70,8 @@ var funcs = template.FuncMap{
 			participant.Grandchild, participant.Sibling, participant.ParentInLaw, participant.NamedInWill}
 	},
 }
+
+var backticks = regexp.MustCompile("`([^`]+)`")
 
 // localTime is how pages and receipts show a moment: in WIB, the zone the business day is
 // taken in (calendar.Zone), and saying so, since agents in Bali or Papua live an hour or two

@@ -284,6 +284,11 @@ func TestOperationalEndpoints(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "/api/v1/branches") || !strings.Contains(body, "Idempotency-Key") {
 		t.Fatalf("docs page: %d", resp.StatusCode)
 	}
+	// Request and answer fields are shown (a payment's participant_id in, its receipt_no out),
+	// and backticks in descriptions are code, not raw.
+	if !strings.Contains(body, "<code>participant_id</code>") || !strings.Contains(body, "<code>receipt_no</code>") || strings.Contains(body, "`") {
+		t.Fatalf("docs page lacks schemas or shows raw backticks")
+	}
 }
 
 // Pages go out compressed to a client that takes it (a phone on a weak signal); small answers
