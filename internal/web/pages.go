@@ -61,8 +61,8 @@ var funcs = template.FuncMap{
 	"code": func(s string) template.HTML {
 		return template.HTML(backticks.ReplaceAllString(template.HTMLEscapeString(s), "<code>$1</code>"))
 	},
-	"rupiah":     rupiah,
-	"localTime":  localTime,
+	"rupiah":    rupiah,
+	"localTime": localTime,
 	// localStamp is localTime to the second, for the audit trail.
 	"localStamp": func(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-02 15:04:05") + " WIB" },
 	"relationships": func() []participant.Relationship {
