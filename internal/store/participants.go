@@ -439,6 +439,7 @@ type ParticipantFilter struct {
 	Query                      string // participant number, NIK, or part of the name
 	Within                     string // region code
 	Review                     participant.Review
+	Reviews                    []participant.Review // any of these (a queue)
 	Limit, Offset              int
 }
 
@@ -457,44 +458,11 @@ func ScopeFilter(p access.Principal) ParticipantFilter {
 
 // Participants searches within a scope; the search itself is audited (it shows names).
 func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFilter) ([]participant.Participant, error) {
-	q := `SELECT ` + participantColumns + ` FROM participants p WHERE 1=1`
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		q += " AND " + strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args)))
+	where, args, err := db.participantWhereClause(f)
+	if err != nil {
+		return nil, err
 	}
-	if f.BranchID != 0 {
-		add("p.branch_id = ?", f.BranchID)
-	}
-	if f.WadahID != 0 {
-		add("p.wadah_id = ?", f.WadahID)
-	}
-	if f.AgentID != 0 {
-		add("p.agent_id = ?", f.AgentID)
-	}
-	if f.Review != "" {
-		add("p.review = ?", string(f.Review))
-	}
-	if f.Within != "" {
-		add("p.village_code LIKE ?", f.Within+"%")
-	}
-	query := strings.TrimSpace(f.Query)
-	if err := name.Query(query); err != nil {
-		return nil, errs.Invalid("q", "%v", err)
-	}
-	switch {
-	case query == "":
-	case participant.ValidKPJ(query):
-		add("p.kpj = ?", query)
-	case len(query) == 16 && strings.Trim(query, "0123456789") == "":
-		b, err := db.blind("nik", query)
-		if err != nil {
-			return nil, err
-		}
-		add("p.id IN (SELECT participant_id FROM nik_registry WHERE nik_blind = ?)", b)
-	default:
-		add("p.name_lower LIKE ?", "%"+strings.ToLower(query)+"%")
-	}
+	q := `SELECT ` + participantColumns + ` FROM participants p WHERE ` + where
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
@@ -516,6 +484,7 @@ func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFi
 		return nil, err
 	}
 	// Every list that shows persons is recorded with whom it showed, searched or not.
+	query := strings.TrimSpace(f.Query)
 	detail := query
 	if len(query) == 16 {
 		detail = nik.Mask(query)
@@ -526,6 +495,70 @@ func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFi
 	}
 	err = db.RecordRead(ctx, act, "read", "participant", "", f.Within, fmt.Sprintf("search q=%s results=%d", detail, len(out)), ids)
 	return out, err
+}
+
+// CountParticipants is how many participants the filter matches in all, for a list's pager.
+func (db *DB) CountParticipants(ctx context.Context, f ParticipantFilter) (int, error) {
+	where, args, err := db.participantWhereClause(f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM participants p WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count participants: %w", err)
+	}
+	return n, nil
+}
+
+// participantWhereClause is the condition a filter puts on participants p, with its arguments.
+func (db *DB) participantWhereClause(f ParticipantFilter) (string, []any, error) {
+	q := `1=1`
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += " AND " + strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args)))
+	}
+	if f.BranchID != 0 {
+		add("p.branch_id = ?", f.BranchID)
+	}
+	if f.WadahID != 0 {
+		add("p.wadah_id = ?", f.WadahID)
+	}
+	if f.AgentID != 0 {
+		add("p.agent_id = ?", f.AgentID)
+	}
+	if f.Review != "" {
+		add("p.review = ?", string(f.Review))
+	}
+	if len(f.Reviews) > 0 {
+		marks := make([]string, len(f.Reviews))
+		for i, rv := range f.Reviews {
+			args = append(args, string(rv))
+			marks[i] = "$" + strconv.Itoa(len(args))
+		}
+		q += " AND p.review IN (" + strings.Join(marks, ", ") + ")"
+	}
+	if f.Within != "" {
+		add("p.village_code LIKE ?", f.Within+"%")
+	}
+	query := strings.TrimSpace(f.Query)
+	if err := name.Query(query); err != nil {
+		return "", nil, errs.Invalid("q", "%v", err)
+	}
+	switch {
+	case query == "":
+	case participant.ValidKPJ(query):
+		add("p.kpj = ?", query)
+	case len(query) == 16 && strings.Trim(query, "0123456789") == "":
+		b, err := db.blind("nik", query)
+		if err != nil {
+			return "", nil, err
+		}
+		add("p.id IN (SELECT participant_id FROM nik_registry WHERE nik_blind = ?)", b)
+	default:
+		add("p.name_lower LIKE ?", "%"+strings.ToLower(query)+"%")
+	}
+	return q, args, nil
 }
 
 // SetReview records the branch's verdict on a registration. Flagging and rejecting need a

@@ -48,10 +48,13 @@ func (s *Server) apiWadahList(w http.ResponseWriter, r *http.Request, p access.P
 		}
 		list = mine
 	}
+	limit, offset := limitOffset(r)
+	total := len(list)
+	list = list[min(offset, total):min(offset+limit, total)]
 	for i := range list {
 		list[i] = forViewer(p, list[i])
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writeJSON(w, http.StatusOK, listAnswer(r, list, total, limit, offset))
 	return nil
 }
 
@@ -230,14 +233,16 @@ func (s *Server) apiAgents(w http.ResponseWriter, r *http.Request, p access.Prin
 	if q := r.URL.Query().Get("wadah_id"); q != "" && wadah == 0 {
 		wadah, _ = strconv.ParseInt(q, 10, 64)
 	}
-	list, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: branch, WadahID: wadah, Status: network.AgentStatus(r.URL.Query().Get("status"))})
+	all, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: branch, WadahID: wadah, Status: network.AgentStatus(r.URL.Query().Get("status"))})
 	if err != nil {
 		return err
 	}
+	limit, offset := limitOffset(r)
+	list := all[min(offset, len(all)):min(offset+limit, len(all))]
 	if err := s.sawAgents(r, p, list...); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writeJSON(w, http.StatusOK, listAnswer(r, list, len(all), limit, offset))
 	return nil
 }
 

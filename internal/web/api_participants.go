@@ -56,11 +56,16 @@ func (s *Server) apiParticipants(w http.ResponseWriter, r *http.Request, p acces
 	if err != nil {
 		return err
 	}
+	f.Limit, f.Offset = limitOffset(r)
+	total, err := s.db.CountParticipants(r.Context(), f)
+	if err != nil {
+		return err
+	}
 	list, err := s.db.Participants(r.Context(), actor(r, p), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writeJSON(w, http.StatusOK, listAnswer(r, list, total, f.Limit, f.Offset))
 	return nil
 }
 

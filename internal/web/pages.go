@@ -81,7 +81,8 @@ func localTime(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-
 // rupiah writes an amount the Indonesian way: Rp 1.000.000.
 func rupiah(n int64) string { return card.Rupiah(n) }
 
-// parsePages parses each page together with the layout.
+// parsePages parses each page together with the layout and every partial (templates/_*.html:
+// the pager and the other pieces pages share), so no page can forget one.
 func parsePages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -90,10 +91,10 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", n, err)
 		}

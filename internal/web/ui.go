@@ -296,11 +296,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, p access.Prin
 	if err := access.Authorize(p, access.ReadAudit, access.Resource{}); err != nil {
 		return err
 	}
-	es, err := s.db.ListAudit(r.Context(), store.AuditFilter{Limit: 200})
+	es, err := s.db.ListAudit(r.Context(), store.AuditFilter{Limit: 1000})
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "audit", &p, "audit.title", es, "")
+	pager := newPager(r, lang(r, &p), len(es), perPage)
+	s.render(w, r, http.StatusOK, "audit", &p, "audit.title", map[string]any{"Items": window(es, pager), "Pager": pager}, "")
 	return nil
 }
 

@@ -46,7 +46,8 @@ func (s *Server) wadahPage(w http.ResponseWriter, r *http.Request, p access.Prin
 		a, _ := s.tree.Get(x.Village)
 		rows = append(rows, row{forViewer(p, x), a.Name})
 	}
-	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": rows, "All": r.URL.Query().Get("all") != "",
+	pager := newPager(r, lang(r, &p), len(rows), perPage)
+	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": window(rows, pager), "Pager": pager, "All": r.URL.Query().Get("all") != "",
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
 	flash(r, &pg)
 	s.renderPage(w, r, http.StatusOK, "wadah", pg)
@@ -90,14 +91,16 @@ func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	list, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: branch, WadahID: wadah})
+	all, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: branch, WadahID: wadah})
 	if err != nil {
 		return err
 	}
+	pager := newPager(r, lang(r, &p), len(all), perPage)
+	list := window(all, pager)
 	if err := s.sawAgents(r, p, list...); err != nil {
 		return err
 	}
-	pg := s.pageFor(r, &p, "agents.title", map[string]any{"Items": list, "Wadah": ws, "WadahNames": names,
+	pg := s.pageFor(r, &p, "agents.title", map[string]any{"Items": list, "Pager": pager, "Wadah": ws, "WadahNames": names,
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
 	flash(r, &pg)
 	s.renderPage(w, r, http.StatusOK, "agents", pg)

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/perisai/perisai/internal/access"
-	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
@@ -34,12 +33,18 @@ func (s *Server) participantsPage(w http.ResponseWriter, r *http.Request, p acce
 	if err != nil {
 		return err
 	}
+	total, err := s.db.CountParticipants(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	pg := newPager(r, lang(r, &p), total, perPage)
+	f.Limit, f.Offset = perPage, pg.offset()
 	list, err := s.db.Participants(r.Context(), actor(r, p), f)
 	if err != nil {
 		return err
 	}
 	s.renderPage(w, r, http.StatusOK, "participants", s.pageFor(r, &p, "participants.title",
-		map[string]any{"Q": f.Query, "Review": string(f.Review), "Items": list, "Names": s.villageNames(list)}))
+		map[string]any{"Q": f.Query, "Review": string(f.Review), "Items": list, "Names": s.villageNames(list), "Pager": pg}))
 	return nil
 }
 
@@ -204,16 +209,18 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, p access.Pri
 		return err
 	}
 	f := store.ScopeFilter(p)
-	var all []participant.Participant
-	for _, rv := range []participant.Review{participant.Pending, participant.Flagged} {
-		f.Review, f.Limit = rv, 200
-		list, err := s.db.Participants(r.Context(), audit.Actor{}, f)
-		if err != nil {
-			return err
-		}
-		all = append(all, list...)
+	f.Reviews = []participant.Review{participant.Pending, participant.Flagged}
+	total, err := s.db.CountParticipants(r.Context(), f)
+	if err != nil {
+		return err
 	}
-	s.renderPage(w, r, http.StatusOK, "review", s.pageFor(r, &p, "review.title", map[string]any{"Items": all, "Names": s.villageNames(all)}))
+	pg := newPager(r, lang(r, &p), total, perPage)
+	f.Limit, f.Offset = perPage, pg.offset()
+	list, err := s.db.Participants(r.Context(), actor(r, p), f)
+	if err != nil {
+		return err
+	}
+	s.renderPage(w, r, http.StatusOK, "review", s.pageFor(r, &p, "review.title", map[string]any{"Items": list, "Names": s.villageNames(list), "Pager": pg}))
 	return nil
 }
 
