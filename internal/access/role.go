@@ -47,6 +47,9 @@ type Principal struct {
 	WadahID   int64
 	AgentID   int64
 	Region    string
+	// Province is where the user works (its branch's province, or its region's), for the
+	// local time pages show; empty for an admin.
+	Province string
 }
 
 // Scope describes what a user is bound to when the user is created.

@@ -37,6 +37,7 @@ type Payment struct {
 	ParticipantID  int64                   `json:"participant_id"`
 	KPJ            string                  `json:"kpj"`
 	Name           string                  `json:"name"`
+	Village        string                  `json:"village,omitempty"` // the participant's: receipts show its local time
 	Funding        contribution.Funding    `json:"funding"`
 	Amount         int64                   `json:"amount"` // money received
 	CreditUsed     int64                   `json:"credit_used"`
@@ -297,7 +298,7 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 	err := func() error {
 		t := now()
 		id := idgen.Next()
-		out = Payment{ID: id, ReceiptNo: receiptNo(id, today), ParticipantID: py.id, KPJ: py.kpj, Name: py.name, Funding: funding,
+		out = Payment{ID: id, ReceiptNo: receiptNo(id, today), ParticipantID: py.id, KPJ: py.kpj, Name: py.name, Village: py.village, Funding: funding,
 			Amount: received, CreditUsed: creditUsed, CreditAdded: creditAdded, Months: q.Months, Status: "posted",
 			AgentID: agentID, BranchID: py.branch, ReceivedAt: t, ReceivedBy: act.Name}
 
@@ -625,7 +626,7 @@ func (db *DB) PaidMonths(ctx context.Context, participantID int64) ([]calendar.M
 }
 
 const paymentColumns = `p.id, p.receipt_no, p.participant_id, x.kpj, x.name, p.funding, p.amount, p.credit_used, p.credit_added, p.status,
-p.reversal_reason, COALESCE(p.agent_id, 0), p.branch_id, p.received_at, p.received_by`
+p.reversal_reason, COALESCE(p.agent_id, 0), p.branch_id, p.received_at, p.received_by, x.village_code`
 
 func (db *DB) scanPayments(ctx context.Context, where string, args ...any) ([]Payment, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p JOIN participants x ON x.id = p.participant_id WHERE `+where+` ORDER BY p.id DESC LIMIT 500`, args...)
@@ -636,7 +637,7 @@ func (db *DB) scanPayments(ctx context.Context, where string, args ...any) ([]Pa
 	for rows.Next() {
 		var p Payment
 		if err := rows.Scan(&p.ID, &p.ReceiptNo, &p.ParticipantID, &p.KPJ, &p.Name, &p.Funding, &p.Amount, &p.CreditUsed, &p.CreditAdded,
-			&p.Status, &p.ReversalReason, &p.AgentID, &p.BranchID, &p.ReceivedAt, &p.ReceivedBy); err != nil {
+			&p.Status, &p.ReversalReason, &p.AgentID, &p.BranchID, &p.ReceivedAt, &p.ReceivedBy, &p.Village); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -175,21 +175,25 @@ func (db *DB) Principal(ctx context.Context, userID int64) (access.Principal, er
 	p := access.Principal{UserID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role, Locale: u.Locale,
 		BranchID: u.Scope.BranchID, WadahID: u.Scope.WadahID, AgentID: u.Scope.AgentID, Region: u.Scope.Region}
 	if p.AgentID != 0 {
-		if err := db.read.QueryRowContext(ctx, `SELECT a.wadah_id, w.branch_id FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`,
-			p.AgentID).Scan(&p.WadahID, &p.BranchID); err != nil {
+		if err := db.read.QueryRowContext(ctx, `SELECT a.wadah_id, w.branch_id, b.province_code FROM agents a JOIN wadah w ON w.id = a.wadah_id
+JOIN branches b ON b.id = w.branch_id WHERE a.id = $1`, p.AgentID).Scan(&p.WadahID, &p.BranchID, &p.Province); err != nil {
 			return p, fmt.Errorf("agent scope: %w", err)
 		}
 	} else if p.WadahID != 0 {
-		if err := db.read.QueryRowContext(ctx, `SELECT branch_id FROM wadah WHERE id = $1`, p.WadahID).Scan(&p.BranchID); err != nil {
+		if err := db.read.QueryRowContext(ctx, `SELECT w.branch_id, b.province_code FROM wadah w JOIN branches b ON b.id = w.branch_id WHERE w.id = $1`,
+			p.WadahID).Scan(&p.BranchID, &p.Province); err != nil {
 			return p, fmt.Errorf("wadah scope: %w", err)
 		}
+	}
+	if len(p.Region) >= 2 {
+		p.Province = p.Region[:2]
 	}
 	if p.Role == access.BranchOfficer {
 		b, err := db.Branch(ctx, p.BranchID)
 		if err != nil {
 			return p, err
 		}
-		p.Regencies = b.Regencies
+		p.Regencies, p.Province = b.Regencies, b.Province
 	}
 	return p, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/bulkimport"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/i18n"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/sponsor"
 	"github.com/perisai/perisai/internal/store"
@@ -189,7 +190,7 @@ func (s *Server) sponsorshipCSV(w http.ResponseWriter, r *http.Request, p access
 			first, last = l.FirstMonth.String(), l.LastMonth.String()
 		}
 		safe := bulkimport.SafeCell
-		_ = cw.Write([]string{safe(l.ReceiptNo), localTime(l.ReceivedAt), safe(l.KPJ), safe(l.Name), safe(l.Village), first, last,
+		_ = cw.Write([]string{safe(l.ReceiptNo), calendar.Moment(l.ReceivedAt, calendar.ZoneOf(l.Village), i18n.Default), safe(l.KPJ), safe(l.Name), safe(l.Village), first, last,
 			strconv.Itoa(l.Months), strconv.FormatInt(l.Amount, 10), l.Status})
 	}
 	cw.Flush()

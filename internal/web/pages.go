@@ -61,10 +61,7 @@ var funcs = template.FuncMap{
 	"code": func(s string) template.HTML {
 		return template.HTML(backticks.ReplaceAllString(template.HTMLEscapeString(s), "<code>$1</code>"))
 	},
-	"rupiah":    rupiah,
-	"localTime": localTime,
-	// localStamp is localTime to the second, for the audit trail.
-	"localStamp": func(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-02 15:04:05") + " WIB" },
+	"rupiah": rupiah,
 	"relationships": func() []participant.Relationship {
 		return []participant.Relationship{participant.Child, participant.Spouse, participant.Parent, participant.Grandparent,
 			participant.Grandchild, participant.Sibling, participant.ParentInLaw, participant.NamedInWill}
@@ -73,10 +70,6 @@ var funcs = template.FuncMap{
 
 var backticks = regexp.MustCompile("`([^`]+)`")
 
-// localTime is how pages and receipts show a moment: in WIB, the zone the business day is
-// taken in (calendar.Zone), and saying so, since agents in Bali or Papua live an hour or two
-// ahead of it.
-func localTime(t time.Time) string { return t.In(calendar.Zone).Format("2006-01-02 15:04") + " WIB" }
 
 // rupiah writes an amount the Indonesian way: Rp 1.000.000.
 func rupiah(n int64) string { return card.Rupiah(n) }
@@ -112,6 +105,37 @@ type page struct {
 	Flash string
 	Error string
 	Data  any
+	// Zone is the local time the page shows moments in (WIB, WITA or WIT): the viewer's
+	// region, or the participant's village on a page about one participant.
+	Zone *time.Location
+}
+
+// When is a moment in the page's zone, saying which: "30 Nov 2026 14:05 WITA".
+func (p page) When(t time.Time) string { return calendar.Moment(t, p.zone(), p.Lang) }
+
+// Stamp is When to the second, for the audit trail.
+func (p page) Stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	l := t.In(p.zone())
+	return calendar.D(l.Year(), l.Month(), l.Day()).Name(p.Lang) + " " + l.Format("15:04:05 MST")
+}
+
+// Date is a day as people write it: "30 Nov 2026".
+func (p page) Date(d calendar.Date) string { return d.Name(p.Lang) }
+
+// Month is a month by name: "November 2026".
+func (p page) Month(m calendar.Month) string { return m.Name(p.Lang) }
+
+func (p page) zone() *time.Location {
+	if p.Zone != nil {
+		return p.Zone
+	}
+	if p.User != nil {
+		return calendar.ZoneOf(p.User.Province)
+	}
+	return calendar.WIB
 }
 
 // lang is the language for this request: the cookie, then the user's setting, then the browser.

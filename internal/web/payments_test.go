@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/card"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/rules"
@@ -107,8 +108,8 @@ func TestPayWithTheForms(t *testing.T) {
 	}
 	// The participant's page shows the cover: active, the three months paid for the three
 	// programs, the payment as "3 bulan".
-	this := time.Now().In(time.FixedZone("WIB", 7*3600))
-	paid := this.Format("2006-01") + " – " + this.AddDate(0, 2, 0).Format("2006-01")
+	this := calendar.Today().MonthOf()
+	paid := this.Name("id") + " – " + this.Add(2).Name("id")
 	if _, pp := b.get("/participants/" + id); !strings.Contains(pp, `id="coverage"`) || !strings.Contains(html.UnescapeString(pp), "<dt>JKK + JKM + JHT</dt><dd>"+paid+"</dd>") ||
 		!strings.Contains(pp, "· 3 bulan") || !strings.Contains(pp, "Aktif") {
 		t.Fatalf("participant page after paying %s:\n%s", paid, pp)

@@ -180,10 +180,11 @@ func (s *Server) participantPage(w http.ResponseWriter, r *http.Request, p acces
 	pg := s.pageFor(r, &p, "participant.title", map[string]any{"P": got, "History": hist, "Village": village.Name,
 		"Occupation": occ, "CanReview": access.Authorize(p, access.ReviewParticipant, store.ParticipantResource(got)) == nil,
 		"CanPay": access.Authorize(p, access.TakePayment, store.ParticipantResource(got)) == nil, "Payments": pays,
-		"Coverage": cov, "Paid": paidByProgram(cov)})
+		"Coverage": cov, "Paid": paidByProgram(cov, lang(r, &p))})
 	if r.URL.Query().Get("registered") != "" {
 		pg.Flash = i18n.T(pg.Lang, "register.done", got.KPJ)
 	}
+	pg.Zone = calendar.ZoneOf(got.Village) // the participant's local time
 	s.renderPage(w, r, http.StatusOK, "participant", pg)
 	return nil
 }
@@ -230,16 +231,16 @@ type programMonths struct {
 	Months   string
 }
 
-// paidByProgram groups the programs paid for the same months ("JKK + JKM: 2026-11 – 2027-10"),
-// so that a month a sponsor paid without JHT shows as such.
-func paidByProgram(c store.CoverageOf) []programMonths {
+// paidByProgram groups the programs paid for the same months ("JKK + JKM: November 2026 –
+// Oktober 2027"), so that a month a sponsor paid without JHT shows as such.
+func paidByProgram(c store.CoverageOf, lang string) []programMonths {
 	var out []programMonths
 	for _, prog := range []contribution.Program{contribution.JKK, contribution.JKM, contribution.JHT} {
 		ms := c.ByProgram[prog]
 		if len(ms) == 0 {
 			continue
 		}
-		text := monthRanges(ms)
+		text := monthRanges(ms, lang)
 		if n := len(out); n > 0 && out[n-1].Months == text {
 			out[n-1].Programs += " + " + strings.ToUpper(string(prog))
 			continue
@@ -249,8 +250,8 @@ func paidByProgram(c store.CoverageOf) []programMonths {
 	return out
 }
 
-// monthRanges writes ordered months as ranges: "2026-06 – 2026-08, 2026-11".
-func monthRanges(ms []calendar.Month) string {
+// monthRanges writes ordered months as ranges by name: "Juni 2026 – Agustus 2026, November 2026".
+func monthRanges(ms []calendar.Month, lang string) string {
 	var parts []string
 	for i := 0; i < len(ms); {
 		j := i
@@ -258,9 +259,9 @@ func monthRanges(ms []calendar.Month) string {
 			j++
 		}
 		if j == i {
-			parts = append(parts, ms[i].String())
+			parts = append(parts, ms[i].Name(lang))
 		} else {
-			parts = append(parts, ms[i].String()+" – "+ms[j].String())
+			parts = append(parts, ms[i].Name(lang)+" – "+ms[j].Name(lang))
 		}
 		i = j + 1
 	}

@@ -94,7 +94,9 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request, p access.Pr
 	data := map[string]any{"Pay": pay, "Coverage": cov,
 		"QR":         template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(qr)),
 		"CanReverse": pay.Status == "posted" && access.Authorize(p, access.ReversePayment, scope) == nil}
-	s.renderPage(w, r, http.StatusOK, "receipt", s.pageFor(r, &p, "receipt.title", data))
+	pg := s.pageFor(r, &p, "receipt.title", data)
+	pg.Zone = calendar.ZoneOf(pay.Village) // printed for the participant: their local time
+	s.renderPage(w, r, http.StatusOK, "receipt", pg)
 	return nil
 }
 
@@ -126,6 +128,7 @@ func (s *Server) verifyReceipt(w http.ResponseWriter, r *http.Request) {
 		code = http.StatusNotFound
 	}
 	pg.Data = map[string]any{"Genuine": ok, "Pay": pay}
+	pg.Zone = calendar.ZoneOf(pay.Village)
 	s.renderPage(w, r, code, "receipt_verify", pg)
 }
 
@@ -135,7 +138,7 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	rc := card.Receipt{No: pay.ReceiptNo, Date: localTime(pay.ReceivedAt), Name: pay.Name, KPJ: pay.KPJ,
+	rc := card.Receipt{No: pay.ReceiptNo, Date: calendar.Moment(pay.ReceivedAt, calendar.ZoneOf(pay.Village), i18n.Default), Name: pay.Name, KPJ: pay.KPJ,
 		Funding: i18n.T(i18n.Default, "funding."+string(pay.Funding)), ReceivedBy: pay.ReceivedBy, CoveredUntil: cov.CoveredUntil.String(), Status: pay.Status,
 		Amount: pay.Amount, CreditUsed: pay.CreditUsed, CreditAdded: pay.CreditAdded,
 		VerifyURL: verify}

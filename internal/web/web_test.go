@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/store"
@@ -382,21 +383,35 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 	}
 }
 
-// Moments on pages are shown in WIB and say so: stored in UTC, a bare "01:57" would read as a
-// time seven to nine hours off for an agent.
-func TestTimesShownInWIB(t *testing.T) {
+// Moments on pages are shown in the local time of the region and say which (issue 17): Bali is
+// WITA (UTC+8), so a consent given at 05:30 UTC reads 13:30 WITA to a Bali branch officer; the
+// admin, who is nowhere in particular, sees WIB.
+func TestTimesShownInLocalZone(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
+	officer := e.api("kc.denpasar")
+	w := officer.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850961", "51.03.02.2001"), "Idempotency-Key", "tz1")
+	got, err := e.db.Participant(context.Background(), audit.Actor{}, int64(w["id"].(float64)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := e.browser()
-	b.login("admin")
-	_, body := b.get("/audit")
-	stamp := regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?( WIB)?`)
+	b.login("kc.denpasar")
+	_, page := b.get("/participants/" + idOf(w["id"]))
+	wita := got.ConsentAt.In(time.FixedZone("WITA", 8*3600)).Format("15:04") + " WITA"
+	if !strings.Contains(page, wita) {
+		t.Fatalf("participant page lacks %q", wita)
+	}
+	admin := e.browser()
+	admin.login("admin")
+	_, body := admin.get("/audit")
+	stamp := regexp.MustCompile(`\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d( [A-Z]+)?`)
 	all := stamp.FindAllStringSubmatch(body, -1)
 	if len(all) == 0 {
 		t.Fatal("no time on the audit page")
 	}
 	for _, m := range all {
-		if m[2] == "" {
-			t.Fatalf("a time without its zone: %q", m[0])
+		if m[1] != " WIB" {
+			t.Fatalf("the admin's audit time %q is not in WIB", m[0])
 		}
 	}
 }
