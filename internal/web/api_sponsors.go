@@ -8,8 +8,8 @@ import (
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/bulkimport"
 	"github.com/perisai/perisai/internal/calendar"
-	"github.com/perisai/perisai/internal/i18n"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/i18n"
 	"github.com/perisai/perisai/internal/sponsor"
 	"github.com/perisai/perisai/internal/store"
 )

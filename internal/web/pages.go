@@ -70,7 +70,6 @@ var funcs = template.FuncMap{
 
 var backticks = regexp.MustCompile("`([^`]+)`")
 
-
 // rupiah writes an amount the Indonesian way: Rp 1.000.000.
 func rupiah(n int64) string { return card.Rupiah(n) }
 
