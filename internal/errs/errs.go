@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/perisai/perisai/internal/i18n"
 )
 
 var (
@@ -20,18 +22,22 @@ var (
 
 // TooLarge says what was larger than accepted; it wraps ErrTooLarge and names the field.
 func TooLarge(field, format string, args ...any) error {
-	return fmt.Errorf("%w: %w", &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}, ErrTooLarge)
+	return fmt.Errorf("%w: %w", &FieldError{Field: field, Msg: fmt.Sprintf(format, args...), Format: format, Args: args}, ErrTooLarge)
 }
 
 // Invalid wraps ErrInvalid with a message for people, naming the field when there is one.
 func Invalid(field, format string, args ...any) error {
-	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
-// FieldError is an invalid input tied to one field of a request.
+// FieldError is an invalid input tied to one field of a request. Msg is the English message;
+// Format and Args are what made it, so that a page can say it in the reader's language (the
+// English format is the key of its translation: i18n.Problem).
 type FieldError struct {
-	Field string
-	Msg   string
+	Field  string
+	Msg    string
+	Format string
+	Args   []any
 }
 
 func (e *FieldError) Error() string {
@@ -43,17 +49,37 @@ func (e *FieldError) Error() string {
 
 func (e *FieldError) Unwrap() error { return ErrInvalid }
 
+// Problem describes the error for a page in the reader's language (i18n.Error).
+func (e *FieldError) Problem() i18n.FieldProblem {
+	if e.Format == "" {
+		return i18n.FieldProblem{Field: e.Field, Format: e.Msg}
+	}
+	return i18n.FieldProblem{Field: e.Field, Format: e.Format, Args: e.Args}
+}
+
 // NotFound says which thing was not found.
 func NotFound(what string) error { return fmt.Errorf("%s: %w", what, ErrNotFound) }
 
 // Conflict says what is in the way.
-func Conflict(format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrConflict)
-}
+func Conflict(format string, args ...any) error { return &refusal{ErrConflict, format, args} }
 
 // Forbidden says what may not be done.
-func Forbidden(format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrForbidden)
+func Forbidden(format string, args ...any) error { return &refusal{ErrForbidden, format, args} }
+
+// refusal is a conflict or a forbidden act, keeping what made its message so that a page can
+// say it in the reader's language.
+type refusal struct {
+	kind   error
+	format string
+	args   []any
+}
+
+func (r *refusal) Error() string { return fmt.Sprintf(r.format, r.args...) + ": " + r.kind.Error() }
+func (r *refusal) Unwrap() error { return r.kind }
+
+// Problem describes the refusal for a page in the reader's language (i18n.Error).
+func (r *refusal) Problem() i18n.FieldProblem {
+	return i18n.FieldProblem{Format: r.format, Args: r.args}
 }
 
 // FieldErrors is every problem found in one input, so that a form or an import row can show
@@ -70,9 +96,18 @@ func (es FieldErrors) Error() string {
 
 func (es FieldErrors) Unwrap() error { return ErrInvalid }
 
+// Problems describes every error of the list for a page in the reader's language.
+func (es FieldErrors) Problems() []i18n.FieldProblem {
+	out := make([]i18n.FieldProblem, len(es))
+	for i, e := range es {
+		out[i] = e.Problem()
+	}
+	return out
+}
+
 // Add records a problem with a field.
 func (es *FieldErrors) Add(field, format string, args ...any) {
-	*es = append(*es, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+	*es = append(*es, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...), Format: format, Args: args})
 }
 
 // Err is nil when nothing was added.

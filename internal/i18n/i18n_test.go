@@ -43,3 +43,41 @@ func TestPick(t *testing.T) {
 		}
 	}
 }
+
+// Every translated refusal keeps its English format's placeholders, in order.
+func TestProblemTranslationsKeepPlaceholders(t *testing.T) {
+	verbs := func(s string) string {
+		var out []string
+		for i := 0; i+1 < len(s); i++ {
+			if s[i] == '%' {
+				out = append(out, s[i:i+2])
+				i++
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	for lang, m := range problems {
+		for en, tr := range m {
+			if verbs(en) != verbs(tr) {
+				t.Errorf("%s %q: placeholders %q, translation has %q", lang, en, verbs(en), verbs(tr))
+			}
+		}
+	}
+}
+
+func TestProblem(t *testing.T) {
+	fp := FieldProblem{Field: "declared_income", Format: "Rp %d is not a row of the income table (Rp %d … Rp %d)", Args: []any{5, 1_000_000, 20_700_000}}
+	if got := fp.In("id"); got != "Penghasilan yang dilaporkan: Rp 5 tidak ada dalam tabel penghasilan (Rp 1.000.000 … Rp 20.700.000)" {
+		t.Error(got)
+	}
+	if got := fp.In("en"); got != "Declared income: Rp 5 is not a row of the income table (Rp 1.000.000 … Rp 20.700.000)" {
+		t.Error(got)
+	}
+	heir := FieldProblem{Field: "heirs[0].name", Format: "is required"}
+	if got := heir.In("id"); got != "Ahli waris – Nama: wajib diisi" {
+		t.Error(got)
+	}
+	if got := Problem("id", "no such thing %d", 3); got != "no such thing 3" {
+		t.Error("an untranslated refusal is English:", got)
+	}
+}

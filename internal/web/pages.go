@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -177,6 +178,9 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 	_, _ = w.Write([]byte(b.String()))
 }
 
+// errorPage is what an error page offers: the page the user came from, when it is ours.
+type errorPage struct{ Back string }
+
 // renderError shows a failure as a page in the user's language.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, p *access.Principal, err error) {
 	code := status(err)
@@ -195,12 +199,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, p *access.P
 		msg = i18n.T(l, "error.forbidden")
 	case code == http.StatusNotFound:
 		msg = i18n.T(l, "error.not_found")
-	case code == http.StatusBadRequest || code == http.StatusConflict:
-		msg = i18n.T(l, "error.invalid", err.Error())
+	case code == http.StatusBadRequest || code == http.StatusConflict || code == http.StatusRequestEntityTooLarge || code == http.StatusTooManyRequests:
+		msg = i18n.T(l, "error.invalid", i18n.Error(l, err))
 	default:
 		s.log.ErrorContext(r.Context(), "page failed", "err", err, "request_id", requestID(r.Context()))
 		msg = i18n.T(l, "error.internal")
 	}
-	pg := page{Lang: l, User: p, Title: i18n.T(l, "error.title"), Error: msg}
+	pg := page{Lang: l, User: p, Title: i18n.T(l, "error.title"), Error: msg, Data: errorPage{}}
+	// A refused form offers the way back to it (the browser keeps what was typed).
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && localPath(u.Path) && code < 500 {
+		pg.Data = errorPage{Back: (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()}
+	}
 	s.renderPage(w, r, code, "error", pg)
 }

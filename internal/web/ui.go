@@ -181,7 +181,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p access.Prin
 	code := http.StatusOK
 	var msg string
 	if formErr != nil {
-		code, msg = status(formErr), formErr.Error()
+		code, msg = status(formErr), i18n.Error(lang(r, &p), formErr)
 	}
 	pg := page{Lang: lang(r, &p), User: &p, Flash: flash, Error: msg,
 		Data: map[string]any{"Users": us, "Branches": bs, "Roles": roles, "Form": r.PostForm}}

@@ -12,6 +12,7 @@ import (
 	"github.com/perisai/perisai/internal/contribution"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/i18n"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/nik"
 	"github.com/perisai/perisai/internal/participant"
@@ -118,7 +119,7 @@ func registrationFromForm(r *http.Request) participant.Registration {
 		Address: v.Get("address"), Occupation: v.Get("occupation"), JHT: v.Get("jht") == "on", Consent: v.Get("consent") == "on",
 	}
 	reg.BirthDate, _ = calendar.ParseDate(v.Get("birth_date"))
-	reg.DeclaredIncome, _ = strconv.ParseInt(v.Get("declared_income"), 10, 64)
+	reg.DeclaredIncome, _ = money.Parse(v.Get("declared_income")) // 0 when unreadable: refused as not a row of the table
 	reg.AgentID, _ = strconv.ParseInt(v.Get("agent_id"), 10, 64)
 	if name := strings.TrimSpace(v.Get("heir_name")); name != "" {
 		h := participant.Heir{Name: name, Relationship: participant.Relationship(v.Get("heir_relationship")), NIK: v.Get("heir_nik")}
@@ -146,14 +147,15 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request, p access.P
 		return ferr
 	}
 	f.Values = r.PostForm
+	pg := s.pageFor(r, &p, "register.title", f)
 	var fes errs.FieldErrors
 	if errors.As(err, &fes) {
 		for _, fe := range fes {
-			f.Problems[strings.SplitN(strings.Replace(fe.Field, "heirs[0].", "heir_", 1), ".", 2)[0]] = fe.Msg
+			pr := fe.Problem()
+			f.Problems[strings.SplitN(strings.Replace(fe.Field, "heirs[0].", "heir_", 1), ".", 2)[0]] = i18n.Problem(pg.Lang, pr.Format, pr.Args...)
 		}
 	}
-	pg := s.pageFor(r, &p, "register.title", f)
-	pg.Error = i18n.T(pg.Lang, "error.invalid", err.Error())
+	pg.Error = i18n.T(pg.Lang, "error.invalid", i18n.Error(pg.Lang, err))
 	s.renderPage(w, r, code, "participant_new", pg)
 	return nil
 }

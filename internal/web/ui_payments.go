@@ -34,11 +34,11 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request, p access.Princi
 	req, err := payRequest(r.URL.Query(), got.ID)
 	pg := s.pageFor(r, &p, "pay.title", data)
 	if err != nil {
-		pg.Error = err.Error() // "50.000" reads; what cannot be read is said, not dropped
+		pg.Error = i18n.Error(pg.Lang, err) // "50.000" reads; what cannot be read is said, not dropped
 	} else if req.Months > 0 || req.Amount > 0 {
 		pv, err := s.db.PreviewPayment(r.Context(), s.rs(), req, today)
 		if errors.Is(err, errs.ErrInvalid) || errors.Is(err, errs.ErrConflict) {
-			pg.Error = err.Error()
+			pg.Error = i18n.Error(pg.Lang, err)
 		} else if err != nil {
 			return err
 		} else {

@@ -1,0 +1,86 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+// Issue 17: a refused registration says what is wrong in Indonesian, naming fields by their
+// labels, never in English or by internal field names.
+func TestValidationErrorInIndonesianWithLabels(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	b := e.browser()
+	b.login("agen.made")
+	v := agentVillage(t, e.api("agen.made"))
+	form := b.form("/participants/new", "nik", "5103023503850001", "name", "I Wayan Sudarma", "birth_date", "1985-03-12", "sex", "L",
+		"village", v, "occupation", "petani", "declared_income", "1000000", "consent", "on")
+	resp, body := b.post("/participants", form)
+	page := html.UnescapeString(body)
+	if resp.StatusCode != 400 || !strings.Contains(page, "NIK: tanggal lahir pada NIK harus 01–31 (laki-laki) atau 41–71 (perempuan)") {
+		t.Fatalf("%d:\n%s", resp.StatusCode, page)
+	}
+	for _, english := range []string{"day of birth", "nik:", "must be"} {
+		if strings.Contains(page, english) {
+			t.Errorf("the page says %q", english)
+		}
+	}
+	// In English when chosen, with the English labels.
+	b.get("/lang/en?back=/")
+	form = b.form("/participants/new", "nik", "5103021203850001", "name", "I Wayan Sudarma", "birth_date", "1985-03-12", "sex", "L",
+		"village", v, "occupation", "petani", "declared_income", "1.234.567", "consent", "on")
+	_, body = b.post("/participants", form)
+	if page := html.UnescapeString(body); !strings.Contains(page, "Declared income: Rp 1.234.567 is not a row of the income table") {
+		t.Fatalf("English:\n%s", page)
+	}
+}
+
+// Issue 17: amounts are typed as people write them: "50.000" quotes and pays, "Rp 428.300"
+// deposits; what cannot be read is said, and a refused form offers the way back to it.
+func TestAmountsTypedTheIndonesianWay(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		agent := e.api("agen.made")
+		w := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850971", agentVillage(t, agent)), "Idempotency-Key", "a1")
+		id := idOf(w["id"])
+		b := e.browser()
+		b.login("agen.made")
+		_, page := b.get("/participants/" + id + "/pay?amount=" + url.QueryEscape("Rp 50.000"))
+		if !strings.Contains(page, `id="confirm"`) || strings.Contains(page, `class="error"`) {
+			t.Fatalf("a preview of Rp 50.000:\n%s", page)
+		}
+		_, page = b.get("/participants/" + id + "/pay?amount=lima+puluh")
+		if !strings.Contains(html.UnescapeString(page), "Jumlah: jumlah dalam rupiah, misalnya 50.000") {
+			t.Fatalf("an unreadable amount:\n%s", page)
+		}
+		resp, _ := b.post("/participants/"+id+"/pay", b.form("/participants/"+id+"/pay?amount=50.000", "amount", "50.000"))
+		if resp.StatusCode != 303 || !strings.Contains(resp.Header.Get("Location"), "/receipt") {
+			t.Fatalf("pay 50.000: %d", resp.StatusCode)
+		}
+		pays, err := db.PaymentsOf(context.Background(), int64(w["id"].(float64)))
+		if err != nil || len(pays) != 1 || pays[0].Amount != 50_000 {
+			t.Fatalf("paid: %+v %v", pays, err)
+		}
+		// The deposit form: a refusal says why and leads back; "Rp 50.000" deposits.
+		bad := b.form("/deposits", "slip_ref", "SLIP-1", "amount", "empat ratus")
+		bad.Set("payment_id", idOf(float64(pays[0].ID)))
+		resp, body := b.post("/deposits", bad, "Referer", e.srv.URL+"/deposits")
+		if resp.StatusCode != 400 || !strings.Contains(html.UnescapeString(body), "Jumlah: jumlah pada slip, misalnya 428.300") || !strings.Contains(body, `href="/deposits"`) {
+			t.Fatalf("an unreadable deposit: %d\n%s", resp.StatusCode, body)
+		}
+		good := b.form("/deposits", "slip_ref", "SLIP-1", "amount", "Rp 50.000")
+		good.Set("payment_id", idOf(float64(pays[0].ID)))
+		if resp, _ := b.post("/deposits", good); resp.StatusCode != 303 {
+			t.Fatalf("deposit Rp 50.000: %d", resp.StatusCode)
+		}
+		deps, err := db.Deposits(context.Background(), 0, pays[0].AgentID)
+		if err != nil || len(deps) != 1 || deps[0].Declared != 50_000 {
+			t.Fatalf("deposits: %+v %v", deps, err)
+		}
+	})
+}
