@@ -64,12 +64,24 @@ func programs(p participant.Programs) string {
 	return strings.Join(out, " + ")
 }
 
+// qrImage is the code on a white square of size px, with the quiet zone of four modules on
+// every side that readers need (a code printed edge to edge is misread now and then).
 func qrImage(url string, size int) (image.Image, error) {
 	code, err := qr.Encode(url, qr.M, qr.Auto)
 	if err != nil {
 		return nil, fmt.Errorf("qr: %w", err)
 	}
-	return barcode.Scale(code, size, size)
+	n := code.Bounds().Dx()
+	module := max(1, size/(n+8))
+	scaled, err := barcode.Scale(code, module*n, module*n)
+	if err != nil {
+		return nil, fmt.Errorf("qr: %w", err)
+	}
+	out := image.NewGray(image.Rect(0, 0, size, size))
+	draw.Draw(out, out.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	at := (size - module*n) / 2
+	draw.Draw(out, image.Rect(at, at, at+module*n, at+module*n), scaled, scaled.Bounds().Min, draw.Src)
+	return out, nil
 }
 
 // PDF writes the card as a one-page PDF of 85.6 × 54 mm.
@@ -82,7 +94,9 @@ func PDF(w io.Writer, d Data) error {
 	if err := png.Encode(&qrPNG, q); err != nil {
 		return err
 	}
-	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: 85.6, Ht: 54}, OrientationStr: "L"})
+	// A card is 85.6 mm wide and 54 mm high. The size is given as it stands ("P": fpdf swaps
+	// width and height for "L", which stood the card on its end and put the QR off the page).
+	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: 85.6, Ht: 54}, OrientationStr: "P"})
 	pdf.SetMargins(4, 4, 4)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.AddPage()
@@ -156,7 +170,7 @@ func PNG(w io.Writer, d Data) error {
 	text(30, 320, "NIK "+d.NIKMasked, ink, 2)
 	text(30, 380, "Program", ink, 2)
 	text(30, 415, programs(d.Programs), ink, 3)
-	text(540, 460, "Pindai untuk memeriksa", ink, 2)
+	text(526, 415, "Pindai untuk memeriksa", ink, 2) // centred under the code, inside the card
 	return png.Encode(w, img)
 }
 

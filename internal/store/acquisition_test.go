@@ -113,8 +113,11 @@ func TestRegistrationRules(t *testing.T) {
 			t.Fatalf("without agreement: %v", err)
 		}
 
-		// An inactive agent cannot register.
-		if err := db.SetAgentStatus(ctx, act, rs, other.ID, network.AgentInactive, "", f.today); err != nil {
+		// Deactivating keeps a reason (issue 17); an inactive agent cannot register.
+		if err := db.SetAgentStatus(ctx, act, rs, other.ID, network.AgentInactive, "", f.today); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("deactivated without a reason: %v", err)
+		}
+		if err := db.SetAgentStatus(ctx, act, rs, other.ID, network.AgentInactive, "cuti panjang", f.today); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Register(ctx, agentPrincipal(other), act, rs, worker("5104011203850905", other.Villages[0]), f.today); !errors.Is(err, errs.ErrForbidden) {

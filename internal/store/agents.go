@@ -255,12 +255,15 @@ func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set
 			if status != network.AgentActive {
 				return errs.Conflict("only an active agent is deactivated; this one is %s", status)
 			}
+			if reason == "" {
+				return errs.Invalid("reason", "a reason is required to deactivate or terminate an agent")
+			}
 		case network.AgentTerminated:
 			if status == network.AgentTerminated {
 				return errs.Conflict("the agent is already terminated")
 			}
 			if reason == "" {
-				return errs.Invalid("reason", "a reason is required to terminate an agent")
+				return errs.Invalid("reason", "a reason is required to deactivate or terminate an agent")
 			}
 		default:
 			return errs.Invalid("status", "one of active, inactive, terminated")

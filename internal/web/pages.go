@@ -149,11 +149,22 @@ func lang(r *http.Request, p *access.Principal) string {
 	return i18n.Pick(r.Header.Get("Accept-Language"))
 }
 
-func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, p *access.Principal, titleKey string, data any, flash string) {
-	pg := page{Lang: lang(r, p), User: p, Data: data, Flash: flash}
+// pageFor fills the parts of a page every handler needs.
+func (s *Server) pageFor(r *http.Request, p *access.Principal, titleKey string, data any) page {
+	pg := page{Lang: lang(r, p), User: p, Data: data}
 	pg.Title = i18n.T(pg.Lang, titleKey)
 	if sid, ok := r.Context().Value(keySession).(string); ok && sid != "" {
 		pg.CSRF = s.keys.CSRFToken(sid)
+	}
+	flash(r, &pg) // what the last action did, on the page it led to
+	return pg
+}
+
+// render builds a page with pageFor and renders it, with a message to show when given.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, p *access.Principal, titleKey string, data any, flash string) {
+	pg := s.pageFor(r, p, titleKey, data)
+	if flash != "" {
+		pg.Flash = flash
 	}
 	s.renderPage(w, r, code, name, pg)
 }

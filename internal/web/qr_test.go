@@ -4,10 +4,17 @@ import (
 	"image"
 	"image/png"
 	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/perisai/perisai/internal/store/storetest"
 )
 
 // qrFromCard downloads a participant's card image (as the admin, who sees every one) and reads its QR code.
@@ -38,4 +45,67 @@ func readQR(t *testing.T, img image.Image) string {
 		t.Fatal(err)
 	}
 	return res.GetText()
+}
+
+// pdfQR prints a PDF to an image as a printer would (pdftoppm, 300 dpi) and reads the QR code
+// on its page: a code that lies off the page, or too close to its edge, is not found.
+func pdfQR(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftoppm is not installed (CI installs poppler-utils in .ci/run)")
+		}
+		t.Skip("pdftoppm not installed (apt-get install poppler-utils)")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bin, "-png", "-r", "300", "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, "page.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return readQR(t, img)
+}
+
+// Issue 17: the card's QR code, in the PDF and in the picture, lies inside the card and opens
+// the public check; so does a printed receipt's.
+func TestPrintedCodesOpenTheirCheck(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	agent := e.api("agen.made")
+	w := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850991", agentVillage(t, agent)), "Idempotency-Key", "q1")
+	id := idOf(w["id"])
+	resp, pdf := agent.raw("GET", "/api/v1/participants/"+id+"/card.pdf")
+	if resp.StatusCode != 200 {
+		t.Fatalf("card pdf: %d", resp.StatusCode)
+	}
+	anon := e.browser()
+	for what, link := range map[string]string{"card PDF": pdfQR(t, []byte(pdf)), "card PNG": qrFromCard(t, e, w["kpj"].(string))} {
+		u, err := url.Parse(link)
+		if err != nil || !strings.HasPrefix(u.Path, "/verify/") {
+			t.Fatalf("%s QR holds %q", what, link)
+		}
+		if resp, body := anon.get(u.Path); resp.StatusCode != 200 || !strings.Contains(body, w["kpj"].(string)) {
+			t.Fatalf("%s QR opens %s: %d", what, u.Path, resp.StatusCode)
+		}
+	}
+	pay := agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": w["id"], "months": 1}, "Idempotency-Key", "q2")
+	resp, receipt := agent.raw("GET", "/api/v1/payments/"+idOf(pay["id"])+"/receipt.pdf")
+	if resp.StatusCode != 200 {
+		t.Fatalf("receipt pdf: %d", resp.StatusCode)
+	}
+	u, _ := url.Parse(pdfQR(t, []byte(receipt)))
+	if resp, body := anon.get(u.Path); resp.StatusCode != 200 || !strings.Contains(body, pay["receipt_no"].(string)) {
+		t.Fatalf("receipt QR opens %s: %d", u.Path, resp.StatusCode)
+	}
 }

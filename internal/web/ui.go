@@ -267,11 +267,14 @@ func (s *Server) revokeTokenForm(w http.ResponseWriter, r *http.Request, p acces
 	if err != nil {
 		return err
 	}
+	if err := confirmed(r); err != nil {
+		return err
+	}
 	if err := s.db.RevokeToken(r.Context(), actor(r, p), p.UserID, id); err != nil {
 		return err
 	}
 	s.tokens.forget()
-	http.Redirect(w, r, "/tokens", http.StatusSeeOther)
+	done(w, r, "/tokens", "ok.token_revoked")
 	return nil
 }
 

@@ -55,7 +55,6 @@ func (s *Server) depositsPage(w http.ResponseWriter, r *http.Request, p access.P
 		return errs.Forbidden("deposits are kept by agents and branches")
 	}
 	pg := s.pageFor(r, &p, "deposits.title", data)
-	flash(r, &pg)
 	s.renderPage(w, r, http.StatusOK, "deposits", pg)
 	return nil
 }

@@ -49,7 +49,6 @@ func (s *Server) wadahPage(w http.ResponseWriter, r *http.Request, p access.Prin
 	pager := newPager(r, lang(r, &p), len(rows), perPage)
 	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": window(rows, pager), "Pager": pager, "All": r.URL.Query().Get("all") != "",
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
-	flash(r, &pg)
 	s.renderPage(w, r, http.StatusOK, "wadah", pg)
 	return nil
 }
@@ -100,9 +99,24 @@ func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err := s.sawAgents(r, p, list...); err != nil {
 		return err
 	}
+	// Whom an agent's participants may be handed to: the active agents of its wadah, by name.
+	colleagues := map[int64][]network.Agent{}
+	villages := map[string]string{}
+	for _, a := range all {
+		if a.Status == network.AgentActive {
+			colleagues[a.WadahID] = append(colleagues[a.WadahID], a)
+		}
+	}
+	for _, a := range list {
+		for _, v := range a.Villages {
+			if area, ok := s.tree.Get(v); ok {
+				villages[v] = area.Name
+			}
+		}
+	}
 	pg := s.pageFor(r, &p, "agents.title", map[string]any{"Items": list, "Pager": pager, "Wadah": ws, "WadahNames": names,
+		"Colleagues": colleagues, "VillageNames": villages,
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
-	flash(r, &pg)
 	s.renderPage(w, r, http.StatusOK, "agents", pg)
 	return nil
 }
@@ -133,6 +147,9 @@ func (s *Server) createAgentForm(w http.ResponseWriter, r *http.Request, p acces
 func (s *Server) agentStatusForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	id, err := s.managedAgent(r, p)
 	if err != nil {
+		return err
+	}
+	if err := confirmed(r); err != nil {
 		return err
 	}
 	if err := s.db.SetAgentStatus(r.Context(), actor(r, p), s.rs(), id, network.AgentStatus(r.PostFormValue("status")), r.PostFormValue("reason"), calendar.Today()); err != nil {
@@ -167,6 +184,9 @@ func (s *Server) handOverForm(w http.ResponseWriter, r *http.Request, p access.P
 	if err != nil {
 		return err
 	}
+	if err := confirmed(r); err != nil {
+		return err
+	}
 	if _, err := s.db.HandOver(r.Context(), actor(r, p), id, formInt(r, "to_agent_id")); err != nil {
 		return err
 	}
@@ -191,7 +211,6 @@ func (s *Server) agreementsPage(w http.ResponseWriter, r *http.Request, p access
 	pg := s.pageFor(r, &p, "agreements.title", map[string]any{"Items": list, "Wadah": ws, "WadahNames": names, "Rules": n,
 		"Start": today.MonthOf().First().String(), "End": today.MonthOf().First().AddMonths(n.MaxAgreementMonths).AddDays(-1).String(),
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
-	flash(r, &pg)
 	s.renderPage(w, r, http.StatusOK, "agreements", pg)
 	return nil
 }
@@ -219,6 +238,9 @@ func (s *Server) agreementActionForm(w http.ResponseWriter, r *http.Request, p a
 	case "activate":
 		_, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rs(), a.ID, calendar.Today())
 	case "terminate":
+		if err := confirmed(r); err != nil {
+			return err
+		}
 		err = s.db.TerminateAgreement(r.Context(), actor(r, p), a.ID, r.PostFormValue("reason"))
 	case "renew":
 		_, err = s.db.RenewAgreement(r.Context(), actor(r, p), s.rs(), a.ID, r.PostFormValue("number"))
@@ -229,5 +251,14 @@ func (s *Server) agreementActionForm(w http.ResponseWriter, r *http.Request, p a
 		return err
 	}
 	done(w, r, "/agreements", "ok.agreement_"+r.PathValue("action"))
+	return nil
+}
+
+// confirmed refuses an irreversible form sent without its "I understand" box ticked: the
+// browser asks for it (required), and a form sent without it changes nothing.
+func confirmed(r *http.Request) error {
+	if r.PostFormValue("confirm") != "on" {
+		return errs.Invalid("confirm", "confirm that this cannot be undone")
+	}
 	return nil
 }

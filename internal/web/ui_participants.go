@@ -19,16 +19,6 @@ import (
 	"github.com/perisai/perisai/internal/store"
 )
 
-// pageFor fills the parts of a page every handler needs.
-func (s *Server) pageFor(r *http.Request, p *access.Principal, titleKey string, data any) page {
-	pg := page{Lang: lang(r, p), User: p, Data: data}
-	pg.Title = i18n.T(pg.Lang, titleKey)
-	if sid, ok := r.Context().Value(keySession).(string); ok && sid != "" {
-		pg.CSRF = s.keys.CSRFToken(sid)
-	}
-	return pg
-}
-
 func (s *Server) participantsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	f, err := participantFilter(r, p)
 	if err != nil {
@@ -203,7 +193,8 @@ func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request, p access.Pri
 	if back != "/review" {
 		back = "/participants/" + strconv.FormatInt(got.ID, 10)
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	// Say what happened: "I Wayan Sudarma: verified".
+	done(w, r, back, "ok.review_"+r.PostFormValue("review"))
 	return nil
 }
 

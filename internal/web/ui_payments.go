@@ -105,6 +105,9 @@ func (s *Server) reverseForm(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
+	if err := confirmed(r); err != nil {
+		return err
+	}
 	if err := s.db.Reverse(r.Context(), actor(r, p), s.rs(), pay.ID, r.PostFormValue("reason"), calendar.Today()); err != nil {
 		return err
 	}

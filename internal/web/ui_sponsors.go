@@ -39,7 +39,6 @@ func (s *Server) sponsorsPage(w http.ResponseWriter, r *http.Request, p access.P
 		"Kinds": sponsor.Kinds, "CanManage": access.Authorize(p, access.ManageSponsors, access.Resource{}) == nil,
 		"CanReport": p.Role != access.Government,
 		"From":      this.String(), "To": this.Add(5).String()})
-	flash(r, &pg)
 	s.renderPage(w, r, http.StatusOK, "sponsors", pg)
 	return nil
 }
