@@ -74,12 +74,13 @@ type areaJSON struct {
 	Level  string `json:"level"`
 	Parent string `json:"parent,omitempty"`
 	Kind   string `json:"kind,omitempty"`
+	Label  string `json:"label"` // what a picker shows: "Munggu — Mengwi, Badung (51.03.02.2001)"
 }
 
-func toAreaJSON(as []region.Area) []areaJSON {
+func (s *Server) toAreaJSON(as []region.Area) []areaJSON {
 	out := make([]areaJSON, len(as))
 	for i, a := range as {
-		out[i] = areaJSON{Code: a.Code, Name: a.Name, Level: a.Level.String(), Parent: a.Parent(), Kind: a.Kind()}
+		out[i] = areaJSON{Code: a.Code, Name: a.Name, Level: a.Level.String(), Parent: a.Parent(), Kind: a.Kind(), Label: regionLabel(s.tree, a.Code)}
 	}
 	return out
 }
@@ -97,7 +98,7 @@ func (s *Server) apiRegion(w http.ResponseWriter, r *http.Request, p access.Prin
 		areaJSON
 		Chain    []areaJSON `json:"chain"`
 		Children int        `json:"children"`
-	}{toAreaJSON([]region.Area{a})[0], toAreaJSON(s.tree.Chain(code)), len(s.tree.Children(code))})
+	}{s.toAreaJSON([]region.Area{a})[0], s.toAreaJSON(s.tree.Chain(code)), len(s.tree.Children(code))})
 	return nil
 }
 
@@ -113,7 +114,7 @@ func (s *Server) apiRegionChildren(w http.ResponseWriter, r *http.Request, p acc
 	} else {
 		code = ""
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": toAreaJSON(s.tree.Children(code))})
+	writeJSON(w, http.StatusOK, map[string]any{"items": s.toAreaJSON(s.tree.Children(code))})
 	return nil
 }
 
@@ -145,7 +146,7 @@ func (s *Server) apiRegionSearch(w http.ResponseWriter, r *http.Request, p acces
 	if len(name) < 2 && q.Get("within") == "" {
 		return errs.Invalid("q", "give at least 2 letters of a name, or a region to search within")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": toAreaJSON(s.tree.Search(name, level, q.Get("within"), limit))})
+	writeJSON(w, http.StatusOK, map[string]any{"items": s.toAreaJSON(s.tree.Search(name, level, q.Get("within"), limit))})
 	return nil
 }
 

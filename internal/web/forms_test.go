@@ -84,3 +84,44 @@ func TestAmountsTypedTheIndonesianWay(t *testing.T) {
 		}
 	})
 }
+
+// Issue 17: deactivating an agent needs a reason and an "I understand" tick; without either
+// nothing changes and the page says which is missing; after it, the page says what was done.
+func TestDeactivationNeedsConfirmationAndReason(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	ctx := context.Background()
+	me := e.api("agen.made").mustStatus(200, "GET", "/api/v1/me", nil)
+	id := idOf(me["agent_id"])
+	b := e.browser()
+	b.login("kc.denpasar")
+	_, page := b.get("/agents")
+	if !strings.Contains(page, `action="/agents/`+id+`/status"`) || strings.Contains(page, `<option value="inactive" selected`) {
+		t.Fatalf("agents page:\n%s", page)
+	}
+	post := func(kv ...string) (int, string) {
+		f := b.form("/agents", kv...)
+		resp, body := b.post("/agents/"+id+"/status", f)
+		return resp.StatusCode, html.UnescapeString(body)
+	}
+	if code, body := post("status", "inactive", "reason", "cuti"); code != 400 || !strings.Contains(body, "Konfirmasi: centang bahwa tindakan ini tidak dapat dibatalkan") {
+		t.Fatalf("without the tick: %d\n%s", code, body)
+	}
+	if code, body := post("status", "inactive", "confirm", "on"); code != 400 || !strings.Contains(body, "Alasan: alasan wajib diisi") {
+		t.Fatalf("without a reason: %d\n%s", code, body)
+	}
+	agentID := int64(me["agent_id"].(float64))
+	if a, _ := e.db.Agent(ctx, agentID); a.Status != "active" {
+		t.Fatalf("a refused form changed the agent: %s", a.Status)
+	}
+	f := b.form("/agents", "status", "inactive", "reason", "cuti melahirkan", "confirm", "on")
+	resp, _ := b.post("/agents/"+id+"/status", f)
+	if resp.StatusCode != 303 {
+		t.Fatalf("deactivate: %d", resp.StatusCode)
+	}
+	if a, _ := e.db.Agent(ctx, agentID); a.Status != "inactive" || a.StatusReason != "cuti melahirkan" {
+		t.Fatalf("agent: %s %q", a.Status, a.StatusReason)
+	}
+	if _, page := b.get(resp.Header.Get("Location")); !strings.Contains(page, "Status agen diubah.") {
+		t.Fatal("no word of what was done")
+	}
+}

@@ -179,16 +179,50 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p access.Prin
 		roles = []access.Role{access.WadahManager, access.Agent}
 	}
 	code := http.StatusOK
-	var msg string
+	pg := s.pageFor(r, &p, "users.title", nil)
+	if flash != "" {
+		pg.Flash = flash
+	}
 	if formErr != nil {
-		code, msg = status(formErr), i18n.Error(lang(r, &p), formErr)
+		code, pg.Error = status(formErr), i18n.Error(pg.Lang, formErr)
 	}
-	pg := page{Lang: lang(r, &p), User: &p, Flash: flash, Error: msg,
-		Data: map[string]any{"Users": us, "Branches": bs, "Roles": roles, "Form": r.PostForm}}
-	pg.Title = i18n.T(pg.Lang, "users.title")
-	if sid, ok := r.Context().Value(keySession).(string); ok {
-		pg.CSRF = s.keys.CSRFToken(sid)
+	// The wadah and agents a new user may be anchored to, picked by name, and the names that
+	// the list shows for every scope.
+	var branch int64
+	if p.Role == access.BranchOfficer {
+		branch = p.BranchID
 	}
+	ws, err := s.db.WadahList(r.Context(), store.WadahFilter{BranchID: branch, PerisaiOnly: true})
+	if err != nil {
+		return err
+	}
+	ags, err := s.db.Agents(r.Context(), store.AgentFilter{BranchID: branch, Status: network.AgentActive})
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, b := range bs {
+		names["b"+strconv.FormatInt(b.ID, 10)] = b.Name
+	}
+	for _, x := range ws {
+		names["w"+strconv.FormatInt(x.ID, 10)] = x.Name
+	}
+	for _, a := range ags {
+		names["a"+strconv.FormatInt(a.ID, 10)] = a.Name + " (KPJ " + a.KPJ + ")"
+	}
+	for _, u := range us {
+		if u.Scope.Region != "" {
+			names["r"+u.Scope.Region] = regionLabel(s.tree, u.Scope.Region)
+		}
+	}
+	areas := p.Regencies
+	if p.Role == access.Admin {
+		for _, prov := range s.tree.Children("") {
+			areas = append(areas, prov.Code)
+		}
+	}
+	pg.Data = map[string]any{"Users": us, "Branches": bs, "Roles": roles, "Form": r.PostForm, "Wadah": ws, "Agents": ags, "Names": names,
+		"RegionPicker": regionInput{Name: "region", Choices: regionChoices(s.tree, areas), Value: r.PostFormValue("region")}}
 	s.renderPage(w, r, code, "users", pg)
 	return nil
 }
@@ -225,7 +259,7 @@ func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request, p access
 	case access.Agent:
 		n.Scope.AgentID = formInt(r, "agent_id")
 	case access.Government:
-		n.Scope.Region = strings.TrimSpace(r.PostFormValue("region"))
+		n.Scope.Region = regionCode(r.PostFormValue("region"))
 	}
 	u, err := s.createUser(r, p, n)
 	if status(err) == http.StatusBadRequest || status(err) == http.StatusConflict {
@@ -316,15 +350,15 @@ func (s *Server) regionsPage(w http.ResponseWriter, r *http.Request, p access.Pr
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	data := map[string]any{"Q": q}
 	if q != "" {
-		data["Results"] = toAreaJSON(s.tree.Search(q, 0, "", 50))
+		data["Results"] = s.toAreaJSON(s.tree.Search(q, 0, "", 50))
 	} else {
 		if code != "" {
 			if _, ok := s.tree.Get(code); !ok {
 				return errs.NotFound("region " + code)
 			}
 		}
-		data["Chain"] = toAreaJSON(s.tree.Chain(code))
-		data["Children"] = toAreaJSON(s.tree.Children(code))
+		data["Chain"] = s.toAreaJSON(s.tree.Chain(code))
+		data["Children"] = s.toAreaJSON(s.tree.Children(code))
 	}
 	s.render(w, r, http.StatusOK, "regions", &p, "regions.title", data, "")
 	return nil

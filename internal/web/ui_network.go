@@ -48,13 +48,14 @@ func (s *Server) wadahPage(w http.ResponseWriter, r *http.Request, p access.Prin
 	}
 	pager := newPager(r, lang(r, &p), len(rows), perPage)
 	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": window(rows, pager), "Pager": pager, "All": r.URL.Query().Get("all") != "",
+		"VillagePicker": regionInput{Name: "village", Level: "village", Choices: villageChoices(s.tree, p.Regencies)},
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
 	s.renderPage(w, r, http.StatusOK, "wadah", pg)
 	return nil
 }
 
 func (s *Server) createWadahForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	x := network.Wadah{Name: r.PostFormValue("name"), Village: strings.TrimSpace(r.PostFormValue("village")),
+	x := network.Wadah{Name: r.PostFormValue("name"), Village: regionCode(r.PostFormValue("village")),
 		LegalNumber: r.PostFormValue("legal_number"), ContactName: r.PostFormValue("contact_name"), ContactPhone: r.PostFormValue("contact_phone"),
 		BankName: r.PostFormValue("bank_name"), BankAccount: strings.TrimSpace(r.PostFormValue("bank_account")),
 		IsPerisai: r.PostFormValue("is_perisai") == "on", IsParticipant: r.PostFormValue("is_participant") == "on"}
@@ -116,6 +117,7 @@ func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Pri
 	}
 	pg := s.pageFor(r, &p, "agents.title", map[string]any{"Items": list, "Pager": pager, "Wadah": ws, "WadahNames": names,
 		"Colleagues": colleagues, "VillageNames": villages,
+		"VillagePicker": regionInput{Name: "villages", Level: "village", Choices: villageChoices(s.tree, p.Regencies)},
 		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
 	s.renderPage(w, r, http.StatusOK, "agents", pg)
 	return nil
@@ -136,7 +138,12 @@ func (s *Server) createAgentForm(w http.ResponseWriter, r *http.Request, p acces
 	}
 	trained, _ := calendar.ParseDate(r.PostFormValue("trained_on"))
 	ag := network.Agent{WadahID: wadahID, ParticipantID: found[0].ID, Phone: r.PostFormValue("phone"), BankName: r.PostFormValue("bank_name"),
-		BankAccount: strings.TrimSpace(r.PostFormValue("bank_account")), TrainedOn: trained, Villages: strings.Fields(strings.ReplaceAll(r.PostFormValue("villages"), ",", " "))}
+		BankAccount: strings.TrimSpace(r.PostFormValue("bank_account")), TrainedOn: trained}
+	for _, v := range r.PostForm["villages"] {
+		if c := regionCode(v); c != "" {
+			ag.Villages = append(ag.Villages, c)
+		}
+	}
 	if err := s.db.CreateAgent(r.Context(), actor(r, p), &ag, calendar.Today()); err != nil {
 		return err
 	}

@@ -58,6 +58,8 @@ type registerForm struct {
 	Incomes     []int64
 	Villages    []villageChoice
 	Agents      []network.Agent
+	// VillagePicker is where an officer or admin, who register anywhere they serve, picks.
+	VillagePicker regionInput
 }
 
 type villageChoice struct{ Code, Name string }
@@ -85,6 +87,7 @@ func (s *Server) registerChoices(r *http.Request, p access.Principal) (registerF
 		}
 		f.Agents = ags
 	}
+	f.VillagePicker = regionInput{Name: "village", Level: "village", Choices: villageChoices(s.tree, p.Regencies), Value: r.PostFormValue("village")}
 	return f, nil
 }
 
@@ -105,7 +108,7 @@ func (s *Server) newParticipantPage(w http.ResponseWriter, r *http.Request, p ac
 func registrationFromForm(r *http.Request) participant.Registration {
 	v := r.PostForm
 	reg := participant.Registration{
-		NIK: v.Get("nik"), Name: v.Get("name"), Sex: nik.Sex(v.Get("sex")), Phone: v.Get("phone"), Village: strings.TrimSpace(v.Get("village")),
+		NIK: v.Get("nik"), Name: v.Get("name"), Sex: nik.Sex(v.Get("sex")), Phone: v.Get("phone"), Village: regionCode(v.Get("village")),
 		Address: v.Get("address"), Occupation: v.Get("occupation"), JHT: v.Get("jht") == "on", Consent: v.Get("consent") == "on",
 	}
 	reg.BirthDate, _ = calendar.ParseDate(v.Get("birth_date"))

@@ -36,7 +36,7 @@ func (s *Server) sponsorsPage(w http.ResponseWriter, r *http.Request, p access.P
 	}
 	this := calendar.Today().MonthOf()
 	pg := s.pageFor(r, &p, "sponsors.title", map[string]any{"Sponsors": sponsors, "Ships": ships, "Ending": ending, "Areas": areas,
-		"Kinds": sponsor.Kinds, "CanManage": access.Authorize(p, access.ManageSponsors, access.Resource{}) == nil,
+		"Kinds": sponsor.Kinds, "RegionPicker": regionInput{Name: "region", Choices: append(regionChoices(s.tree, p.Regencies), villageChoices(s.tree, p.Regencies)...)}, "CanManage": access.Authorize(p, access.ManageSponsors, access.Resource{}) == nil,
 		"CanReport": p.Role != access.Government,
 		"From":      this.String(), "To": this.Add(5).String()})
 	s.renderPage(w, r, http.StatusOK, "sponsors", pg)
@@ -47,7 +47,7 @@ func (s *Server) createSponsorForm(w http.ResponseWriter, r *http.Request, p acc
 	if err := access.Authorize(p, access.ManageSponsors, access.Resource{}); err != nil {
 		return err
 	}
-	sp := sponsor.Sponsor{Kind: sponsor.Kind(r.PostFormValue("kind")), Name: r.PostFormValue("name"), Region: strings.TrimSpace(r.PostFormValue("region"))}
+	sp := sponsor.Sponsor{Kind: sponsor.Kind(r.PostFormValue("kind")), Name: r.PostFormValue("name"), Region: regionCode(r.PostFormValue("region"))}
 	if err := access.Authorize(p, access.CreateSponsor, access.Resource{Regions: []string{sp.Region}}); err != nil {
 		return err
 	}
