@@ -49,7 +49,7 @@ func (s *Server) wadahPage(w http.ResponseWriter, r *http.Request, p access.Prin
 	pager := newPager(r, lang(r, &p), len(rows), perPage)
 	pg := s.pageFor(r, &p, "wadah.title", map[string]any{"Items": window(rows, pager), "Pager": pager, "All": r.URL.Query().Get("all") != "",
 		"VillagePicker": regionInput{Name: "village", Level: "village", Choices: villageChoices(s.tree, p.Regencies)},
-		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
+		"CanManage":     p.Role == access.Admin || p.Role == access.BranchOfficer})
 	s.renderPage(w, r, http.StatusOK, "wadah", pg)
 	return nil
 }
@@ -118,7 +118,7 @@ func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Pri
 	pg := s.pageFor(r, &p, "agents.title", map[string]any{"Items": list, "Pager": pager, "Wadah": ws, "WadahNames": names,
 		"Colleagues": colleagues, "VillageNames": villages,
 		"VillagePicker": regionInput{Name: "villages", Level: "village", Choices: villageChoices(s.tree, p.Regencies)},
-		"CanManage": p.Role == access.Admin || p.Role == access.BranchOfficer})
+		"CanManage":     p.Role == access.Admin || p.Role == access.BranchOfficer})
 	s.renderPage(w, r, http.StatusOK, "agents", pg)
 	return nil
 }
