@@ -218,3 +218,11 @@ func (db *DB) SetPassword(ctx context.Context, a audit.Actor, userID int64, pw s
 		return Audit(ctx, tx, a, "set_password", "user", userID, "", "")
 	})
 }
+
+// SetLocale remembers the language a user chose, for every device they log in from.
+func (db *DB) SetLocale(ctx context.Context, userID int64, locale string) error {
+	return db.Transact(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET locale = $1 WHERE id = $2`, locale, userID)
+		return err
+	})
+}

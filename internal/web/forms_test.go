@@ -125,3 +125,19 @@ func TestDeactivationNeedsConfirmationAndReason(t *testing.T) {
 		t.Fatal("no word of what was done")
 	}
 }
+
+// Issue 17: the language chosen is remembered for the user, on another phone too.
+func TestLanguageRememberedPerUser(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	phone := e.browser()
+	phone.login("agen.made")
+	phone.get("/lang/en?back=/")
+	other := e.browser()
+	other.login("agen.made")
+	if _, page := other.get("/"); !strings.Contains(page, "Welcome") {
+		t.Fatal("another phone does not show the language the user chose")
+	}
+	if _, page := e.browser().get("/login"); !strings.Contains(page, "Masuk") {
+		t.Fatal("a visitor's default is not Indonesian")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/i18n"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/store"
 )
@@ -90,6 +91,15 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		l = i18n.Default
 	}
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.secure})
+	// Logged in, the choice is kept with the user too: it follows them to another phone.
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if id, err := s.db.SessionUser(r.Context(), c.Value); err == nil {
+			if err := s.db.SetLocale(r.Context(), id, l); err != nil {
+				s.log.WarnContext(r.Context(), "remember language", "err", err)
+			}
+			s.tokens.forget()
+		}
+	}
 	back := r.URL.Query().Get("back")
 	if !localPath(back) {
 		back = "/"
@@ -230,6 +240,20 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p access.Prin
 func formInt(r *http.Request, name string) int64 {
 	n, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue(name)), 10, 64)
 	return n
+}
+
+// formAmount reads an amount in rupiah as people write it ("50.000", "Rp 50.000"); empty is 0,
+// anything unreadable is refused with the field's name.
+func formAmount(r *http.Request, name string) (int64, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := money.Parse(v)
+	if err != nil {
+		return 0, errs.Invalid(name, "an amount in rupiah, such as 50.000")
+	}
+	return n, nil
 }
 
 // formWhole reads a whole number that may be left empty (0); anything else is refused.

@@ -172,11 +172,12 @@ func (s *Server) cashLimitsForm(w http.ResponseWriter, r *http.Request, p access
 		return err
 	}
 	var lim network.CashLimits
-	var days int64
-	for name, v := range map[string]*int64{"max_cash_on_hand": &lim.MaxCashOnHand, "max_receipt_age_days": &days} {
-		if *v, err = formWhole(r, name); err != nil {
-			return err
-		}
+	if lim.MaxCashOnHand, err = formAmount(r, "max_cash_on_hand"); err != nil {
+		return err
+	}
+	days, err := formWhole(r, "max_receipt_age_days")
+	if err != nil {
+		return err
 	}
 	lim.MaxReceiptAgeDays = int(days)
 	if err := s.db.SetAgentCashLimits(r.Context(), actor(r, p), id, lim); err != nil {

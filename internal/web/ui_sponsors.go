@@ -69,7 +69,11 @@ func (s *Server) createSponsorshipForm(w http.ResponseWriter, r *http.Request, p
 	}
 	sh := sponsor.Sponsorship{SponsorID: formInt(r, "sponsor_id"), Name: r.PostFormValue("name"), From: from, To: to,
 		JKK: r.PostFormValue("jkk") == "on", JKM: r.PostFormValue("jkm") == "on", JHT: r.PostFormValue("jht") == "on"}
-	sh.Budget = formInt(r, "budget")
+	budget, err := formAmount(r, "budget")
+	if err != nil {
+		return err
+	}
+	sh.Budget = budget
 	kpjs := strings.Fields(strings.NewReplacer(",", " ", ";", " ").Replace(r.PostFormValue("participants")))
 	if err := s.sponsorInScope(r, p, sh.SponsorID); err != nil {
 		return err
