@@ -174,7 +174,7 @@ func (s *Server) apiBranches(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": bs})
+	writePage(w, r, bs)
 	return nil
 }
 
@@ -248,7 +248,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p access.Princ
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": us})
+	writePage(w, r, us)
 	return nil
 }
 
@@ -289,7 +289,7 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, p access.Prin
 	if ts == nil {
 		ts = []store.Token{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": ts})
+	writePage(w, r, ts)
 	return nil
 }
 

@@ -123,7 +123,7 @@ func (s *Server) apiDeposits(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writePage(w, r, list)
 	return nil
 }
 
@@ -211,6 +211,6 @@ func (s *Server) apiBankLines(w http.ResponseWriter, r *http.Request, p access.P
 		}
 		lines = un
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": lines})
+	writePage(w, r, lines)
 	return nil
 }

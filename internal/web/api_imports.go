@@ -176,7 +176,7 @@ func (s *Server) apiImports(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writePage(w, r, list)
 	return nil
 }
 
@@ -206,7 +206,7 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request, p access.P
 		_, err = w.Write(buf.Bytes())
 		return err
 	case "json":
-		writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+		writePage(w, r, rows)
 		return nil
 	}
 	return errs.Invalid("format", "csv, xlsx or json")

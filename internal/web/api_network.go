@@ -125,7 +125,7 @@ func (s *Server) apiAgreements(w http.ResponseWriter, r *http.Request, p access.
 	for i := range list {
 		list[i].Status = list[i].EffectiveStatus(today)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writePage(w, r, list)
 	return nil
 }
 

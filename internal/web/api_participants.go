@@ -160,7 +160,7 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": h})
+	writePage(w, r, h)
 	return nil
 }
 

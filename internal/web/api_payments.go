@@ -126,7 +126,7 @@ func (s *Server) apiParticipantPayments(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writePage(w, r, list)
 	return nil
 }
 

@@ -22,7 +22,7 @@ func (s *Server) apiSponsors(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writePage(w, r, list)
 	return nil
 }
 
@@ -53,7 +53,7 @@ func (s *Server) apiSponsorships(w http.ResponseWriter, r *http.Request, p acces
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writePage(w, r, list)
 	return nil
 }
 
@@ -97,7 +97,7 @@ func (s *Server) apiSponsorshipsEnding(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	writePage(w, r, list)
 	return nil
 }
 

@@ -79,3 +79,11 @@ func limitOffset(r *http.Request) (int, int) {
 	}
 	return limit, offset
 }
+
+// writePage answers an API list held in memory a part at a time (?limit=, ?offset=), with the
+// total and the link to the next part, as every list answers.
+func writePage[T any](w http.ResponseWriter, r *http.Request, all []T) {
+	limit, offset := limitOffset(r)
+	part := all[min(offset, len(all)):min(offset+limit, len(all))]
+	writeJSON(w, http.StatusOK, listAnswer(r, part, len(all), limit, offset))
+}
