@@ -37,6 +37,19 @@ func DueDate(m calendar.Month, pr rules.Payment) calendar.Date {
 // (Perdir 22/PERDIR.02/072022). A month counts as overdue once its due date has passed.
 func Assess(paid []calendar.Month, today calendar.Date, pr rules.Payment) Coverage {
 	current := today.MonthOf()
+	// Where a participant stands on a day follows from the months paid up to that day's month:
+	// a month paid later (a period that starts after it) does not cover it. When the day's
+	// month is paid, the run of months paid after it is the cover ahead.
+	i := 0
+	for i < len(paid) && paid[i] <= current {
+		i++
+	}
+	if i > 0 && paid[i-1] == current {
+		for i < len(paid) && paid[i] == paid[i-1]+1 {
+			i++
+		}
+	}
+	paid = paid[:i]
 	if len(paid) == 0 {
 		return Coverage{Status: participant.WaitingFirstPayment, NextDue: current, NextDueDate: DueDate(current, pr)}
 	}

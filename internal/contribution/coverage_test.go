@@ -146,3 +146,24 @@ func TestDueDateWithTheHolidaysOf2026(t *testing.T) {
 		}
 	}
 }
+
+// Issue 18: coverage on a date follows the months paid up to it. Asked about a day before
+// the first paid month, a participant is not yet covered; a period that starts later does not
+// cover a gap before it (Perdir 22/PERDIR.02/072022: protection is never back-dated).
+func TestCoverageOnAPastDate(t *testing.T) {
+	m := calendar.MonthOf
+	first := []calendar.Month{m(2026, 11), m(2026, 12)}
+	if c := Assess(first, calendar.D(2026, 10, 20), pr); c.Status != participant.WaitingFirstPayment || CoveredOn(first, calendar.D(2026, 10, 20)) {
+		t.Fatalf("before the first paid month: %s", c.Status)
+	}
+	if c := Assess(first, calendar.D(2026, 11, 20), pr); c.Status != participant.Active || c.CoveredUntil != calendar.D(2026, 12, 31) {
+		t.Fatalf("in the first paid month: %+v", c)
+	}
+	gap := []calendar.Month{m(2026, 1), m(2026, 2), m(2026, 3), m(2026, 11)}
+	if c := Assess(gap, calendar.D(2026, 8, 20), pr); c.Status != participant.Ended {
+		t.Fatalf("in the gap before a new period: %s", c.Status)
+	}
+	if c := Assess(gap, calendar.D(2026, 11, 20), pr); c.Status != participant.Active || c.PeriodStart != m(2026, 11) {
+		t.Fatalf("in the new period: %+v", c)
+	}
+}

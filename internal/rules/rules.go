@@ -84,6 +84,7 @@ type Set struct {
 	Holidays    []Dated[[]calendar.Date] `json:"holidays"`
 	CashLimits  []Dated[CashLimits]      `json:"cash_limits"`
 	Incentives  []Dated[Incentive]       `json:"incentives"`
+	Benefits    []Dated[Benefits]        `json:"benefits,omitempty"`
 	Network     []Dated[Network]         `json:"network"`
 	Register    []Dated[Registration]    `json:"registration"`
 	Occupations []Occupation             `json:"occupations"`
@@ -166,6 +167,9 @@ func Parse(b []byte) (*Set, error) {
 		return nil, err
 	}
 	if err := checkPeriods("incentives", s.Incentives); err != nil {
+		return nil, err
+	}
+	if err := checkPeriods("benefits", s.Benefits); err != nil {
 		return nil, err
 	}
 	if err := checkPeriods("network", s.Network); err != nil {

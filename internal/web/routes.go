@@ -68,6 +68,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/imports/{id}/report", s.api(s.importReport)},
 
 		{"POST /api/v1/quotes", s.api(s.apiQuote)},
+		{"POST /api/v1/benefits/quote", s.api(s.apiBenefitQuote)},
 		{"GET /api/v1/rules", s.api(s.apiRules)},
 		{"GET /api/v1/participants/{id}/coverage", s.api(s.apiCoverage)},
 		{"GET /api/v1/participants/{id}/payment-preview", s.api(s.apiPaymentPreview)},
