@@ -84,3 +84,42 @@ func (s *Set) BenefitsAt(day calendar.Date) (Benefits, string, error) {
 	}
 	return d.Value, d.Source, nil
 }
+
+// ClaimRules are the branch's rules for handling claims: what each program and reason asks
+// for, the service level in working days after a complete file, and the maker-checker limit.
+type ClaimRules struct {
+	// Checklists by "program/reason" (or "program" for every reason of it).
+	Checklists  map[string][]ClaimDocs `json:"checklists"`
+	ServiceDays map[string]int         `json:"service_days"` // by program: JKM 3, JHT 5
+	// ApprovalLimit: above it the officer who reviewed a claim may not also approve it
+	// (UNCONFIRMED: set by the branch's own delegation of authority).
+	ApprovalLimit  int64    `json:"approval_limit"`
+	MaxUploadBytes int64    `json:"max_upload_bytes"`
+	UploadTypes    []string `json:"upload_types"`
+	ImageLongestPx int      `json:"image_longest_px"` // photos are scaled down to this on the server
+	LimitConfirmed bool     `json:"limit_confirmed"`
+}
+
+// ClaimDocs is one document of a checklist.
+type ClaimDocs struct {
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	Required bool   `json:"required"`
+}
+
+// ClaimRulesAt returns the claim rules in force on a day.
+func (s *Set) ClaimRulesAt(day calendar.Date) (ClaimRules, error) {
+	d, err := at("claims", s.Claims, day)
+	if err != nil {
+		return ClaimRules{}, fmt.Errorf("claims: %w", err)
+	}
+	return d.Value, nil
+}
+
+// Checklist is what a program and reason ask for.
+func (c ClaimRules) Checklist(program, reason string) []ClaimDocs {
+	if l, ok := c.Checklists[program+"/"+reason]; ok {
+		return l
+	}
+	return c.Checklists[program]
+}

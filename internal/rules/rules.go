@@ -85,6 +85,7 @@ type Set struct {
 	CashLimits  []Dated[CashLimits]      `json:"cash_limits"`
 	Incentives  []Dated[Incentive]       `json:"incentives"`
 	Benefits    []Dated[Benefits]        `json:"benefits,omitempty"`
+	Claims      []Dated[ClaimRules]      `json:"claims,omitempty"`
 	Network     []Dated[Network]         `json:"network"`
 	Register    []Dated[Registration]    `json:"registration"`
 	Occupations []Occupation             `json:"occupations"`
@@ -170,6 +171,9 @@ func Parse(b []byte) (*Set, error) {
 		return nil, err
 	}
 	if err := checkPeriods("benefits", s.Benefits); err != nil {
+		return nil, err
+	}
+	if err := checkPeriods("claims", s.Claims); err != nil {
 		return nil, err
 	}
 	if err := checkPeriods("network", s.Network); err != nil {
