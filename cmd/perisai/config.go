@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/filestore"
 	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
 )
@@ -50,6 +51,8 @@ func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
 		return nil, err
 	}
 	db.UseKeys(keys)
+	// Claim documents live beside the key, sealed with it.
+	db.UseFiles(filestore.Dir{Path: filepath.Join(d.data, "documents")})
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -302,7 +302,7 @@ func cmdKey(ctx context.Context, args []string, e env) error {
 	if err := os.Rename(d.keyFile+".next", d.keyFile); err != nil {
 		return fmt.Errorf("key rotate: the data is sealed under %s.next now; move it to %s by hand: %w", d.keyFile, d.keyFile, err)
 	}
-	fmt.Fprintf(e.stdout, "key rotated: %d participants, %d heirs, %d agents, %d wadah sealed again; the old key is %s.previous (printed cards still verify)\n",
-		n.Participants, n.Heirs, n.Agents, n.Wadah, d.keyFile)
+	fmt.Fprintf(e.stdout, "key rotated: %d participants, %d heirs, %d agents, %d wadah, %d claims, %d claim documents sealed again; the old key is %s.previous (printed cards still verify)\n",
+		n.Participants, n.Heirs, n.Agents, n.Wadah, n.Claims, n.Documents, d.keyFile)
 	return nil
 }

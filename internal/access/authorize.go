@@ -33,6 +33,10 @@ const (
 	RecordDeposit  Action = "deposit.record"    // an agent's own cash
 	Reconcile      Action = "deposit.reconcile" // a branch's deposits and statements
 
+	FileClaim   Action = "claim.file"   // start, document and submit a claim for a participant
+	DecideClaim Action = "claim.decide" // the branch: take, send back, approve, reject, pay
+	ReadClaim   Action = "claim.read"   // health and family data: as a participant's
+
 	ReadSponsors   Action = "sponsor.read"
 	ManageSponsors Action = "sponsor.manage"
 	CreateSponsor  Action = "sponsor.create" // a sponsor of a region: only inside one's own
@@ -90,6 +94,10 @@ var policy = map[Action]rule{
 	VerifyLedger:   {roles: []Role{Admin}},
 	RecordDeposit:  {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
 	Reconcile:      {roles: []Role{Admin, BranchOfficer}, scoped: true},
+
+	FileClaim:   {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
+	DecideClaim: {roles: []Role{Admin, BranchOfficer}, scoped: true},
+	ReadClaim:   {roles: []Role{Admin, BranchOfficer, WadahManager, Agent}, scoped: true},
 
 	ReadSponsors:   {roles: []Role{Admin, BranchOfficer, WadahManager, Government}},
 	ManageSponsors: {roles: []Role{Admin, BranchOfficer}},

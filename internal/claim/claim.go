@@ -5,9 +5,15 @@
 package claim
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/jpeg"
+	_ "image/png" // photos from a phone may be PNG
 	"slices"
 	"time"
+
+	xdraw "golang.org/x/image/draw"
 
 	"github.com/perisai/perisai/internal/benefit"
 	"github.com/perisai/perisai/internal/calendar"
@@ -243,4 +249,33 @@ func BenefitFacts(c Claim, p participant.Participant, paid []calendar.Month, mon
 // the id's last digits (unique with the id).
 func NewNumber(id int64, province string, event calendar.Date) string {
 	return fmt.Sprintf("KL-%s%04d%02d-%d", province, event.Year(), int(event.Month()), id%1_000_000_000)
+}
+
+// Downscale makes a phone photo smaller before it is kept: a JPEG or PNG longer than longest
+// pixels on its longer side is scaled down (and kept as JPEG); anything else passes as it is.
+func Downscale(data []byte, contentType string, longest int) ([]byte, string, error) {
+	if contentType != "image/jpeg" && contentType != "image/png" {
+		return data, contentType, nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", errs.Invalid("file", "not a readable picture: %v", err)
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if max(w, h) <= longest {
+		return data, contentType, nil
+	}
+	if w >= h {
+		w, h = longest, h*longest/w
+	} else {
+		w, h = w*longest/h, longest
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, max(1, w), max(1, h)))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 80}); err != nil {
+		return nil, "", err
+	}
+	return out.Bytes(), "image/jpeg", nil
 }

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/perisai/perisai/internal/filestore"
 	"github.com/perisai/perisai/internal/secret"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -41,8 +42,9 @@ type DB struct {
 	w        *writer // SQLite's writing connection; nil on PostgreSQL
 	url      string
 	keys     *secret.Keys
-	accounts sync.Map      // ledger account code → id; accounts are never deleted
-	shards   atomic.Uint32 // turns over the balance shards (balances.go)
+	files    filestore.Store // claim documents, sealed (UseFiles)
+	accounts sync.Map        // ledger account code → id; accounts are never deleted
+	shards   atomic.Uint32   // turns over the balance shards (balances.go)
 	// beforeCommit, when set, is called once by the next transaction about to commit: tests
 	// hold a transaction open there to run another against it (export_test.go).
 	beforeCommit atomic.Pointer[func()]

@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/idgen"
 	"github.com/perisai/perisai/internal/secret"
 )
 
 // Rotated counts what a key rotation sealed again.
 type Rotated struct {
-	Participants, Heirs, Agents, Wadah int
+	Participants, Heirs, Agents, Wadah, Claims, Documents int
 }
 
 // sealedColumns are every column sealed with the field key, with the context it was sealed
@@ -20,6 +23,7 @@ var sealedColumns = []struct{ table, column, context string }{
 	{"heirs", "nik_enc", "heir.nik"},
 	{"agents", "bank_account_enc", "agent.bank_account"},
 	{"wadah", "bank_account_enc", "wadah.bank_account"},
+	{"claims", "bank_account_enc", "claim.bank_account"},
 }
 
 // RotateKeys seals every personal field again under next, and recomputes the NIK blind
@@ -106,8 +110,37 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 					out.Agents++
 				case "wadah":
 					out.Wadah++
+				case "claims":
+					out.Claims++
 				}
 			}
+		}
+		// Claim documents are files: each is sealed again under a new name, and the row points
+		// to it in this transaction; should it roll back, the old files are untouched.
+		docs, err := read(`SELECT id, storage_key FROM claim_documents`)
+		if err != nil {
+			return fmt.Errorf("rotate documents: %w", err)
+		}
+		if len(docs) > 0 && db.files == nil {
+			return fmt.Errorf("rotate documents: no file store (UseFiles was not called)")
+		}
+		for _, d := range docs {
+			sealedOld, err := db.files.Get(ctx, d.enc)
+			if err != nil {
+				return fmt.Errorf("rotate document %d: %w", d.id, err)
+			}
+			plain, err := old.Open("claim.document:"+d.enc, sealedOld)
+			if err != nil {
+				return fmt.Errorf("rotate document %d: %w", d.id, err)
+			}
+			key := strings.SplitN(d.enc, "~", 2)[0] + "~" + strconv.FormatInt(idgen.Next(), 36)
+			if err := db.files.Put(ctx, key, next.Seal("claim.document:"+key, plain)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE claim_documents SET storage_key = $1 WHERE id = $2`, key, d.id); err != nil {
+				return err
+			}
+			out.Documents++
 		}
 		return Audit(ctx, tx, act, "rotate", "master_key", "", "", fmt.Sprintf("%+v", out))
 	})
