@@ -35,6 +35,7 @@ func CashShortOver(branchID int64) Account {
 func IncentivesPayable(wadahID int64) Account {
 	return Account("incentives_payable:" + strconv.FormatInt(wadahID, 10))
 }
+
 // ClaimsPayable is what an approved claim owes its beneficiary until the bank pays it.
 func ClaimsPayable(claimID int64) Account {
 	return Account("claims_payable:" + strconv.FormatInt(claimID, 10))
