@@ -99,7 +99,7 @@ func (s *Server) participantInScope(r *http.Request, p access.Principal, a acces
 	if err := access.Authorize(p, a, store.ParticipantResource(got)); err != nil {
 		return got, err
 	}
-	return got, s.db.Record(r.Context(), actor(r, p), "read", "participant", got.ID, got.Village, got.KPJ)
+	return got, s.db.RecordRead(r.Context(), actor(r, p), "read", "participant", got.ID, got.Village, got.KPJ, []int64{got.ID})
 }
 
 func (s *Server) apiParticipant(w http.ResponseWriter, r *http.Request, p access.Principal) error {

@@ -21,7 +21,9 @@ import (
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/benefit"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/claim"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/participant"
@@ -98,6 +100,19 @@ func matrixRows() []row {
 		{pattern: "GET /verify/receipt/{token}", in: get("/verify/receipt/{receipt_token}"), out: get("/verify/receipt/{receipt_token_out}"), may: all, mayOut: all, public: true},
 		{pattern: "GET /imports/template.csv", in: get("/imports/template.csv"), may: all},
 		{pattern: "/api/", in: get("/api/v1/nothing-here"), may: ""},
+		{pattern: "GET /claim-status", in: get("/claim-status?number={claim_number}&birth_date={claim_birth}"), may: all, public: true},
+
+		// API: claims.
+		{pattern: "GET /api/v1/claims", in: get("/api/v1/claims"), may: "aomg"},
+		{pattern: "POST /api/v1/claims", in: send("POST", "/api/v1/claims", claimBody("{participant}", "{heir}")),
+			out: send("POST", "/api/v1/claims", claimBody("{participant_out}", "{heir_out}")), may: "aog"},
+		{pattern: "GET /api/v1/claims/{id}", in: get("/api/v1/claims/{claim}"), out: get("/api/v1/claims/{claim_out}"), may: "aomg"},
+		{pattern: "GET /api/v1/claims/{id}/calculation", in: get("/api/v1/claims/{claim}/calculation"), out: get("/api/v1/claims/{claim_out}/calculation"), may: "aomg"},
+		{pattern: "POST /api/v1/claims/{id}/documents", in: send("POST", "/api/v1/claims/{claim}/documents", []byte("not a form")),
+			out: send("POST", "/api/v1/claims/{claim_out}/documents", []byte("not a form")), may: "aog"},
+		{pattern: "GET /api/v1/claims/{id}/documents/{doc}", in: get("/api/v1/claims/{claim}/documents/{claim_doc}"), out: get("/api/v1/claims/{claim_out}/documents/{claim_doc_out}"), may: "aomg"},
+		{pattern: "POST /api/v1/claims/{id}/{action}", in: send("POST", "/api/v1/claims/{claim}/take", nil), out: send("POST", "/api/v1/claims/{claim_out}/take", nil), may: "ao"},
+		{pattern: "POST /api/v1/claim-payouts", in: send("POST", "/api/v1/claim-payouts", nil), may: "ao"},
 
 		// API: who, regions, branches, users, tokens, audit.
 		{pattern: "GET /api/v1/me", in: get("/api/v1/me"), may: all},
@@ -272,6 +287,11 @@ func registrationForm(nikStr, village string) []string {
 		"occupation", "petani", "declared_income", "1000000", "consent", "on"}
 }
 
+func claimBody(participantID, heirID string) map[string]any {
+	return map[string]any{"participant_id": participantID, "program": "jkm", "reason": "death", "event_date": calendar.Today().String(),
+		"claimant": map[string]any{"name": "Ahli Waris", "heir_id": heirID, "bank_name": "BPD Bali", "bank_account": "0123456789"}}
+}
+
 func sponsorshipBody(sponsorID, kpj string) map[string]any {
 	return map[string]any{"sponsor_id": sponsorID, "participants": []string{kpj}, "name": "Dana Desa", "month_from": "{month}", "month_to": "{month}",
 		"jkk": true, "jkm": true, "budget": 1_000_000}
@@ -411,6 +431,26 @@ func matrixFixture(t *testing.T, e *env) (x ids, everyone, gianyar []string) {
 		sh := sponsor.Sponsorship{SponsorID: sp.ID, Name: "Dana Desa " + side.village, From: m.Add(1), To: m.Add(2), JKK: true, JKM: true, Budget: 1_000_000}
 		must(db.CreateSponsorship(ctx, act, &sh, []string{side.kpj}, store.ParticipantFilter{}))
 		x["sponsor"+side.suffix], x["sponsorship"+side.suffix] = id(sp.ID), id(sh.ID)
+	}
+
+	// A JKM claim on each side, each with a document.
+	for _, side := range []struct {
+		suffix string
+		who    participant.Participant
+		by     access.Principal
+	}{{"", p, made}, {"_out", pOut, gAgentP}} {
+		full, err := db.Participant(ctx, audit.Actor{}, side.who.ID)
+		must(err)
+		x["heir"+side.suffix] = id(full.Heirs[0].ID)
+		c := claim.Claim{ParticipantID: full.ID, Program: benefit.JKM, Reason: benefit.Death, EventDate: today,
+			Claimant: claim.Claimant{Name: full.Heirs[0].Name, HeirID: full.Heirs[0].ID, BankName: "BPD Bali", BankAccount: "0123456789"}}
+		must(db.CreateClaim(ctx, side.by, act, &c, today))
+		doc := claim.Document{Kind: "death_certificate", Filename: "akta.pdf", ContentType: "application/pdf"}
+		must(db.AttachDocument(ctx, act, rs, c, &doc, []byte("%PDF-1.4 akta")))
+		x["claim"+side.suffix], x["claim_doc"+side.suffix] = id(c.ID), id(doc.ID)
+		if side.suffix == "" {
+			x["claim_number"], x["claim_birth"] = c.Number, full.BirthDate.String()
+		}
 	}
 
 	// Imports and tokens belong to their users: each role has its own; the "out" ones are

@@ -93,12 +93,21 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/sponsorships/ending", s.api(s.apiSponsorshipsEnding)},
 		{"POST /api/v1/sponsorships/{id}/charge", s.apiWrite(s.apiChargeSponsorship)},
 		{"GET /api/v1/sponsorships/{id}/report", s.api(s.apiSponsorshipReport)},
+		{"GET /api/v1/claims", s.api(s.apiClaims)},
+		{"POST /api/v1/claims", s.apiWrite(s.apiCreateClaim)},
+		{"GET /api/v1/claims/{id}", s.api(s.apiClaim)},
+		{"GET /api/v1/claims/{id}/calculation", s.api(s.apiClaimCalculation)},
+		{"POST /api/v1/claims/{id}/documents", s.apiWrite(s.apiClaimDocument)},
+		{"GET /api/v1/claims/{id}/documents/{doc}", s.api(s.apiClaimDocumentFile)},
+		{"POST /api/v1/claims/{id}/{action}", s.apiWrite(s.apiMoveClaim)},
+		{"POST /api/v1/claim-payouts", s.apiWrite(s.apiClaimPayout)},
 		{"/api/", http.HandlerFunc(s.apiNotFound)},
 
 		// Public: what a card's QR code opens.
 		{"GET /verify/{token}", http.HandlerFunc(s.verify)},
 		{"GET /verify/receipt/{token}", http.HandlerFunc(s.verifyReceipt)},
 		{"GET /imports/template.csv", http.HandlerFunc(s.importTemplate)},
+		{"GET /claim-status", http.HandlerFunc(s.claimStatus)},
 
 		// Web UI: session cookie; forms carry the CSRF token.
 		{"GET /login", http.HandlerFunc(s.loginPage)},

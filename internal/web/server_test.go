@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -16,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/perisai/perisai/internal/demo"
+	"github.com/perisai/perisai/internal/filestore"
 	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/web"
@@ -34,6 +38,7 @@ func newEnv(t *testing.T, db *store.DB, configure ...func(*web.Config)) *env {
 	if _, err := demo.Load(context.Background(), db, demo.Small); err != nil {
 		t.Fatal(err)
 	}
+	db.UseFiles(filestore.Dir{Path: t.TempDir()}) // claim documents
 	keys, err := secret.FromMaster(bytes.Repeat([]byte{9}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -205,4 +210,32 @@ func (a *api) raw(method, path string) (*http.Response, string) {
 		a.e.t.Fatal(err)
 	}
 	return resp, readBody(a.e.t, resp)
+}
+
+// upload sends a file as the multipart field "file" with a document kind.
+func (a *api) upload(path, kind string, data []byte, header ...string) (*http.Response, string) {
+	a.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("kind", kind)
+	fw, _ := mw.CreateFormFile("file", kind+".png")
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", a.e.srv.URL+path, &buf)
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.e.t.Fatal(err)
+	}
+	return resp, readBody(a.e.t, resp)
+}
+
+func onePixelPNG() []byte {
+	var b bytes.Buffer
+	png.Encode(&b, image.NewGray(image.Rect(0, 0, 2, 2)))
+	return b.Bytes()
 }
