@@ -175,6 +175,7 @@ func (s *Server) participantPage(w http.ResponseWriter, r *http.Request, p acces
 	pg := s.pageFor(r, &p, "participant.title", map[string]any{"P": got, "History": hist, "Village": village.Name,
 		"Occupation": occ, "CanReview": access.Authorize(p, access.ReviewParticipant, store.ParticipantResource(got)) == nil,
 		"CanPay": access.Authorize(p, access.TakePayment, store.ParticipantResource(got)) == nil, "Payments": pays,
+		"CanClaim": access.Authorize(p, access.FileClaim, store.ParticipantResource(got)) == nil,
 		"Coverage": cov, "Paid": paidByProgram(cov, lang(r, &p))})
 	if r.URL.Query().Get("registered") != "" {
 		pg.Flash = i18n.T(pg.Lang, "register.done", got.KPJ)
