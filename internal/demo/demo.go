@@ -235,6 +235,9 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 			return fmt.Errorf("demo user %s: %w", u.Username, err)
 		}
 	}
+	if scale == Full {
+		return l.claims(ctx)
+	}
 	return nil
 }
 

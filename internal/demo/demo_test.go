@@ -6,6 +6,8 @@ import (
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/claim"
+	"github.com/perisai/perisai/internal/filestore"
 	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
@@ -52,9 +54,24 @@ func TestFullShape(t *testing.T) {
 		t.Skip("full demo load")
 	}
 	db := storetest.SQLite(t)
+	db.UseFiles(filestore.Dir{Path: t.TempDir()})
 	ctx := context.Background()
 	if _, err := Load(ctx, db, Full); err != nil {
 		t.Fatal(err)
+	}
+	// A claim in every state, for the branch's queue (issue 18).
+	states := map[claim.State]int{}
+	all, _, err := db.Claims(ctx, audit.Actor{}, store.ClaimFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range all {
+		states[c.State]++
+	}
+	for _, s := range []claim.State{claim.Draft, claim.Submitted, claim.InReview, claim.NeedsChanges, claim.Approved, claim.Rejected, claim.Paid} {
+		if states[s] != 1 {
+			t.Errorf("demo claims in %s: %d", s, states[s])
+		}
 	}
 	ws, err := db.WadahList(ctx, store.WadahFilter{Limit: 5000})
 	if err != nil {

@@ -14,7 +14,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/benefit"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/claim"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/store"
@@ -42,7 +44,7 @@ func phoneCtx(t *testing.T) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 10*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 800, chromedp.EmulateMobile)); err != nil {
 		t.Fatal(err)
@@ -182,12 +184,22 @@ func phoneExtras(t *testing.T, e *env) map[string][]string {
 		t.Fatal(err)
 	}
 	id := fmt.Sprint(mine[0].ID)
-	pages := []string{"/participants/" + id, "/payments/" + fmt.Sprint(pay.ID) + "/receipt"}
+	full, err := e.db.Participant(ctx, audit.Actor{}, mine[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := claim.Claim{ParticipantID: full.ID, Program: benefit.JKM, Reason: benefit.Death, EventDate: calendar.Today(),
+		Claimant: claim.Claimant{Name: full.Heirs[0].Name, HeirID: full.Heirs[0].ID, BankName: "BPD Bali", BankAccount: "0123456789"}}
+	if err := e.db.CreateClaim(ctx, p, audit.Actor{Name: "t"}, &c, calendar.Today()); err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/participants/" + id, "/payments/" + fmt.Sprint(pay.ID) + "/receipt", "/claims/" + fmt.Sprint(c.ID),
+		"/claim-status?number=" + c.Number + "&birth_date=" + full.BirthDate.String()}
 	out := map[string][]string{}
 	for _, l := range demo.Logins {
 		switch l.Role {
 		case "agent", "branch_officer", "admin":
-			out[l.Username] = append(append([]string{}, pages...), "/participants/"+id+"/pay", "/participants/"+id+"/pay?months=3")
+			out[l.Username] = append(append([]string{}, pages...), "/participants/"+id+"/pay", "/participants/"+id+"/pay?months=3", "/participants/"+id+"/claims/new")
 		case "wadah_manager":
 			out[l.Username] = pages
 		}
