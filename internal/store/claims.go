@@ -364,6 +364,7 @@ func (db *DB) MoveClaim(ctx context.Context, p access.Principal, act audit.Actor
 		return c, errs.Invalid("event_date", "no claim rules in force")
 	}
 	sets := map[string]any{}
+	var refundBy map[string]int64
 	switch a {
 	case claim.Submit:
 		if missing := claim.Missing(cr.Checklist(string(c.Program), string(c.Reason)), c.Documents); len(missing) > 0 {
@@ -406,7 +407,17 @@ func (db *DB) MoveClaim(ctx context.Context, p access.Principal, act audit.Actor
 			return c, err
 		}
 		raw, _ := json.Marshal(res)
-		sets["amount"], sets["refund"], sets["result"], sets["assigned_to"] = res.Total, res.Refund.Amount, string(raw), nil
+		sets["amount"], sets["result"], sets["assigned_to"] = res.Total, string(raw), nil
+		if res.Refund.Months > 0 {
+			// What was actually paid for those months, from the record, not the engine's estimate.
+			jkk, jkm, jht, err := refundAfter(ctx, db.read, c.ParticipantID, c.EventDate.MonthOf())
+			if err != nil {
+				return c, err
+			}
+			c.Refund = jkk + jkm + jht
+			refundBy = map[string]int64{"jkk": jkk, "jkm": jkm, "jht": jht}
+		}
+		sets["refund"] = c.Refund
 	case claim.Pay:
 		return c, errs.Invalid("action", "claims are paid by exporting the payout file")
 	}
@@ -432,7 +443,12 @@ func (db *DB) MoveClaim(ctx context.Context, p access.Principal, act audit.Actor
 		if a == claim.Approve {
 			e := ledger.Entry{Kind: "claim", RefType: "claim", RefID: c.ID, Memo: c.Number, Region: c.Village[:2]}
 			e.Debit(ledger.ProgramFund(string(c.Program)), c.Amount).Credit(ledger.ClaimsPayable(c.ID), c.Amount)
-			if c.Amount > 0 {
+			// Contributions for months after the event go back, from each fund that took them.
+			for _, prog := range []string{"jkk", "jkm", "jht"} {
+				e.Debit(ledger.ProgramFund(prog), refundBy[prog])
+			}
+			e.Credit(ledger.RefundsPayable(c.ParticipantID), c.Refund)
+			if c.Amount+c.Refund > 0 {
 				entry, err := post(ctx, tx, e, 0)
 				if err != nil {
 					return err
@@ -468,7 +484,46 @@ func (db *DB) priceClaim(ctx context.Context, rs *rules.Set, c claim.Claim, toda
 		contribution.Self, []calendar.Month{c.EventDate.MonthOf()}); err == nil {
 		monthly = q.Total
 	}
-	return benefit.Quote(rs, claim.BenefitFacts(c, who, paid, monthly, today))
+	f := claim.BenefitFacts(c, who, paid, monthly, today)
+	// JHT from the record: each year's JHT contributions up to the event (the engine adds the
+	// declared returns), unless the claim states a balance.
+	if c.Program == benefit.JHT && c.Facts.JHTBalance == 0 {
+		rows, err := db.read.QueryContext(ctx, `SELECT month, jht FROM paid_months WHERE participant_id = $1 AND month <= $2 AND jht > 0 ORDER BY month`,
+			c.ParticipantID, int(c.EventDate.MonthOf()))
+		if err != nil {
+			return benefit.Result{}, err
+		}
+		defer rows.Close()
+		byYear := map[int]int64{}
+		var years []int
+		for rows.Next() {
+			var m int
+			var amount int64
+			if err := rows.Scan(&m, &amount); err != nil {
+				return benefit.Result{}, err
+			}
+			y := calendar.Month(m).Year()
+			if _, ok := byYear[y]; !ok {
+				years = append(years, y)
+			}
+			byYear[y] += amount
+		}
+		if err := rows.Err(); err != nil {
+			return benefit.Result{}, err
+		}
+		for _, y := range years {
+			f.JHTContributions = append(f.JHTContributions, benefit.YearAmount{Year: y, Amount: byYear[y]})
+		}
+	}
+	return benefit.Quote(rs, f)
+}
+
+// refundAfter is what was paid, program by program, for months after the event: refunded with
+// the claim, from the funds that took it (DOMAIN.md §2).
+func refundAfter(ctx context.Context, q Querier, participantID int64, event calendar.Month) (jkk, jkm, jht int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(jkk), 0), COALESCE(SUM(jkm), 0), COALESCE(SUM(jht), 0) FROM paid_months WHERE participant_id = $1 AND month > $2`,
+		participantID, int(event)).Scan(&jkk, &jkm, &jht)
+	return
 }
 
 // PriceClaim is the calculation a branch sees beside the documents before it decides.
@@ -483,7 +538,8 @@ type PayoutLine struct {
 	Beneficiary string `json:"beneficiary"`
 	BankName    string `json:"bank_name"`
 	BankAccount string `json:"bank_account"` // opened: the bank needs it
-	Amount      int64  `json:"amount"`
+	Amount      int64  `json:"amount"`       // the benefit
+	Refund      int64  `json:"refund"`       // contributions paid for months after the event
 }
 
 // ExportPayout lists every approved claim of a branch not yet in a payout file, marks each
@@ -498,20 +554,21 @@ func (db *DB) ExportPayout(ctx context.Context, act audit.Actor, branchID int64)
 	var out []PayoutLine
 	err = db.Transact(ctx, func(tx *Tx) error {
 		out = nil
-		rows, err := tx.QueryContext(ctx, `SELECT province_code, id, number, claimant_name, bank_name, bank_account_enc, amount FROM claims
+		rows, err := tx.QueryContext(ctx, `SELECT province_code, id, number, participant_id, claimant_name, bank_name, bank_account_enc, amount, refund FROM claims
 WHERE branch_id = $1 AND state = 'approved' AND payout_id IS NULL ORDER BY id`+tx.ForUpdate(), branchID)
 		if err != nil {
 			return err
 		}
 		type row struct {
-			prov string
-			line PayoutLine
+			prov        string
+			participant int64
+			line        PayoutLine
 		}
 		var list []row
 		for rows.Next() {
 			var r row
 			var enc string
-			if err := rows.Scan(&r.prov, &r.line.ClaimID, &r.line.Number, &r.line.Beneficiary, &r.line.BankName, &enc, &r.line.Amount); err != nil {
+			if err := rows.Scan(&r.prov, &r.line.ClaimID, &r.line.Number, &r.participant, &r.line.Beneficiary, &r.line.BankName, &enc, &r.line.Amount, &r.line.Refund); err != nil {
 				rows.Close()
 				return err
 			}
@@ -534,9 +591,10 @@ WHERE branch_id = $1 AND state = 'approved' AND payout_id IS NULL ORDER BY id`+t
 		}
 		for _, r := range list {
 			var entry int64
-			if r.line.Amount > 0 {
+			if r.line.Amount+r.line.Refund > 0 {
 				e := ledger.Entry{Kind: "claim_payout", RefType: "claim", RefID: r.line.ClaimID, Memo: r.line.Number, Region: r.prov}
-				e.Debit(ledger.ClaimsPayable(r.line.ClaimID), r.line.Amount).Credit(ledger.BankClearing(branchID), r.line.Amount)
+				e.Debit(ledger.ClaimsPayable(r.line.ClaimID), r.line.Amount).Debit(ledger.RefundsPayable(r.participant), r.line.Refund).
+					Credit(ledger.BankClearing(branchID), r.line.Amount+r.line.Refund)
 				if entry, err = post(ctx, tx, e, 0); err != nil {
 					return err
 				}

@@ -160,10 +160,22 @@ func TestJKMClaimToTheRightHeir(t *testing.T) {
 		if b, _ := db.Balance(ctx, ledger.ClaimsPayable(c.ID)); b != -42_000_000 {
 			t.Fatalf("payable %d", b)
 		}
+		// The two months paid after the death go back, from the funds that took them.
+		var after int64
+		pays, _ := db.PaymentsOf(ctx, f.who.ID)
+		for _, m := range pays[0].Months[1:] {
+			after += m.Due
+		}
+		if c.Refund != after || c.Refund == 0 {
+			t.Fatalf("refund %d, want %d", c.Refund, after)
+		}
+		if b, _ := db.Balance(ctx, ledger.RefundsPayable(f.who.ID)); b != -c.Refund {
+			t.Fatalf("refund payable %d", b)
+		}
 		// The payout file lists it once; a second export lists nothing.
 		branch := f.officer.BranchID
 		_, lines, err := db.ExportPayout(ctx, audit.Actor{Name: "kc"}, branch)
-		if err != nil || len(lines) != 1 || lines[0].Amount != 42_000_000 || lines[0].BankAccount != "0123456789" || lines[0].Beneficiary != "Ni Made Istri" {
+		if err != nil || len(lines) != 1 || lines[0].Amount != 42_000_000 || lines[0].Refund != c.Refund || lines[0].BankAccount != "0123456789" || lines[0].Beneficiary != "Ni Made Istri" {
 			t.Fatalf("payout: %+v %v", lines, err)
 		}
 		if _, again, err := db.ExportPayout(ctx, audit.Actor{Name: "kc"}, branch); err != nil || len(again) != 0 {
@@ -235,6 +247,39 @@ func TestMakerCheckerAboveTheLimit(t *testing.T) {
 		got, err := f.move(t, f.officer2, c.ID, claim.Approve, "")
 		if err != nil || got.State != claim.Approved || got.Amount != 70_000_000 {
 			t.Fatalf("the checker's approval: %v %+v", err, got)
+		}
+	})
+}
+
+// A JHT claim is priced on the JHT contributions on record up to the event.
+func TestJHTClaimFromTheRecord(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		db.UseFiles(filestore.Dir{Path: filepath.Join(t.TempDir(), "docs")})
+		reg := worker("5103021203850962", f.mungguAgents[0].Villages[0])
+		reg.JHT = true
+		who, err := db.Register(ctx, counter(t, db), act, rs, reg, f.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: who.ID, Months: 3}, f.today); err != nil {
+			t.Fatal(err)
+		}
+		// Each month's JHT is 2% of Rp 1,000,000 = Rp 20,000, never discounted (PP 50/2025).
+		const jht = 3 * 20_000
+		c := claim.Claim{ParticipantID: who.ID, Program: benefit.JHT, Reason: benefit.TotalDisability, EventDate: f.today,
+			Claimant: claim.Claimant{Name: who.Name, BankName: "BPD Bali", BankAccount: "0123456789"}}
+		if err := db.CreateClaim(ctx, counter(t, db), act, &c, f.today); err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.PriceClaim(ctx, rs, c, f.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Event this month: only this month's JHT is before or in it.
+		if res.Total != jht/3 {
+			t.Fatalf("JHT from the record: %+v, want %d", res, jht/3)
 		}
 	})
 }

@@ -214,9 +214,10 @@ func (s *Server) apiClaimPayout(w http.ResponseWriter, r *http.Request, p access
 // writePayoutCSV writes a payout for the bank's bulk transfer.
 func writePayoutCSV(w io.Writer, lines []store.PayoutLine) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"claim_number", "beneficiary", "bank", "account", "amount"})
+	_ = cw.Write([]string{"claim_number", "beneficiary", "bank", "account", "amount", "benefit", "refund"})
 	for _, l := range lines {
-		_ = cw.Write([]string{bulkimport.SafeCell(l.Number), bulkimport.SafeCell(l.Beneficiary), bulkimport.SafeCell(l.BankName), l.BankAccount, strconv.FormatInt(l.Amount, 10)})
+		_ = cw.Write([]string{bulkimport.SafeCell(l.Number), bulkimport.SafeCell(l.Beneficiary), bulkimport.SafeCell(l.BankName), l.BankAccount,
+			strconv.FormatInt(l.Amount+l.Refund, 10), strconv.FormatInt(l.Amount, 10), strconv.FormatInt(l.Refund, 10)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -19,13 +19,13 @@ import (
 // claimsPage is the queue: a branch's claims, most urgent first, overdue ones marked; a
 // wadah's or an agent's own.
 type claimsPage struct {
-	Items   []claim.Claim
-	Pager   pager
-	State   string
-	Program string
-	Overdue bool
-	Today   calendar.Date
-	States  []claim.State
+	Items    []claim.Claim
+	Pager    pager
+	State    string
+	Program  string
+	Overdue  bool
+	Today    calendar.Date
+	States   []claim.State
 	CanPay   bool
 	Programs []benefit.Program
 }
@@ -43,8 +43,8 @@ func (s *Server) claimsPage(w http.ResponseWriter, r *http.Request, p access.Pri
 	}
 	pg := newPager(r, lang(r, &p), total, perPage)
 	data := claimsPage{Items: list, Pager: pg, State: string(f.State), Program: string(f.Program), Overdue: !f.Overdue.IsZero(), Today: calendar.Today(),
-		States:  []claim.State{claim.Submitted, claim.InReview, claim.NeedsChanges, claim.Approved, claim.Rejected, claim.Paid, claim.Draft},
-		CanPay:  p.Role == access.BranchOfficer, Programs: []benefit.Program{benefit.JKM, benefit.JKK, benefit.JHT, benefit.Scholarship}}
+		States: []claim.State{claim.Submitted, claim.InReview, claim.NeedsChanges, claim.Approved, claim.Rejected, claim.Paid, claim.Draft},
+		CanPay: p.Role == access.BranchOfficer, Programs: []benefit.Program{benefit.JKM, benefit.JKK, benefit.JHT, benefit.Scholarship}}
 	s.renderPage(w, r, http.StatusOK, "claims", s.pageFor(r, &p, "claims.title", data))
 	return nil
 }
@@ -134,9 +134,9 @@ func (s *Server) claimPage(w http.ResponseWriter, r *http.Request, p access.Prin
 		return err
 	}
 	data := claimPage{C: c, HeldByMe: c.AssignedTo == p.UserID,
-		CanFile:   access.Authorize(p, access.FileClaim, store.ClaimResource(c)) == nil && (c.State == claim.Draft || c.State == claim.NeedsChanges),
-		CanDecide: access.Authorize(p, access.DecideClaim, store.ClaimResource(c)) == nil,
-		Overdue:   !c.Due.IsZero() && c.Due.Before(calendar.Today()) && (c.State == claim.Submitted || c.State == claim.InReview),
+		CanFile:    access.Authorize(p, access.FileClaim, store.ClaimResource(c)) == nil && (c.State == claim.Draft || c.State == claim.NeedsChanges),
+		CanDecide:  access.Authorize(p, access.DecideClaim, store.ClaimResource(c)) == nil,
+		Overdue:    !c.Due.IsZero() && c.Due.Before(calendar.Today()) && (c.State == claim.Submitted || c.State == claim.InReview),
 		StatusLink: "/claim-status?number=" + c.Number}
 	if cr, err := s.rs().ClaimRulesAt(c.EventDate); err == nil {
 		data.Checklist = cr.Checklist(string(c.Program), string(c.Reason))
