@@ -115,19 +115,25 @@ func (s *Server) apiClaimCalculation(w http.ResponseWriter, r *http.Request, p a
 // apiClaimDocument attaches a document: a photo from the phone's camera or a PDF, as the
 // multipart field "file" with the kind from the checklist.
 func (s *Server) apiClaimDocument(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	c, err := s.claimInScope(r, p, access.FileClaim)
+	_, d, err := s.attachDocument(r, p)
 	if err != nil {
-		return err
-	}
-	d, data, err := readDocument(r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.AttachDocument(r.Context(), actor(r, p), s.rs(), c, &d, data); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, d)
 	return nil
+}
+
+// attachDocument keeps the uploaded document on the path's claim, for the API and the form.
+func (s *Server) attachDocument(r *http.Request, p access.Principal) (claim.Claim, claim.Document, error) {
+	c, err := s.claimInScope(r, p, access.FileClaim)
+	if err != nil {
+		return c, claim.Document{}, err
+	}
+	d, data, err := readDocument(r)
+	if err != nil {
+		return c, d, err
+	}
+	return c, d, s.db.AttachDocument(r.Context(), actor(r, p), s.rs(), c, &d, data)
 }
 
 // readDocument reads an uploaded document: its kind, and the file with the type its bytes

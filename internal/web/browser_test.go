@@ -35,7 +35,10 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-func browserCtx(t *testing.T) context.Context {
+func browserCtx(t *testing.T) context.Context { return sizedBrowser(t, 412, 915) } // a phone
+
+// sizedBrowser is Debian's Chromium with a window of w × h pixels, ended with the test.
+func sizedBrowser(t *testing.T, w, h int) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
@@ -45,11 +48,11 @@ func browserCtx(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(412, 915), // a phone
+		chromedp.WindowSize(w, h),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }

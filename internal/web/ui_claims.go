@@ -151,15 +151,8 @@ func (s *Server) claimPage(w http.ResponseWriter, r *http.Request, p access.Prin
 }
 
 func (s *Server) claimDocumentForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	c, err := s.claimInScope(r, p, access.FileClaim)
+	c, _, err := s.attachDocument(r, p)
 	if err != nil {
-		return err
-	}
-	d, data, err := readDocument(r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.AttachDocument(r.Context(), actor(r, p), s.rs(), c, &d, data); err != nil {
 		return err
 	}
 	done(w, r, "/claims/"+strconv.FormatInt(c.ID, 10), "ok.document_attached")
