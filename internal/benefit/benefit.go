@@ -7,6 +7,7 @@ package benefit
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
@@ -79,6 +80,9 @@ type Facts struct {
 	PartialTaken     bool           `json:"partial_taken,omitempty"`
 	HasNPWP          bool           `json:"has_npwp,omitempty"`
 	ReportedOn       *calendar.Date `json:"reported_on,omitempty"` // JKK: the day the accident was reported (stage I)
+	// FuneralOnly: the participant left no heir, and whoever arranged the burial claims; only
+	// the funeral amount is paid, the rest stays in the fund (DOMAIN.md §3).
+	FuneralOnly bool `json:"funeral_only,omitempty"`
 }
 
 // Line is one amount of a benefit and the rule behind it.
@@ -145,6 +149,16 @@ func Quote(rs *rules.Set, f Facts) (Result, error) {
 	}
 	if err != nil {
 		return out, err
+	}
+	if f.FuneralOnly {
+		kept := out.Lines[:0]
+		for _, l := range out.Lines {
+			if strings.HasSuffix(l.Rule, ".funeral") {
+				kept = append(kept, l)
+			}
+		}
+		out.Lines = kept
+		out.Refund = Refund{}
 	}
 	out.Eligible = len(out.Refusals) == 0
 	if !out.Eligible {

@@ -32,6 +32,8 @@ func TestQuote(t *testing.T) {
 		// Contributions for months after the death are refunded: paid through January, died in
 		// November: December and January back.
 		{"months paid after a death refunded", Facts{Program: JKM, Reason: Death, EventDate: d(2026, 11, 10), PaidThrough: m(2027, 1), MonthlyContribution: 16_800}, true, 42_000_000, Refund{Months: 2, Amount: 33_600}, ""},
+		// No heir: whoever arranged the burial receives the funeral amount only.
+		{"JKM to whoever arranged the burial", Facts{Program: JKM, Reason: Death, EventDate: d(2026, 11, 10), PaidThrough: m(2027, 1), MonthlyContribution: 16_800, FuneralOnly: true}, true, 10_000_000, Refund{}, ""},
 		{"JKM is not for a work death", Facts{Program: JKM, Reason: Death, EventDate: d(2026, 11, 10), CoveredOnEvent: yes(), WorkRelated: true}, false, 0, Refund{}, "jkm.work_related"},
 		// PP 82/2019: JKK death = 48 × wage, at least Rp 20m; + funeral 10m + periodic 12m.
 		// Rp 1,000,000 × 48 = 48m.

@@ -224,7 +224,7 @@ func BenefitFacts(c Claim, p participant.Participant, paid []calendar.Month, mon
 	f := benefit.Facts{Program: c.Program, Reason: c.Reason, EventDate: c.EventDate, ClaimDate: today, DeclaredIncome: p.DeclaredIncome,
 		WorkRelated: c.Facts.WorkRelated, STMBMonths: c.Facts.STMBMonths, DisabilityBp: c.Facts.DisabilityBp, Bills: c.Facts.Bills,
 		Children: c.Facts.Children, JHTBalance: c.Facts.JHTBalance, BirthDate: p.BirthDate, HasNPWP: c.Facts.HasNPWP, ReportedOn: c.Facts.ReportedOn,
-		MonthlyContribution: monthly}
+		MonthlyContribution: monthly, FuneralOnly: c.Claimant.ArrangedBurial && c.Claimant.HeirID == 0}
 	covered := false
 	ev := c.EventDate.MonthOf()
 	for _, m := range paid {

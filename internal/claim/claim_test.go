@@ -100,3 +100,16 @@ func TestMissing(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+// No heir on record: whoever arranged the burial claims the funeral amount only.
+func TestBenefitFactsFuneralOnly(t *testing.T) {
+	c := Claim{Program: benefit.JKM, Reason: benefit.Death, EventDate: calendar.D(2026, 11, 10), Claimant: Claimant{ArrangedBurial: true}}
+	f := BenefitFacts(c, participant.Participant{}, []calendar.Month{calendar.MonthOf(2026, 11)}, 16_800, calendar.D(2026, 11, 12))
+	if !f.FuneralOnly || !*f.CoveredOnEvent {
+		t.Fatalf("%+v", f)
+	}
+	res, err := benefit.Quote(rules.Default(), f)
+	if err != nil || res.Total != 10_000_000 {
+		t.Fatalf("%+v %v", res, err)
+	}
+}

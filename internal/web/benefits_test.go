@@ -45,6 +45,12 @@ func TestJKMClaimThroughTheAPI(t *testing.T) {
 		agent, officer := e.api("agen.made"), e.api("kc.denpasar")
 		w := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850977", agentVillage(t, agent)), "Idempotency-Key", "c1")
 		agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": w["id"], "months": 3}, "Idempotency-Key", "c2")
+		// Before a document is gathered, the agent can tell the family what to expect.
+		ab := e.browser()
+		ab.login("agen.made")
+		if _, page := ab.get("/participants/" + idOf(w["id"]) + "/claims/new"); !strings.Contains(page, `id="expect"`) || !strings.Contains(page, "Rp 42.000.000") {
+			t.Fatal("the new-claim page does not say what to expect")
+		}
 		full := agent.mustStatus(200, "GET", "/api/v1/participants/"+idOf(w["id"]), nil)
 		heir := full["heirs"].([]any)[0].(map[string]any)
 		c := agent.mustStatus(201, "POST", "/api/v1/claims", map[string]any{"participant_id": w["id"], "program": "jkm", "reason": "death",

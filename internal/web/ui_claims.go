@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/perisai/perisai/internal/access"
+	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/benefit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/claim"
@@ -23,11 +24,12 @@ type claimsPage struct {
 	Pager    pager
 	State    string
 	Program  string
-	Overdue  bool
+	OnlyLate bool
 	Today    calendar.Date
 	States   []claim.State
 	CanPay   bool
 	Programs []benefit.Program
+	Overdue  int // claims in scope past their service level, for the branch's report
 }
 
 func (s *Server) claimsPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
@@ -42,7 +44,13 @@ func (s *Server) claimsPage(w http.ResponseWriter, r *http.Request, p access.Pri
 		return err
 	}
 	pg := newPager(r, lang(r, &p), total, perPage)
-	data := claimsPage{Items: list, Pager: pg, State: string(f.State), Program: string(f.Program), Overdue: !f.Overdue.IsZero(), Today: calendar.Today(),
+	late := f
+	late.Overdue, late.State, late.Program, late.Limit, late.Offset = calendar.Today(), "", "", 1, 0
+	_, overdue, err := s.db.Claims(r.Context(), audit.Actor{}, late)
+	if err != nil {
+		return err
+	}
+	data := claimsPage{Items: list, Pager: pg, State: string(f.State), Program: string(f.Program), OnlyLate: !f.Overdue.IsZero(), Today: calendar.Today(), Overdue: overdue,
 		States: []claim.State{claim.Submitted, claim.InReview, claim.NeedsChanges, claim.Approved, claim.Rejected, claim.Paid, claim.Draft},
 		CanPay: p.Role == access.BranchOfficer, Programs: []benefit.Program{benefit.JKM, benefit.JKK, benefit.JHT, benefit.Scholarship}}
 	s.renderPage(w, r, http.StatusOK, "claims", s.pageFor(r, &p, "claims.title", data))
@@ -55,6 +63,9 @@ type claimNewPage struct {
 	Programs []benefit.Program
 	Reasons  []benefit.Reason
 	Today    calendar.Date
+	// Expect is what a JKM claim for a death today would come to on the record: what the
+	// agent can tell the family before a document is gathered.
+	Expect *benefit.Result
 }
 
 func (s *Server) newClaimPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
@@ -65,6 +76,9 @@ func (s *Server) newClaimPage(w http.ResponseWriter, r *http.Request, p access.P
 	data := claimNewPage{P: got, Programs: []benefit.Program{benefit.JKM, benefit.JKK, benefit.JHT, benefit.Scholarship}, Today: calendar.Today(),
 		Reasons: []benefit.Reason{benefit.Death, benefit.Medical, benefit.HomeCare, benefit.TemporaryInjury, benefit.TotalDisability, benefit.PartialDisability,
 			benefit.Age, benefit.StoppedWorking, benefit.Partial10, benefit.Partial30}}
+	if res, err := s.db.PriceClaim(r.Context(), s.rs(), claim.Claim{ParticipantID: got.ID, Program: benefit.JKM, Reason: benefit.Death, EventDate: data.Today}, data.Today); err == nil {
+		data.Expect = &res
+	}
 	pg := s.pageFor(r, &p, "claims.new", data)
 	pg.Zone = calendar.ZoneOf(got.Village)
 	s.renderPage(w, r, http.StatusOK, "claim_new", pg)
