@@ -2,6 +2,7 @@ package network
 
 import (
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/rules"
 )
 
@@ -18,6 +19,8 @@ func (c CashLimits) Validate() error {
 	var es errs.FieldErrors
 	if c.MaxCashOnHand < 0 {
 		es.Add("max_cash_on_hand", "cannot be negative")
+	} else if c.MaxCashOnHand > money.Max {
+		es.Add("max_cash_on_hand", "at most Rp %d", money.Max)
 	}
 	if c.MaxReceiptAgeDays < 0 || c.MaxReceiptAgeDays > 31 {
 		es.Add("max_receipt_age_days", "between 1 and 31 days (0 takes the rules' default)")

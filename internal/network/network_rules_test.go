@@ -75,3 +75,10 @@ func TestAgreementTerm(t *testing.T) {
 		t.Fatal("five active agents are needed (rule in data)")
 	}
 }
+
+// Security issue 16 §2: an agent's cash limit is money, bounded like every amount.
+func TestCashLimitBounded(t *testing.T) {
+	if err := (CashLimits{MaxCashOnHand: 9_223_372_036_854_775_807}).Validate(); err == nil {
+		t.Fatal("a cash limit past every amount accepted")
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/name"
 	"github.com/perisai/perisai/internal/region"
 )
@@ -93,6 +94,8 @@ func (s *Sponsorship) Validate() error {
 	}
 	if s.Budget < 0 {
 		es.Add("budget", "cannot be negative")
+	} else if s.Budget > money.Max {
+		es.Add("budget", "at most Rp %d", money.Max)
 	}
 	return es.Err()
 }

@@ -1,6 +1,7 @@
 package sponsor
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/perisai/perisai/internal/calendar"
@@ -46,5 +47,13 @@ func TestSponsorship(t *testing.T) {
 	bad.JKK, bad.JKM = false, false
 	if bad.Validate() == nil {
 		t.Fatal("no program")
+	}
+}
+
+// Security issue 16 §2: a budget is money, bounded like every amount.
+func TestBudgetBounded(t *testing.T) {
+	s := Sponsorship{Name: "Dana Desa", From: calendar.MonthOf(2026, 11), To: calendar.MonthOf(2026, 12), JKK: true, JKM: true, Budget: 9_223_372_036_854_775_807}
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "budget") {
+		t.Fatalf("%v", err)
 	}
 }
