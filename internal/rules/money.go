@@ -146,3 +146,10 @@ func orMax(d calendar.Date) calendar.Date {
 	}
 	return d
 }
+
+// IncentiveFor returns the incentive scheme that governs a month (a scheme changes on the 1st
+// of a month), with its source.
+func (s *Set) IncentiveFor(m calendar.Month) (Incentive, string, error) {
+	d, err := at("incentives", s.Incentives, m.First())
+	return d.Value, d.Source, err
+}

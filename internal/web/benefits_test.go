@@ -95,3 +95,17 @@ func TestJKMClaimThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// Issue 19: the incentive calculator reproduces DOMAIN.md §4's worked example.
+func TestIncentiveCalculator(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	var news, pays []map[string]any
+	for range 30 {
+		news = append(news, map[string]any{"jht": true, "new_to_bpu": true})
+		pays = append(pays, map[string]any{"amount": 36800, "contribution_month": 1})
+	}
+	q := e.api("bumdes.munggu").mustStatus(200, "POST", "/api/v1/incentives/quote", map[string]any{"month": "2026-11", "new_participants": news, "contributions": pays})
+	if q["agent_total"] != float64(615_600) || q["wadah_extra"] != float64(61_560) || len(q["lines"].([]any)) != 2 {
+		t.Fatalf("incentive: %v", q)
+	}
+}

@@ -180,6 +180,7 @@ func matrixRows() []row {
 		// API: money.
 		{pattern: "POST /api/v1/quotes", in: send("POST", "/api/v1/quotes", map[string]any{"declared_income": 1000000, "sector": "other", "months": []string{"2027-01"}}), may: all},
 		{pattern: "GET /api/v1/rules", in: get("/api/v1/rules"), may: all},
+		{pattern: "POST /api/v1/incentives/quote", in: send("POST", "/api/v1/incentives/quote", map[string]any{"month": "2026-11", "contributions": []map[string]any{{"amount": 16800, "contribution_month": 1}}}), may: all},
 		{pattern: "POST /api/v1/benefits/quote", in: send("POST", "/api/v1/benefits/quote", map[string]any{"program": "jkm", "reason": "death", "event_date": "2026-11-10", "covered_on_event": true}), may: all},
 		{pattern: "GET /api/v1/participants/{id}/coverage", in: get("/api/v1/participants/{participant}/coverage"), out: get("/api/v1/participants/{participant_out}/coverage"), may: "aomg"},
 		{pattern: "GET /api/v1/participants/{id}/payment-preview", in: get("/api/v1/participants/{participant}/payment-preview?months=1"), out: get("/api/v1/participants/{participant_out}/payment-preview?months=1"), may: "aomg"},

@@ -69,6 +69,7 @@ func (s *Server) routes() []route {
 
 		{"POST /api/v1/quotes", s.api(s.apiQuote)},
 		{"POST /api/v1/benefits/quote", s.api(s.apiBenefitQuote)},
+		{"POST /api/v1/incentives/quote", s.api(s.apiIncentiveQuote)},
 		{"GET /api/v1/rules", s.api(s.apiRules)},
 		{"GET /api/v1/participants/{id}/coverage", s.api(s.apiCoverage)},
 		{"GET /api/v1/participants/{id}/payment-preview", s.api(s.apiPaymentPreview)},
