@@ -71,62 +71,92 @@ func Quote(rs *rules.Set, f Facts) (Result, error) {
 		out.AgentTotal, err = money.Add(out.AgentTotal, amount)
 		return err
 	}
-	// Acquisition: counted only among participants whose NIK is new to BPU.
-	var three, two int64
+	// Acquisition: counted only among participants whose NIK is new to BPU; each earns its
+	// amount once the month's count reaches the threshold (or the old scheme's blocks).
+	newOnes := 0
 	for _, n := range f.New {
-		if !n.NewToBPU {
-			continue
-		}
-		if n.JHT {
-			three++
-		} else {
-			two++
+		if n.NewToBPU {
+			newOnes++
 		}
 	}
-	a := sc.Acquisition
-	switch newOnes := three + two; {
-	case a.Block > 0:
-		// 2017–2022: a sum for every full block of recruits.
-		if blocks := newOnes / int64(a.Block); blocks > 0 {
-			if err := add("acquisition.block", newOnes, blocks*a.PerBlock); err != nil {
-				return out, errs.Invalid("facts", "out of range")
-			}
+	byRule := map[string]*Line{}
+	var order []string
+	line := func(rule string, basis, amount int64) {
+		l, ok := byRule[rule]
+		if !ok {
+			l = &Line{Rule: rule, Source: src}
+			byRule[rule] = l
+			order = append(order, rule)
 		}
-	case newOnes >= int64(a.MinNew):
-		if three > 0 {
-			if err := add("acquisition.jkk_jkm_jht", three, three*a.PerParticipant3); err != nil {
-				return out, errs.Invalid("facts", "out of range")
-			}
-		}
-		if two > 0 {
-			if err := add("acquisition.jkk_jkm", two, two*a.PerParticipant2); err != nil {
-				return out, errs.Invalid("facts", "out of range")
-			}
+		l.Basis += basis
+		l.Amount += amount
+	}
+	if blocks, amount := Blocks(sc, newOnes); blocks > 0 {
+		line("acquisition.block", int64(newOnes), amount)
+	}
+	for _, n := range f.New {
+		if rule, amount, ok := PerParticipant(sc, newOnes, n.JHT); ok && n.NewToBPU {
+			line(rule, 1, amount)
 		}
 	}
-	// Collection: a share of the contributions by the participant's contribution month.
+	// Collection: each contribution month's share by its number in the membership.
+	for _, c := range f.Contributions {
+		if c.Amount < 0 || c.Amount > money.Max || c.MonthNumber < 1 {
+			return out, errs.Invalid("contributions", "an amount or a contribution month is out of range")
+		}
+		if rule, share, ok := Share(sc, c.MonthNumber, c.Amount); ok {
+			line(rule, c.Amount, share)
+		}
+	}
+	for _, rule := range order {
+		l := byRule[rule]
+		if err := add(l.Rule, l.Basis, l.Amount); err != nil {
+			return out, errs.Invalid("facts", "out of range")
+		}
+	}
+	out.WadahExtra = WadahExtra(sc, out.AgentTotal)
+	return out, nil
+}
+
+// Share is the collection share of one contribution month's money: the band of the
+// participant's contribution-month number that pays for it (no band: nothing).
+func Share(sc rules.Incentive, monthNumber int, amount int64) (rule string, share int64, ok bool) {
 	for _, b := range sc.Collection {
-		var basis int64
-		for _, c := range f.Contributions {
-			if c.Amount < 0 || c.Amount > money.Max || c.MonthNumber < 1 {
-				return out, errs.Invalid("contributions", "an amount or a contribution month is out of range")
-			}
-			if c.MonthNumber >= b.FromMonth && (b.ToMonth == 0 || c.MonthNumber <= b.ToMonth) {
-				if basis, err = money.Add(basis, c.Amount); err != nil {
-					return out, errs.Invalid("contributions", "out of range")
-				}
-			}
-		}
-		if basis > 0 {
-			rule := fmt.Sprintf("collection.months_%d_%d", b.FromMonth, b.ToMonth)
+		if monthNumber >= b.FromMonth && (b.ToMonth == 0 || monthNumber <= b.ToMonth) {
+			rule = fmt.Sprintf("collection.months_%d_%d", b.FromMonth, b.ToMonth)
 			if b.ToMonth == 0 {
 				rule = fmt.Sprintf("collection.months_%d_on", b.FromMonth)
 			}
-			if err := add(rule, basis, basis*b.PercentBps/10_000); err != nil {
-				return out, errs.Invalid("facts", "out of range")
-			}
+			return rule, amount * b.PercentBps / 10_000, true
 		}
 	}
-	out.WadahExtra = out.AgentTotal * sc.WadahExtra / 10_000
-	return out, nil
+	return "", 0, false
+}
+
+// PerParticipant is what one new participant earns under a per-participant scheme once the
+// month's count of new participants reaches the threshold (ok false: it earns nothing).
+func PerParticipant(sc rules.Incentive, newThisMonth int, jht bool) (rule string, amount int64, ok bool) {
+	a := sc.Acquisition
+	if a.Block > 0 || newThisMonth < a.MinNew {
+		return "", 0, false
+	}
+	if jht {
+		return "acquisition.jkk_jkm_jht", a.PerParticipant3, true
+	}
+	return "acquisition.jkk_jkm", a.PerParticipant2, true
+}
+
+// Blocks is what a block scheme (2017–2022) pays for a month's new participants.
+func Blocks(sc rules.Incentive, newThisMonth int) (blocks int, amount int64) {
+	a := sc.Acquisition
+	if a.Block <= 0 {
+		return 0, 0
+	}
+	blocks = newThisMonth / a.Block
+	return blocks, int64(blocks) * a.PerBlock
+}
+
+// WadahExtra is the wadah's share on top of its agents' total.
+func WadahExtra(sc rules.Incentive, agentTotal int64) int64 {
+	return agentTotal * sc.WadahExtra / 10_000
 }

@@ -1,0 +1,120 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/incentive"
+	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/store"
+	"github.com/perisai/perisai/internal/store/storetest"
+)
+
+// Issue 19: the monthly run issues an agent's statement for the month's registrations and
+// contributions, priced as the calculator prices the same facts; running it again changes
+// nothing; a payment reversed after issue is clawed back on the next month's statement, linked
+// to its line; approval and payout post balanced entries and pay each statement once.
+func TestIncentiveRun(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ag := f.mungguAgents[0]
+		p := agentPrincipal(ag)
+		p.UserID = 0
+		var pays []store.Payment
+		for i := range 25 {
+			w, err := db.Register(ctx, p, act, rs, worker(fmt.Sprintf("51030212038511%02d", i), ag.Villages[0]), f.today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pay, err := db.Pay(ctx, p, act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, f.today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pays = append(pays, pay)
+		}
+		month := f.today.MonthOf()
+		n, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month)
+		if err != nil || n == 0 {
+			t.Fatalf("run: %d %v", n, err)
+		}
+		sts, err := db.IncentiveStatements(ctx, ag.ID, 0, 0)
+		if err != nil || len(sts) != 1 {
+			t.Fatalf("statements: %+v %v", sts, err)
+		}
+		st := sts[0]
+		// The same facts through the calculator.
+		mine, _ := db.Participants(ctx, audit.Actor{}, store.ParticipantFilter{AgentID: ag.ID, Limit: 500})
+		var facts incentive.Facts
+		facts.Month = month
+		for _, x := range mine {
+			facts.New = append(facts.New, incentive.NewParticipant{JHT: x.Programs.JHT, NewToBPU: true})
+		}
+		for _, pay := range pays {
+			facts.Contributions = append(facts.Contributions, incentive.Contribution{Amount: pay.Months[0].Due, MonthNumber: 1})
+		}
+		want, err := incentive.Quote(rs, facts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.AgentTotal != want.AgentTotal || st.WadahExtra != want.WadahExtra || st.State != "issued" {
+			t.Fatalf("statement %d + %d, calculator %d + %d", st.AgentTotal, st.WadahExtra, want.AgentTotal, want.WadahExtra)
+		}
+		traced := 0
+		for _, l := range st.Lines {
+			if l.PaymentID != 0 || l.ParticipantID != 0 {
+				traced++
+			}
+		}
+		if traced != len(st.Lines) {
+			t.Fatalf("%d of %d lines traced to a registration or payment", traced, len(st.Lines))
+		}
+		// Again: nothing changes.
+		if n, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month); err != nil || n != 0 {
+			t.Fatalf("second run issued %d: %v", n, err)
+		}
+		// A payment reversed after issue: clawed back next month, linked to its line.
+		if err := db.Reverse(ctx, act, rs, pays[0].ID, "wrong participant", f.today); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month.Add(1)); err != nil {
+			t.Fatal(err)
+		}
+		sts, _ = db.IncentiveStatements(ctx, ag.ID, 0, 0)
+		if len(sts) != 2 || sts[0].Month != month.Add(1) || len(sts[0].Lines) != 1 {
+			t.Fatalf("next month: %+v", sts)
+		}
+		back := sts[0].Lines[0]
+		var orig store.IncentiveLine
+		for _, l := range sts[1].Lines {
+			if l.PaymentID == pays[0].ID {
+				orig = l
+			}
+		}
+		if back.ClawbackOf != orig.ID || back.Amount != -orig.Amount || orig.Amount == 0 {
+			t.Fatalf("clawback %+v of %+v", back, orig)
+		}
+		// Approve and pay: each statement once, the ledger balanced.
+		branch := counter(t, db).BranchID
+		for _, s := range sts {
+			if err := db.ApproveIncentive(ctx, act, branch, s.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.ApproveIncentive(ctx, act, branch, st.ID); err == nil {
+			t.Fatal("approved twice")
+		}
+		if n, err := db.PayIncentives(ctx, act, branch); err != nil || n != 2 {
+			t.Fatalf("paid %d: %v", n, err)
+		}
+		if n, _ := db.PayIncentives(ctx, act, branch); n != 0 {
+			t.Fatalf("paid again: %d", n)
+		}
+		if b, _ := db.Balance(ctx, ledger.IncentivesPayable(ag.WadahID)); b != 0 {
+			t.Fatalf("payable left: %d", b)
+		}
+		verifyClean(t, db)
+	})
+}
