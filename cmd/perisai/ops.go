@@ -56,8 +56,8 @@ func cmdJobs(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: %d agreement(s) expired, %d agent(s) deactivated, %d participant status(es) changed\n",
-			today, r.ExpiredAgreements, r.DeactivatedAgents, r.StatusesChanged)
+		fmt.Fprintf(e.stdout, "%s: %d agreement(s) expired, %d agent(s) deactivated, %d participant status(es) changed, %d incentive statement(s) issued\n",
+			today, r.ExpiredAgreements, r.DeactivatedAgents, r.StatusesChanged, r.Statements)
 		return nil
 	})
 }

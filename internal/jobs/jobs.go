@@ -1,6 +1,7 @@
 // Package jobs runs the daily work the rules call for: agreements past their end expire,
 // agents idle for the whole window become inactive, and participants' statuses follow their
-// paid months (active, in arrears, ended). Each job is idempotent for a day, so the
+// paid months (active, in arrears, ended), and the agents' incentive statements of the month
+// just ended are issued (with clawbacks of payments reversed since). Each job is idempotent for a day, so the
 // server runs them at start and then once a day, and `perisai jobs run` may run them again
 // (from cron, say) without harm.
 package jobs
@@ -23,6 +24,8 @@ type Result struct {
 	ExpiredAgreements int
 	DeactivatedAgents int
 	StatusesChanged   int
+	// Statements counts incentive statements issued for the month before today's.
+	Statements int
 }
 
 // RunDaily runs every daily job for the given day.
@@ -37,7 +40,16 @@ func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.D
 	if err != nil {
 		return r, err
 	}
-	r.StatusesChanged, err = db.RefreshStatuses(ctx, rs, today)
+	if r.StatusesChanged, err = db.RefreshStatuses(ctx, rs, today); err != nil {
+		return r, err
+	}
+	// Every day rather than only on the 1st: a missed day is caught up, and the run issues
+	// only what is not yet on a statement (late reversals become clawbacks).
+	last := today.MonthOf().Add(-1)
+	if _, _, err := rs.IncentiveFor(last); err != nil {
+		return r, nil // no scheme in force for that month: nothing to pay
+	}
+	r.Statements, err = db.RunIncentives(ctx, actor, rs, last)
 	return r, err
 }
 
@@ -56,7 +68,7 @@ func Schedule(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog
 				log.Error("daily jobs", "err", err)
 			} else {
 				last = today
-				log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged)
+				log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged, "incentive_statements", r.Statements)
 			}
 		}
 		select {
