@@ -30,6 +30,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/errs"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/participant"
 	"github.com/perisai/perisai/internal/rules"
@@ -272,7 +273,7 @@ func benchSetup(ctx context.Context, db *store.DB, agents, n int) (benchFixture,
 	}
 	fx := benchFixture{act: act}
 	for i, ag := range list[:agents] {
-		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: 1 << 50}); err != nil {
+		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: money.Max}); err != nil {
 			return fx, err
 		}
 		au, err := db.CreateUser(ctx, act, access.NewUser{Username: fmt.Sprintf("bench.agent%d", i), Name: ag.Name, Role: access.Agent,
