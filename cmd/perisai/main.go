@@ -62,6 +62,7 @@ func commands() []command {
 		{"key", "key rotate: seal every personal field again under a new master key (stop the server first)", cmdKey},
 		{"audit", "audit who-saw --nik N | --kpj K | --participant ID [--from D] [--to D]: who saw or changed a person", cmdAudit},
 		{"ledger", "ledger verify: check every ledger invariant (non-zero exit on a break)", cmdLedger},
+		{"incentives", "incentives run [--month YYYY-MM]: issue the agents' incentive statements of a month (default: last month)", cmdIncentives},
 		{"coverage", "coverage run [--date D]: move participants' statuses as months pass", cmdCoverage},
 		{"bench", "bench payments [--database postgres://…] [--clients 64] [--duration 10s]: payments/s through the API", cmdBench},
 	}

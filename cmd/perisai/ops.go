@@ -231,6 +231,37 @@ func cmdCoverage(ctx context.Context, args []string, e env) error {
 	})
 }
 
+// cmdIncentives issues the agents' incentive statements of a month (default: last month); the
+// daily job does the same for the month just ended. Running it again issues nothing new.
+func cmdIncentives(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "run" {
+		return fmt.Errorf("incentives: give run")
+	}
+	var month string
+	return withDB(ctx, e, "incentives run", args[1:], func(fs *flag.FlagSet) {
+		fs.StringVar(&month, "month", "", "the month, YYYY-MM (default: last month)")
+	}, func(db *store.DB) error {
+		m := calendar.Today().MonthOf().Add(-1)
+		if month != "" {
+			var err error
+			if m, err = calendar.ParseMonth(month); err != nil {
+				return fmt.Errorf("--month: %w", err)
+			}
+		}
+		rs, err := db.ActiveRules(ctx)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		n, err := db.RunIncentives(ctx, cliActor(), rs, m)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %d incentive statement(s) issued in %s\n", m, n, time.Since(start).Round(time.Millisecond))
+		return nil
+	})
+}
+
 // cmdAudit answers "who saw this person?" for a breach notice (UU 27/2022).
 func cmdAudit(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || args[0] != "who-saw" {

@@ -37,6 +37,9 @@ const (
 	DecideClaim Action = "claim.decide" // the branch: take, send back, approve, reject, pay
 	ReadClaim   Action = "claim.read"   // health and family data: as a participant's
 
+	ReadIncentive   Action = "incentive.read"   // an agent's statements: the agent, its wadah, its branch
+	DecideIncentive Action = "incentive.decide" // the branch approves statements and pays them out
+
 	ReadSponsors   Action = "sponsor.read"
 	ManageSponsors Action = "sponsor.manage"
 	CreateSponsor  Action = "sponsor.create" // a sponsor of a region: only inside one's own
@@ -98,6 +101,9 @@ var policy = map[Action]rule{
 	FileClaim:   {roles: []Role{Admin, BranchOfficer, Agent}, scoped: true},
 	DecideClaim: {roles: []Role{Admin, BranchOfficer}, scoped: true},
 	ReadClaim:   {roles: []Role{Admin, BranchOfficer, WadahManager, Agent}, scoped: true},
+
+	ReadIncentive:   {roles: []Role{Admin, BranchOfficer, WadahManager, Agent}, scoped: true},
+	DecideIncentive: {roles: []Role{Admin, BranchOfficer}, scoped: true},
 
 	ReadSponsors:   {roles: []Role{Admin, BranchOfficer, WadahManager, Government}},
 	ManageSponsors: {roles: []Role{Admin, BranchOfficer}},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -546,13 +545,9 @@ type PayoutLine struct {
 // paid and posts it (claims payable → the branch's bank clearing) in one transaction: exporting
 // again never lists a claim twice.
 func (db *DB) ExportPayout(ctx context.Context, act audit.Actor, branchID int64) (int64, []PayoutLine, error) {
-	k, err := db.sealer()
-	if err != nil {
-		return 0, nil, err
-	}
 	batch := idgen.Next()
 	var out []PayoutLine
-	err = db.Transact(ctx, func(tx *Tx) error {
+	err := db.Transact(ctx, func(tx *Tx) error {
 		out = nil
 		rows, err := tx.QueryContext(ctx, `SELECT province_code, id, number, participant_id, claimant_name, bank_name, bank_account_enc, amount, refund FROM claims
 WHERE branch_id = $1 AND state = 'approved' AND payout_id IS NULL ORDER BY id`+tx.ForUpdate(), branchID)
@@ -572,14 +567,7 @@ WHERE branch_id = $1 AND state = 'approved' AND payout_id IS NULL ORDER BY id`+t
 				rows.Close()
 				return err
 			}
-			raw, err := base64.StdEncoding.DecodeString(enc)
-			if err == nil {
-				var plain []byte
-				if plain, err = k.Open("claim.bank_account", raw); err == nil {
-					r.line.BankAccount = string(plain)
-				}
-			}
-			if err != nil {
+			if r.line.BankAccount, err = db.open("claim.bank_account", enc); err != nil {
 				rows.Close()
 				return fmt.Errorf("claim %d bank account: %w", r.line.ClaimID, err)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/perisai/perisai/internal/idgen"
 	"github.com/perisai/perisai/internal/incentive"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/money"
 	"github.com/perisai/perisai/internal/rules"
 )
 
@@ -23,7 +24,9 @@ import (
 type IncentiveStatement struct {
 	ID         int64           `json:"id"`
 	AgentID    int64           `json:"agent_id"`
+	AgentName  string          `json:"agent_name"`
 	WadahID    int64           `json:"wadah_id"`
+	WadahName  string          `json:"wadah_name"`
 	BranchID   int64           `json:"branch_id"`
 	Month      calendar.Month  `json:"month"`
 	State      string          `json:"state"` // issued, approved, paid
@@ -99,90 +102,8 @@ func (db *DB) issueStatement(ctx context.Context, act audit.Actor, sc rules.Ince
 		if n > 0 {
 			return nil // issued before: frozen
 		}
-		var lines []IncentiveLine
-		// Registrations of the month (a rejected one earns nothing).
-		// The month's bounds in WIB, where the business day is taken (calendar.Zone).
-		from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.Zone)
-		to := from.AddDate(0, 1, 0)
-		regs, err := tx.QueryContext(ctx, `SELECT id, jht FROM participants WHERE agent_id = $1 AND created_at >= $2 AND created_at < $3 AND review <> 'rejected' ORDER BY id`, agent, from, to)
+		lines, err := monthLines(ctx, tx, sc, src, m, agent)
 		if err != nil {
-			return err
-		}
-		type reg struct {
-			id  int64
-			jht bool
-		}
-		var news []reg
-		for regs.Next() {
-			var r reg
-			if err := regs.Scan(&r.id, &r.jht); err != nil {
-				regs.Close()
-				return err
-			}
-			news = append(news, r)
-		}
-		regs.Close()
-		if err := regs.Err(); err != nil {
-			return err
-		}
-		if blocks, amount := incentive.Blocks(sc, len(news)); blocks > 0 {
-			lines = append(lines, IncentiveLine{Rule: "acquisition.block", Source: src, Basis: int64(len(news)), Amount: amount})
-		}
-		for _, r := range news {
-			if rule, amount, ok := incentive.PerParticipant(sc, len(news), r.jht); ok {
-				lines = append(lines, IncentiveLine{Rule: rule, Source: src, Basis: 1, Amount: amount, ParticipantID: r.id})
-			}
-		}
-		// Contributions received up to the month's end by this agent and on no statement yet,
-		// each paid month priced by its number in the participant's membership.
-		pays, err := tx.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
-(SELECT COUNT(*) FROM paid_months e WHERE e.participant_id = pm.participant_id AND e.month <= pm.month)
-FROM paid_months pm JOIN payments p ON p.id = pm.payment_id
-WHERE p.agent_id = $1 AND p.status = 'posted' AND p.received_at < $2
-AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
-ORDER BY pm.payment_id, pm.month`, agent, to)
-		if err != nil {
-			return err
-		}
-		for pays.Next() {
-			var l IncentiveLine
-			var month, number int
-			if err := pays.Scan(&l.PaymentID, &l.ParticipantID, &month, &l.Basis, &number); err != nil {
-				pays.Close()
-				return err
-			}
-			l.PaidMonth = calendar.Month(month)
-			rule, share, ok := incentive.Share(sc, number, l.Basis)
-			if !ok {
-				continue // past the last band: nothing
-			}
-			l.Rule, l.Source, l.Amount = rule, src, share
-			lines = append(lines, l)
-		}
-		pays.Close()
-		if err := pays.Err(); err != nil {
-			return err
-		}
-		// Clawbacks: lines of issued statements whose payment was reversed since.
-		back, err := tx.QueryContext(ctx, `SELECT l.id, l.rule, l.basis, l.amount, l.participant_id, l.payment_id, l.paid_month FROM incentive_lines l
-JOIN incentive_statements s ON s.id = l.statement_id JOIN payments p ON p.id = l.payment_id
-WHERE s.agent_id = $1 AND p.status = 'reversed' AND l.clawback_of IS NULL
-AND NOT EXISTS (SELECT 1 FROM incentive_lines c WHERE c.clawback_of = l.id) ORDER BY l.id`, agent)
-		if err != nil {
-			return err
-		}
-		for back.Next() {
-			var l IncentiveLine
-			var orig int64
-			if err := back.Scan(&orig, &l.Rule, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &l.PaidMonth); err != nil {
-				back.Close()
-				return err
-			}
-			l.Rule, l.Source, l.Amount, l.Basis, l.ClawbackOf = "clawback."+l.Rule, src, -l.Amount, -l.Basis, orig
-			lines = append(lines, l)
-		}
-		back.Close()
-		if err := back.Err(); err != nil {
 			return err
 		}
 		if len(lines) == 0 {
@@ -210,60 +131,211 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, prov, idgen.Next(), id, 
 	return made, err
 }
 
-// IncentiveStatements lists statements, newest month first, with their lines.
-func (db *DB) IncentiveStatements(ctx context.Context, agentID, wadahID, branchID int64) ([]IncentiveStatement, error) {
-	where, a := "1=1", args{}
-	if agentID != 0 {
-		where += " AND agent_id = " + a.add(agentID)
-	}
-	if wadahID != 0 {
-		where += " AND wadah_id = " + a.add(wadahID)
-	}
-	if branchID != 0 {
-		where += " AND branch_id = " + a.add(branchID)
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, agent_id, wadah_id, branch_id, month, state, agent_total, wadah_extra, issued_at FROM incentive_statements
-WHERE `+where+` ORDER BY month DESC, agent_id LIMIT 500`, a...)
+// monthLines gathers an agent's work of month m not yet on a statement, priced line by line:
+// the month's registrations, contributions received up to its end, and clawbacks of lines
+// whose payment was reversed since. It writes nothing: the run freezes it, the agent's page
+// shows it as "this month so far".
+func monthLines(ctx context.Context, q Querier, sc rules.Incentive, src string, m calendar.Month, agent int64) ([]IncentiveLine, error) {
+	var lines []IncentiveLine
+	// Registrations of the month not yet on a statement (a rejected one earns nothing).
+	// The month's bounds in WIB, where the business day is taken (calendar.Zone).
+	from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.Zone)
+	to := from.AddDate(0, 1, 0)
+	regs, err := q.QueryContext(ctx, `SELECT p.id, p.jht FROM participants p WHERE p.agent_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
+AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AND l.payment_id IS NULL) ORDER BY p.id`, agent, from, to)
 	if err != nil {
 		return nil, err
+	}
+	type reg struct {
+		id  int64
+		jht bool
+	}
+	var news []reg
+	for regs.Next() {
+		var r reg
+		if err := regs.Scan(&r.id, &r.jht); err != nil {
+			regs.Close()
+			return nil, err
+		}
+		news = append(news, r)
+	}
+	regs.Close()
+	if err := regs.Err(); err != nil {
+		return nil, err
+	}
+	if blocks, amount := incentive.Blocks(sc, len(news)); blocks > 0 {
+		lines = append(lines, IncentiveLine{Rule: "acquisition.block", Source: src, Basis: int64(len(news)), Amount: amount})
+	}
+	for _, r := range news {
+		if rule, amount, ok := incentive.PerParticipant(sc, len(news), r.jht); ok {
+			lines = append(lines, IncentiveLine{Rule: rule, Source: src, Basis: 1, Amount: amount, ParticipantID: r.id})
+		}
+	}
+	// Contributions received up to the month's end by this agent and on no statement yet,
+	// each paid month priced by its number in the participant's membership.
+	pays, err := q.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
+(SELECT COUNT(*) FROM paid_months e WHERE e.participant_id = pm.participant_id AND e.month <= pm.month)
+FROM paid_months pm JOIN payments p ON p.id = pm.payment_id
+WHERE p.agent_id = $1 AND p.status = 'posted' AND p.received_at < $2
+AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
+ORDER BY pm.payment_id, pm.month`, agent, to)
+	if err != nil {
+		return nil, err
+	}
+	for pays.Next() {
+		var l IncentiveLine
+		var month, number int
+		if err := pays.Scan(&l.PaymentID, &l.ParticipantID, &month, &l.Basis, &number); err != nil {
+			pays.Close()
+			return nil, err
+		}
+		l.PaidMonth = calendar.Month(month)
+		rule, share, ok := incentive.Share(sc, number, l.Basis)
+		if !ok {
+			continue // past the last band: nothing
+		}
+		l.Rule, l.Source, l.Amount = rule, src, share
+		lines = append(lines, l)
+	}
+	pays.Close()
+	if err := pays.Err(); err != nil {
+		return nil, err
+	}
+	// Clawbacks: lines of issued statements whose payment was reversed since.
+	back, err := q.QueryContext(ctx, `SELECT l.id, l.rule, l.basis, l.amount, l.participant_id, l.payment_id, l.paid_month FROM incentive_lines l
+JOIN incentive_statements s ON s.id = l.statement_id JOIN payments p ON p.id = l.payment_id
+WHERE s.agent_id = $1 AND p.status = 'reversed' AND l.clawback_of IS NULL
+AND NOT EXISTS (SELECT 1 FROM incentive_lines c WHERE c.clawback_of = l.id) ORDER BY l.id`, agent)
+	if err != nil {
+		return nil, err
+	}
+	for back.Next() {
+		var l IncentiveLine
+		var orig int64
+		if err := back.Scan(&orig, &l.Rule, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &l.PaidMonth); err != nil {
+			back.Close()
+			return nil, err
+		}
+		l.Rule, l.Source, l.Amount, l.Basis, l.ClawbackOf = "clawback."+l.Rule, src, -l.Amount, -l.Basis, orig
+		lines = append(lines, l)
+	}
+	back.Close()
+	if err := back.Err(); err != nil {
+		return nil, err
+	}
+	return lines, nil
+}
+
+// IncentiveSoFar is an agent's month so far: the lines a run would put on its statement now,
+// and the number of new participants toward the acquisition threshold.
+func (db *DB) IncentiveSoFar(ctx context.Context, rs *rules.Set, agent int64, m calendar.Month) (incentive.Result, int, error) {
+	sc, src, err := rs.IncentiveFor(m)
+	if err != nil {
+		return incentive.Result{}, 0, errs.Invalid("month", "no incentive scheme in force for %s", m)
+	}
+	lines, err := monthLines(ctx, db.read, sc, src, m, agent)
+	if err != nil {
+		return incentive.Result{}, 0, fmt.Errorf("incentive so far: %w", err)
+	}
+	var res incentive.Result
+	for _, l := range lines {
+		res.Lines = append(res.Lines, incentive.Line{Rule: l.Rule, Source: l.Source, Basis: l.Basis, Amount: l.Amount})
+		if res.AgentTotal, err = money.Add(res.AgentTotal, l.Amount); err != nil {
+			return res, 0, err
+		}
+	}
+	res.WadahExtra = incentive.WadahExtra(sc, res.AgentTotal)
+	from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.Zone)
+	var n int
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM participants p WHERE p.agent_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
+AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AND l.payment_id IS NULL)`, agent, from, from.AddDate(0, 1, 0)).Scan(&n)
+	return res, n, err
+}
+
+// IncentiveFilter picks statements: zero fields do not filter.
+type IncentiveFilter struct {
+	ID, AgentID, WadahID, BranchID int64
+	State                          string
+	Limit, Offset                  int
+}
+
+// IncentiveStatements lists statements, newest month first, with their lines, and how many
+// match in all.
+func (db *DB) IncentiveStatements(ctx context.Context, f IncentiveFilter) ([]IncentiveStatement, int, error) {
+	where, a := "1=1", args{}
+	for _, c := range []struct {
+		col string
+		v   int64
+	}{{"s.id", f.ID}, {"s.agent_id", f.AgentID}, {"s.wadah_id", f.WadahID}, {"s.branch_id", f.BranchID}} {
+		if c.v != 0 {
+			where += " AND " + c.col + " = " + a.add(c.v)
+		}
+	}
+	if f.State != "" {
+		where += " AND s.state = " + a.add(f.State)
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM incentive_statements s WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("incentive statements: %w", err)
+	}
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 100
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.agent_id, a.name, s.wadah_id, w.name, s.branch_id, s.month, s.state, s.agent_total, s.wadah_extra, s.issued_at
+FROM incentive_statements s JOIN agents a ON a.id = s.agent_id JOIN wadah w ON w.id = s.wadah_id
+WHERE `+where+` ORDER BY s.month DESC, a.name, s.id LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), a...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("incentive statements: %w", err)
 	}
 	var out []IncentiveStatement
 	for rows.Next() {
 		var s IncentiveStatement
 		var m int
-		if err := rows.Scan(&s.ID, &s.AgentID, &s.WadahID, &s.BranchID, &m, &s.State, &s.AgentTotal, &s.WadahExtra, &s.IssuedAt); err != nil {
+		if err := rows.Scan(&s.ID, &s.AgentID, &s.AgentName, &s.WadahID, &s.WadahName, &s.BranchID, &m, &s.State, &s.AgentTotal, &s.WadahExtra, &s.IssuedAt); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		s.Month = calendar.Month(m)
 		out = append(out, s)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for i := range out {
 		lr, err := db.read.QueryContext(ctx, `SELECT id, rule, source, basis, amount, COALESCE(participant_id, 0), COALESCE(payment_id, 0), COALESCE(paid_month, 0), COALESCE(clawback_of, 0)
 FROM incentive_lines WHERE statement_id = $1 ORDER BY id`, out[i].ID)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for lr.Next() {
 			var l IncentiveLine
 			var pm int
 			if err := lr.Scan(&l.ID, &l.Rule, &l.Source, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &pm, &l.ClawbackOf); err != nil {
 				lr.Close()
-				return nil, err
+				return nil, 0, err
 			}
 			l.PaidMonth = calendar.Month(pm)
 			out[i].Lines = append(out[i].Lines, l)
 		}
 		lr.Close()
 		if err := lr.Err(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return out, nil
+	return out, total, nil
+}
+
+// IncentiveStatementByID is one statement with its lines.
+func (db *DB) IncentiveStatementByID(ctx context.Context, id int64) (IncentiveStatement, error) {
+	list, _, err := db.IncentiveStatements(ctx, IncentiveFilter{ID: id, Limit: 1})
+	if err != nil {
+		return IncentiveStatement{}, err
+	}
+	if len(list) == 0 {
+		return IncentiveStatement{}, errs.NotFound(fmt.Sprintf("incentive statement %d", id))
+	}
+	return list[0], nil
 }
 
 // ApproveIncentive approves an issued statement (a branch officer other than whoever issued
@@ -297,50 +369,71 @@ func (db *DB) ApproveIncentive(ctx context.Context, act audit.Actor, branchID, i
 	})
 }
 
+// IncentivePayoutLine is one statement in an incentive payout file.
+type IncentivePayoutLine struct {
+	StatementID int64          `json:"statement_id"`
+	Month       calendar.Month `json:"month"`
+	AgentName   string         `json:"agent_name"`
+	WadahName   string         `json:"wadah_name"`
+	BankName    string         `json:"bank_name"`
+	BankAccount string         `json:"bank_account"`
+	Amount      int64          `json:"amount"`
+}
+
 // PayIncentives pays every approved statement of a branch to its wadah's partner-bank
-// account (incentives payable → the branch's bank clearing), each once.
-func (db *DB) PayIncentives(ctx context.Context, act audit.Actor, branchID int64) (int, error) {
-	paid := 0
+// account (incentives payable → the branch's bank clearing), each once, and returns the
+// payout's lines for the bank's bulk transfer: paying again never lists a statement twice.
+func (db *DB) PayIncentives(ctx context.Context, act audit.Actor, branchID int64) (int64, []IncentivePayoutLine, error) {
+	batch := idgen.Next()
+	var out []IncentivePayoutLine
 	err := db.Transact(ctx, func(tx *Tx) error {
-		paid = 0
-		rows, err := tx.QueryContext(ctx, `SELECT province_code, id, wadah_id, agent_total + wadah_extra FROM incentive_statements WHERE branch_id = $1 AND state = 'approved' ORDER BY id`+tx.ForUpdate(), branchID)
+		out = nil
+		rows, err := tx.QueryContext(ctx, `SELECT s.province_code, s.id, s.month, s.wadah_id, a.name, w.name, w.bank_name, COALESCE(w.bank_account_enc, ''), s.agent_total + s.wadah_extra
+FROM incentive_statements s JOIN agents a ON a.id = s.agent_id JOIN wadah w ON w.id = s.wadah_id
+WHERE s.branch_id = $1 AND s.state = 'approved' ORDER BY s.id`+tx.ForUpdate(), branchID)
 		if err != nil {
 			return err
 		}
 		type st struct {
-			prov              string
-			id, wadah, amount int64
+			prov  string
+			wadah int64
+			enc   string
+			line  IncentivePayoutLine
 		}
 		var list []st
 		for rows.Next() {
 			var s st
-			if err := rows.Scan(&s.prov, &s.id, &s.wadah, &s.amount); err != nil {
+			var m int
+			if err := rows.Scan(&s.prov, &s.line.StatementID, &m, &s.wadah, &s.line.AgentName, &s.line.WadahName, &s.line.BankName, &s.enc, &s.line.Amount); err != nil {
 				rows.Close()
 				return err
 			}
+			s.line.Month = calendar.Month(m)
 			list = append(list, s)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		batch := idgen.Next()
 		for _, s := range list {
+			if s.line.BankAccount, err = db.open("wadah.bank_account", s.enc); err != nil {
+				return fmt.Errorf("wadah %d: %w", s.wadah, err)
+			}
 			var entry int64
-			if s.amount != 0 {
-				e := ledger.Entry{Kind: "incentive_payout", RefType: "incentive_statement", RefID: s.id, Region: s.prov}
-				e.Debit(ledger.IncentivesPayable(s.wadah), s.amount).Credit(ledger.BankClearing(branchID), s.amount)
+			if s.line.Amount != 0 {
+				e := ledger.Entry{Kind: "incentive_payout", RefType: "incentive_statement", RefID: s.line.StatementID, Region: s.prov}
+				e.Debit(ledger.IncentivesPayable(s.wadah), s.line.Amount).Credit(ledger.BankClearing(branchID), s.line.Amount)
 				if entry, err = post(ctx, tx, e, 0); err != nil {
 					return err
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE incentive_statements SET state = 'paid', payout_id = $1, pay_entry = $2 WHERE province_code = $3 AND id = $4 AND state = 'approved'`,
-				batch, nullZero(entry), s.prov, s.id); err != nil {
+				batch, nullZero(entry), s.prov, s.line.StatementID); err != nil {
 				return err
 			}
-			paid++
+			out = append(out, s.line)
 		}
-		return Audit(ctx, tx, act, "pay", "incentive_payout", batch, "", fmt.Sprintf("%d statement(s)", paid))
+		return Audit(ctx, tx, act, "pay", "incentive_payout", batch, "", fmt.Sprintf("%d statement(s)", len(out)))
 	})
-	return paid, err
+	return batch, out, err
 }

@@ -36,12 +36,16 @@ func TestIncentiveRun(t *testing.T) {
 			pays = append(pays, pay)
 		}
 		month := f.today.MonthOf()
+		soFar, count, err := db.IncentiveSoFar(ctx, rs, ag.ID, month)
+		if err != nil || count < 25 || soFar.AgentTotal == 0 {
+			t.Fatalf("so far: %+v, %d new: %v", soFar, count, err)
+		}
 		n, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month)
 		if err != nil || n == 0 {
 			t.Fatalf("run: %d %v", n, err)
 		}
-		sts, err := db.IncentiveStatements(ctx, ag.ID, 0, 0)
-		if err != nil || len(sts) != 1 {
+		sts, total, err := db.IncentiveStatements(ctx, store.IncentiveFilter{AgentID: ag.ID})
+		if err != nil || len(sts) != 1 || total != 1 {
 			t.Fatalf("statements: %+v %v", sts, err)
 		}
 		st := sts[0]
@@ -59,7 +63,7 @@ func TestIncentiveRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.AgentTotal != want.AgentTotal || st.WadahExtra != want.WadahExtra || st.State != "issued" {
+		if st.AgentTotal != want.AgentTotal || st.WadahExtra != want.WadahExtra || st.State != "issued" || soFar.AgentTotal != st.AgentTotal {
 			t.Fatalf("statement %d + %d, calculator %d + %d", st.AgentTotal, st.WadahExtra, want.AgentTotal, want.WadahExtra)
 		}
 		traced := 0
@@ -70,6 +74,10 @@ func TestIncentiveRun(t *testing.T) {
 		}
 		if traced != len(st.Lines) {
 			t.Fatalf("%d of %d lines traced to a registration or payment", traced, len(st.Lines))
+		}
+		// Once issued, the month so far holds nothing more.
+		if after, _, _ := db.IncentiveSoFar(ctx, rs, ag.ID, month); len(after.Lines) != 0 {
+			t.Fatalf("after the run: %+v", after)
 		}
 		// Again: nothing changes.
 		if n, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month); err != nil || n != 0 {
@@ -82,7 +90,7 @@ func TestIncentiveRun(t *testing.T) {
 		if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month.Add(1)); err != nil {
 			t.Fatal(err)
 		}
-		sts, _ = db.IncentiveStatements(ctx, ag.ID, 0, 0)
+		sts, _, _ = db.IncentiveStatements(ctx, store.IncentiveFilter{AgentID: ag.ID})
 		if len(sts) != 2 || sts[0].Month != month.Add(1) || len(sts[0].Lines) != 1 {
 			t.Fatalf("next month: %+v", sts)
 		}
@@ -106,11 +114,12 @@ func TestIncentiveRun(t *testing.T) {
 		if err := db.ApproveIncentive(ctx, act, branch, st.ID); err == nil {
 			t.Fatal("approved twice")
 		}
-		if n, err := db.PayIncentives(ctx, act, branch); err != nil || n != 2 {
-			t.Fatalf("paid %d: %v", n, err)
+		_, file, err := db.PayIncentives(ctx, act, branch)
+		if err != nil || len(file) != 2 || file[0].BankAccount == "" || file[0].Amount+file[1].Amount != sts[0].AgentTotal+sts[0].WadahExtra+st.AgentTotal+st.WadahExtra {
+			t.Fatalf("payout %+v: %v", file, err)
 		}
-		if n, _ := db.PayIncentives(ctx, act, branch); n != 0 {
-			t.Fatalf("paid again: %d", n)
+		if _, again, _ := db.PayIncentives(ctx, act, branch); len(again) != 0 {
+			t.Fatalf("paid again: %+v", again)
 		}
 		if b, _ := db.Balance(ctx, ledger.IncentivesPayable(ag.WadahID)); b != 0 {
 			t.Fatalf("payable left: %d", b)

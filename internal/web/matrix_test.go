@@ -112,6 +112,13 @@ func matrixRows() []row {
 			out: send("POST", "/api/v1/claims/{claim_out}/documents", []byte("not a form")), may: "aog"},
 		{pattern: "GET /api/v1/claims/{id}/documents/{doc}", in: get("/api/v1/claims/{claim}/documents/{claim_doc}"), out: get("/api/v1/claims/{claim_out}/documents/{claim_doc_out}"), may: "aomg"},
 		{pattern: "POST /api/v1/claims/{id}/{action}", in: send("POST", "/api/v1/claims/{claim}/take", nil), out: send("POST", "/api/v1/claims/{claim_out}/take", nil), may: "ao"},
+
+		// API: incentive statements.
+		{pattern: "GET /api/v1/incentives/statements", in: get("/api/v1/incentives/statements"), may: "aomg"},
+		{pattern: "GET /api/v1/incentives/statements/{id}", in: get("/api/v1/incentives/statements/{statement}"), out: get("/api/v1/incentives/statements/{statement_out}"), may: "aomg"},
+		{pattern: "POST /api/v1/incentives/statements/{id}/approve", in: send("POST", "/api/v1/incentives/statements/{statement}/approve", nil),
+			out: send("POST", "/api/v1/incentives/statements/{statement_out}/approve", nil), may: "ao"},
+		{pattern: "POST /api/v1/incentive-payouts", in: send("POST", "/api/v1/incentive-payouts", nil), may: "ao"},
 		{pattern: "POST /api/v1/claim-payouts", in: send("POST", "/api/v1/claim-payouts", nil), may: "ao"},
 
 		// API: who, regions, branches, users, tokens, audit.
@@ -269,6 +276,9 @@ func matrixRows() []row {
 		{pattern: "POST /claims/{id}/documents", in: form("/claims/{claim}/documents", "kind", "ktp"), out: form("/claims/{claim_out}/documents", "kind", "ktp"), may: "aog"},
 		{pattern: "GET /claims/{id}/documents/{doc}", in: get("/claims/{claim}/documents/{claim_doc}"), out: get("/claims/{claim_out}/documents/{claim_doc_out}"), may: "aomg"},
 		{pattern: "POST /claims/{id}/{action}", in: form("/claims/{claim}/take"), out: form("/claims/{claim_out}/take"), may: "ao"},
+		{pattern: "GET /incentives", in: get("/incentives"), may: "aomg"},
+		{pattern: "POST /incentives/{id}/approve", in: form("/incentives/{statement}/approve", "confirm", "on"), out: form("/incentives/{statement_out}/approve", "confirm", "on"), may: "ao"},
+		{pattern: "POST /incentive-payouts", in: form("/incentive-payouts", "confirm", "on"), may: "ao"},
 		{pattern: "POST /claim-payouts", in: form("/claim-payouts"), may: "ao"},
 		{pattern: "GET /sponsors", in: get("/sponsors"), may: "aompr"},
 		{pattern: "POST /sponsors", in: form("/sponsors", "kind", "apbdes", "name", "", "region", "51.03.02.2001"), out: form("/sponsors", "kind", "apbdes", "name", "", "region", "51.04.01.2001"), may: "ao"},
@@ -460,6 +470,21 @@ func matrixFixture(t *testing.T, e *env) (x ids, everyone, gianyar []string) {
 		if side.suffix == "" {
 			x["claim_number"], x["claim_birth"] = c.Number, full.BirthDate.String()
 		}
+	}
+
+	// The month's incentive statements: made's, and the Gianyar agent's.
+	_, err = db.RunIncentives(ctx, act, rs, today.MonthOf())
+	must(err)
+	for _, side := range []struct {
+		suffix string
+		agent  int64
+	}{{"", made.AgentID}, {"_out", gAgent.ID}} {
+		sts, _, err := db.IncentiveStatements(ctx, store.IncentiveFilter{AgentID: side.agent})
+		must(err)
+		if len(sts) == 0 {
+			t.Fatalf("no incentive statement for agent %d", side.agent)
+		}
+		x["statement"+side.suffix] = id(sts[0].ID)
 	}
 
 	// Imports and tokens belong to their users: each role has its own; the "out" ones are

@@ -102,6 +102,11 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/claims/{id}/documents/{doc}", s.api(s.apiClaimDocumentFile)},
 		{"POST /api/v1/claims/{id}/{action}", s.apiWrite(s.apiMoveClaim)},
 		{"POST /api/v1/claim-payouts", s.apiWrite(s.apiClaimPayout)},
+
+		{"GET /api/v1/incentives/statements", s.api(s.apiIncentiveStatements)},
+		{"GET /api/v1/incentives/statements/{id}", s.api(s.apiIncentiveStatement)},
+		{"POST /api/v1/incentives/statements/{id}/approve", s.apiWrite(s.apiApproveIncentive)},
+		{"POST /api/v1/incentive-payouts", s.apiWrite(s.apiIncentivePayout)},
 		{"/api/", http.HandlerFunc(s.apiNotFound)},
 
 		// Public: what a card's QR code opens.
@@ -165,6 +170,9 @@ func (s *Server) routes() []route {
 		{"GET /claims/{id}/documents/{doc}", s.ui(s.claimDocumentFile)},
 		{"POST /claims/{id}/{action}", s.uiWrite(s.moveClaimForm)},
 		{"POST /claim-payouts", s.uiWrite(s.payoutForm)},
+		{"GET /incentives", s.ui(s.incentivesPage)},
+		{"POST /incentives/{id}/approve", s.uiWrite(s.approveIncentiveForm)},
+		{"POST /incentive-payouts", s.uiWrite(s.incentivePayoutForm)},
 		{"GET /sponsors", s.ui(s.sponsorsPage)},
 		{"POST /sponsors", s.uiWrite(s.createSponsorForm)},
 		{"POST /sponsorships", s.uiWrite(s.createSponsorshipForm)},
