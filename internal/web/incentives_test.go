@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
+	"github.com/xuri/excelize/v2"
 )
 
 // Issue 19, end to end over HTTP: an agent's month so far on its page; the run issues the
@@ -82,6 +84,32 @@ func TestIncentiveStatementsFlow(t *testing.T) {
 		}
 		if got := agent.mustStatus(200, "GET", "/api/v1/incentives/statements/"+id, nil); got["state"] != "paid" {
 			t.Fatalf("after payout: %v", got["state"])
+		}
+
+		// The Bumdes downloads its village income report: the month's statement, paid.
+		mb := e.browser()
+		mb.login("bumdes.munggu")
+		if _, page := mb.get("/incentives"); !strings.Contains(page, `id="income-report"`) {
+			t.Fatal("no village income report on the manager's page")
+		}
+		resp, body := mb.get("/village-income?year=" + strconv.Itoa(month.Year()) + "&format=xlsx")
+		if resp.StatusCode != 200 {
+			t.Fatalf("xlsx: %d %s", resp.StatusCode, body)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(f.GetSheetName(0))
+		want := strconv.FormatInt(int64(st["agent_total"].(float64)+st["wadah_extra"].(float64)), 10)
+		if len(rows) < 6 || rows[4][0] != month.Name("id") || rows[4][4] != want || rows[4][5] != want || rows[5][4] != want {
+			t.Fatalf("village income %s: %q", want, rows)
+		}
+		if resp, body := mb.get("/village-income"); resp.StatusCode != 200 || !strings.HasPrefix(body, "%PDF") {
+			t.Fatalf("pdf: %d", resp.StatusCode)
+		}
+		if resp, _ := ab.get("/village-income?wadah_id=" + idOf(st["wadah_id"])); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("an agent read the village income: %d", resp.StatusCode)
 		}
 	})
 }

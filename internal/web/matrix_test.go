@@ -119,6 +119,7 @@ func matrixRows() []row {
 		{pattern: "POST /api/v1/incentives/statements/{id}/approve", in: send("POST", "/api/v1/incentives/statements/{statement}/approve", nil),
 			out: send("POST", "/api/v1/incentives/statements/{statement_out}/approve", nil), may: "ao"},
 		{pattern: "POST /api/v1/incentive-payouts", in: send("POST", "/api/v1/incentive-payouts", nil), may: "ao"},
+		{pattern: "GET /api/v1/incentives/village-income", in: get("/api/v1/incentives/village-income?wadah_id={wadah}"), out: get("/api/v1/incentives/village-income?wadah_id={wadah_out}"), may: "aom"},
 		{pattern: "POST /api/v1/claim-payouts", in: send("POST", "/api/v1/claim-payouts", nil), may: "ao"},
 
 		// API: who, regions, branches, users, tokens, audit.
@@ -279,6 +280,7 @@ func matrixRows() []row {
 		{pattern: "GET /incentives", in: get("/incentives"), may: "aomg"},
 		{pattern: "POST /incentives/{id}/approve", in: form("/incentives/{statement}/approve", "confirm", "on"), out: form("/incentives/{statement_out}/approve", "confirm", "on"), may: "ao"},
 		{pattern: "POST /incentive-payouts", in: form("/incentive-payouts", "confirm", "on"), may: "ao"},
+		{pattern: "GET /village-income", in: get("/village-income?wadah_id={wadah}&format=xlsx"), out: get("/village-income?wadah_id={wadah_out}&format=xlsx"), may: "aom"},
 		{pattern: "POST /claim-payouts", in: form("/claim-payouts"), may: "ao"},
 		{pattern: "GET /sponsors", in: get("/sponsors"), may: "aompr"},
 		{pattern: "POST /sponsors", in: form("/sponsors", "kind", "apbdes", "name", "", "region", "51.03.02.2001"), out: form("/sponsors", "kind", "apbdes", "name", "", "region", "51.04.01.2001"), may: "ao"},

@@ -107,6 +107,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/incentives/statements/{id}", s.api(s.apiIncentiveStatement)},
 		{"POST /api/v1/incentives/statements/{id}/approve", s.apiWrite(s.apiApproveIncentive)},
 		{"POST /api/v1/incentive-payouts", s.apiWrite(s.apiIncentivePayout)},
+		{"GET /api/v1/incentives/village-income", s.api(s.apiVillageIncome)},
 		{"/api/", http.HandlerFunc(s.apiNotFound)},
 
 		// Public: what a card's QR code opens.
@@ -173,6 +174,7 @@ func (s *Server) routes() []route {
 		{"GET /incentives", s.ui(s.incentivesPage)},
 		{"POST /incentives/{id}/approve", s.uiWrite(s.approveIncentiveForm)},
 		{"POST /incentive-payouts", s.uiWrite(s.incentivePayoutForm)},
+		{"GET /village-income", s.ui(s.villageIncomeFile)},
 		{"GET /sponsors", s.ui(s.sponsorsPage)},
 		{"POST /sponsors", s.uiWrite(s.createSponsorForm)},
 		{"POST /sponsorships", s.uiWrite(s.createSponsorshipForm)},

@@ -27,6 +27,9 @@ type incentivesPage struct {
 	New       int
 	Threshold int
 	CanDecide bool
+	// Income offers the village income report (a wadah manager's own Bumdes) for Year.
+	Income bool
+	Year   int
 }
 
 func (s *Server) incentivesPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
@@ -41,7 +44,8 @@ func (s *Server) incentivesPage(w http.ResponseWriter, r *http.Request, p access
 		return err
 	}
 	data := incentivesPage{Items: list, Pager: newPager(r, lang(r, &p), total, perPage), State: f.State,
-		States: []string{"issued", "approved", "paid"}, CanDecide: p.Role == access.BranchOfficer, Month: calendar.Today().MonthOf()}
+		States: []string{"issued", "approved", "paid"}, CanDecide: p.Role == access.BranchOfficer, Month: calendar.Today().MonthOf(),
+		Income: p.Role == access.WadahManager, Year: calendar.Today().Year()}
 	if p.Role == access.Agent {
 		rs := s.rs()
 		if sc, _, err := rs.IncentiveFor(data.Month); err == nil {
