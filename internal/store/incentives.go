@@ -141,7 +141,7 @@ func monthLines(ctx context.Context, q Querier, sc rules.Incentive, src string, 
 	// The month's bounds in WIB, where the business day is taken (calendar.Zone).
 	from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.Zone)
 	to := from.AddDate(0, 1, 0)
-	regs, err := q.QueryContext(ctx, `SELECT p.id, p.jht FROM participants p WHERE p.agent_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
+	regs, err := q.QueryContext(ctx, `SELECT p.id, p.jht FROM participants p WHERE p.acquired_by = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
 AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AND l.payment_id IS NULL) ORDER BY p.id`, agent, from, to)
 	if err != nil {
 		return nil, err
@@ -171,12 +171,14 @@ AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AN
 			lines = append(lines, IncentiveLine{Rule: rule, Source: src, Basis: 1, Amount: amount, ParticipantID: r.id})
 		}
 	}
-	// Contributions received up to the month's end by this agent and on no statement yet,
+	// Contributions received up to the month's end for participants this agent managed at the
+	// time (payments.managed_by: a handover moves the share from its date on) and on no
+	// statement yet,
 	// each paid month priced by its number in the participant's membership.
 	pays, err := q.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
 (SELECT COUNT(*) FROM paid_months e WHERE e.participant_id = pm.participant_id AND e.month <= pm.month)
 FROM paid_months pm JOIN payments p ON p.id = pm.payment_id
-WHERE p.agent_id = $1 AND p.status = 'posted' AND p.received_at < $2
+WHERE p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2
 AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
 ORDER BY pm.payment_id, pm.month`, agent, to)
 	if err != nil {
@@ -247,7 +249,7 @@ func (db *DB) IncentiveSoFar(ctx context.Context, rs *rules.Set, agent int64, m 
 	res.WadahExtra = incentive.WadahExtra(sc, res.AgentTotal)
 	from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.Zone)
 	var n int
-	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM participants p WHERE p.agent_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM participants p WHERE p.acquired_by = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
 AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AND l.payment_id IS NULL)`, agent, from, from.AddDate(0, 1, 0)).Scan(&n)
 	return res, n, err
 }

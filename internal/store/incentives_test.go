@@ -127,3 +127,65 @@ func TestIncentiveRun(t *testing.T) {
 		verifyClean(t, db)
 	})
 }
+
+// A handover moves the collection share from its date on, never the acquisition: the agent
+// who registered the workers keeps their acquisition and the contributions received before;
+// the receiving agent earns on what comes in after (issue 19, DOMAIN.md §4 "while the agent
+// manages that participant").
+func TestIncentiveHandover(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		from, to := f.mungguAgents[0], f.mungguAgents[1]
+		p := agentPrincipal(from)
+		var before []store.Payment
+		var workers []int64
+		for i := range 25 {
+			w, err := db.Register(ctx, p, act, rs, worker(fmt.Sprintf("51030212038512%02d", i), from.Villages[0]), f.today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			workers = append(workers, w.ID)
+			pay, err := db.Pay(ctx, p, act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, f.today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before = append(before, pay)
+		}
+		if _, err := db.HandOver(ctx, act, from.ID, to.ID); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.Pay(ctx, agentPrincipal(to), act, rs, store.PayRequest{ParticipantID: workers[0], Months: 1}, f.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		month := f.today.MonthOf()
+		if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month); err != nil {
+			t.Fatal(err)
+		}
+		kinds := func(agent int64) (acq, coll int, payments map[int64]bool) {
+			sts, _, err := db.IncentiveStatements(ctx, store.IncentiveFilter{AgentID: agent})
+			if err != nil || len(sts) != 1 {
+				t.Fatalf("agent %d: %d statements, %v", agent, len(sts), err)
+			}
+			payments = map[int64]bool{}
+			for _, l := range sts[0].Lines {
+				if l.PaymentID != 0 {
+					coll++
+					payments[l.PaymentID] = true
+				} else {
+					acq++
+				}
+			}
+			return acq, coll, payments
+		}
+		acqFrom, collFrom, paidFrom := kinds(from.ID)
+		acqTo, collTo, paidTo := kinds(to.ID)
+		if acqFrom < 25 || collFrom < 25 || !paidFrom[before[0].ID] || paidFrom[after.ID] {
+			t.Fatalf("the agent who handed over: %d acquisition, %d collection lines", acqFrom, collFrom)
+		}
+		if acqTo != 0 || collTo != 1 || !paidTo[after.ID] {
+			t.Fatalf("the receiving agent: %d acquisition, %d collection lines", acqTo, collTo)
+		}
+	})
+}

@@ -269,7 +269,7 @@ func (db *DB) prepare(i int, reg *participant.Registration, c participant.Checke
 
 var participantCols = []string{"id", "kpj", "province_code", "village_code", "nik_blind", "nik_enc", "nik_masked", "name", "name_lower",
 	"birth_date", "sex", "phone", "address", "occupation", "sector", "declared_income", "jkk", "jkm", "jht", "review",
-	"branch_id", "wadah_id", "agent_id", "registered_by", "consent_at", "consent_by", "import_id", "created_at", "updated_at"}
+	"branch_id", "wadah_id", "agent_id", "registered_by", "consent_at", "consent_by", "import_id", "created_at", "updated_at", "acquired_by"}
 
 // insertPrepared claims each NIK in the registry (the gate: ON CONFLICT DO NOTHING tells which
 // were taken, also against a concurrent transaction) and inserts the participants that got one.
@@ -313,7 +313,7 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 		ins = append(ins, []any{p.ID, p.KPJ, p.Province(), p.Village, pr.blind, pr.nikEnc, p.NIKMasked, p.Name, strings.ToLower(p.Name),
 			p.BirthDate, string(p.Sex), p.Phone, p.Address, p.Occupation, string(p.Sector), p.DeclaredIncome, p.Programs.JKK, p.Programs.JKM,
 			p.Programs.JHT, string(p.Review), p.BranchID, nullZero(p.WadahID), nullZero(p.AgentID), registeredBy,
-			p.ConsentAt, p.ConsentBy, nullZero(pr.importID), p.CreatedAt, p.CreatedAt})
+			p.ConsentAt, p.ConsentBy, nullZero(pr.importID), p.CreatedAt, p.CreatedAt, nullZero(p.AgentID)})
 		statuses = append(statuses, []any{p.ID, string(p.Status)})
 		heirs = append(heirs, pr.heirs...)
 		registered = append(registered, pr)

@@ -326,9 +326,9 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 		}
 		if err := tx.insert(ctx, "payments", []string{"id", "receipt_no", "participant_id", "province_code", "branch_id", "wadah_id", "agent_id",
 			"funding", "sponsorship_id", "amount", "credit_used", "credit_added", "months", "first_month", "last_month", "status", "entry_id",
-			"received_at", "received_by"},
+			"received_at", "received_by", "managed_by"},
 			[]any{id, out.ReceiptNo, py.id, py.village[:2], py.branch, nullZero(py.wadah), nullZero(agentID), string(funding), nullZero(sponsorshipID),
-				received, creditUsed, creditAdded, len(alloc.Months), first, last, "posted", entryID, t, act.Name}); err != nil {
+				received, creditUsed, creditAdded, len(alloc.Months), first, last, "posted", entryID, t, act.Name, nullZero(py.agent)}); err != nil {
 			return fmt.Errorf("insert payment: %w", err)
 		}
 		rows := make([][]any, 0, len(q.Months))
