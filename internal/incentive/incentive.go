@@ -160,3 +160,10 @@ func Blocks(sc rules.Incentive, newThisMonth int) (blocks int, amount int64) {
 func WadahExtra(sc rules.Incentive, agentTotal int64) int64 {
 	return agentTotal * sc.WadahExtra / 10_000
 }
+
+// Tax is what is withheld from a statement's gross (the agent's total and the wadah's extra)
+// at the dated rate, rounded down to the rupiah in the payee's favour; a negative gross (a
+// month of clawbacks) gives back tax withheld before.
+func Tax(t rules.IncentiveTax, gross int64) int64 {
+	return gross * t.RateBps / 10_000
+}

@@ -69,3 +69,18 @@ func TestQuote(t *testing.T) {
 		})
 	}
 }
+
+// The tax withheld from the worked example's statement (DOMAIN.md §4: "taxable"; the rate is
+// the rules file's, UNCONFIRMED): 2% of Rp 615,600 + Rp 61,560, rounded down.
+func TestTax(t *testing.T) {
+	rs := rules.Default()
+	tx, src := rs.IncentiveTaxFor(calendar.MonthOf(2026, 11))
+	if src == "" || tx.RateBps != 200 {
+		t.Fatalf("tax in force: %+v %q", tx, src)
+	}
+	for _, c := range []struct{ gross, want int64 }{{677_160, 13_543}, {0, 0}, {-12_600, -252}, {49, 0}} {
+		if got := Tax(tx, c.gross); got != c.want {
+			t.Errorf("tax on %d: %d, want %d", c.gross, got, c.want)
+		}
+	}
+}

@@ -16,16 +16,17 @@ import (
 
 // IncomeRow is one month of the report.
 type IncomeRow struct {
-	Month                      string // the month by name
-	Statements                 int
-	Agents, Extra, Total, Paid int64
+	Month                           string // the month by name
+	Statements                      int
+	Agents, Extra, Total, Tax, Paid int64
 }
 
 // Income is a Bumdes's incentive income for a year.
 type Income struct {
 	Title, Bumdes, Region, Note string
-	// Columns are the headings: month, statements, agents' incentives, Bumdes extra, total, paid.
-	Columns    [6]string
+	// Columns are the headings: month, statements, agents' incentives, Bumdes extra, total,
+	// tax withheld, paid.
+	Columns    [7]string
 	TotalLabel string
 	Rows       []IncomeRow
 }
@@ -38,13 +39,14 @@ func (in Income) Sum() IncomeRow {
 		s.Agents += r.Agents
 		s.Extra += r.Extra
 		s.Total += r.Total
+		s.Tax += r.Tax
 		s.Paid += r.Paid
 	}
 	return s
 }
 
 func (r IncomeRow) cells() []string {
-	return []string{r.Month, strconv.Itoa(r.Statements), card.Rupiah(r.Agents), card.Rupiah(r.Extra), card.Rupiah(r.Total), card.Rupiah(r.Paid)}
+	return []string{r.Month, strconv.Itoa(r.Statements), card.Rupiah(r.Agents), card.Rupiah(r.Extra), card.Rupiah(r.Total), card.Rupiah(r.Tax), card.Rupiah(r.Paid)}
 }
 
 // IncomePDF writes the report on one A4 page (portrait): a year has twelve rows.
@@ -58,7 +60,7 @@ func IncomePDF(w io.Writer, in Income) error {
 	pdf.SetFont("Helvetica", "", 11)
 	pdf.MultiCell(0, 6, tr(in.Bumdes+" · "+in.Region), "", "L", false)
 	pdf.Ln(4)
-	widths := []float64{34, 20, 34, 30, 32, 30}
+	widths := []float64{30, 18, 28, 26, 28, 24, 26}
 	row := func(cells []string, bold bool) {
 		style := ""
 		if bold {
@@ -112,7 +114,8 @@ func IncomeXLSX(w io.Writer, in Income) error {
 		set(3, row, r.Agents)
 		set(4, row, r.Extra)
 		set(5, row, r.Total)
-		set(6, row, r.Paid)
+		set(6, row, r.Tax)
+		set(7, row, r.Paid)
 	}
 	for i, r := range in.Rows {
 		write(5+i, r)
@@ -121,7 +124,7 @@ func IncomeXLSX(w io.Writer, in Income) error {
 	if in.Note != "" {
 		set(1, 7+len(in.Rows), in.Note)
 	}
-	if err := f.SetColWidth(sheet, "A", "F", 20); err != nil {
+	if err := f.SetColWidth(sheet, "A", "G", 20); err != nil {
 		return err
 	}
 	return f.Write(w)

@@ -10,14 +10,14 @@ import (
 )
 
 var sample = Income{Title: "Laporan pendapatan desa 2026", Bumdes: "Bumdes Munggu", Region: "Munggu, Badung",
-	Columns: [6]string{"Bulan", "Pernyataan", "Insentif agen", "Tambahan Bumdes", "Jumlah", "Dibayar"}, TotalLabel: "Jumlah setahun",
-	Rows: []IncomeRow{{Month: "Oktober 2026", Statements: 2, Agents: 615_600, Extra: 61_560, Total: 677_160, Paid: 677_160},
+	Columns: [7]string{"Bulan", "Pernyataan", "Insentif agen", "Tambahan Bumdes", "Jumlah", "Pajak", "Dibayar"}, TotalLabel: "Jumlah setahun",
+	Rows: []IncomeRow{{Month: "Oktober 2026", Statements: 2, Agents: 615_600, Extra: 61_560, Total: 677_160, Tax: 13_543, Paid: 663_617},
 		{Month: "November 2026", Statements: 1, Agents: 100_000, Extra: 10_000, Total: 110_000}}}
 
 // The year's row adds the months up: what the village books as income.
 func TestIncomeSum(t *testing.T) {
 	s := sample.Sum()
-	if s.Statements != 3 || s.Total != 787_160 || s.Paid != 677_160 || s.Month != "Jumlah setahun" {
+	if s.Statements != 3 || s.Total != 787_160 || s.Tax != 13_543 || s.Paid != 663_617 || s.Month != "Jumlah setahun" {
 		t.Fatalf("%+v", s)
 	}
 }

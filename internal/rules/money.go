@@ -147,6 +147,23 @@ func orMax(d calendar.Date) calendar.Date {
 	return d
 }
 
+// IncentiveTax is the tax withheld from an incentive statement (agent's total and wadah extra)
+// before it is paid to the wadah.
+type IncentiveTax struct {
+	Name    string `json:"name"`
+	RateBps int64  `json:"rate_bp"`
+}
+
+// IncentiveTaxFor returns the tax withheld on the statements of a month, with its source; a
+// rules file without one withholds nothing.
+func (s *Set) IncentiveTaxFor(m calendar.Month) (IncentiveTax, string) {
+	d, err := at("incentive_tax", s.IncentiveTx, m.First())
+	if err != nil {
+		return IncentiveTax{}, ""
+	}
+	return d.Value, d.Source
+}
+
 // IncentiveFor returns the incentive scheme that governs a month (a scheme changes on the 1st
 // of a month), with its source.
 func (s *Set) IncentiveFor(m calendar.Month) (Incentive, string, error) {

@@ -84,6 +84,7 @@ type Set struct {
 	Holidays    []Dated[[]calendar.Date] `json:"holidays"`
 	CashLimits  []Dated[CashLimits]      `json:"cash_limits"`
 	Incentives  []Dated[Incentive]       `json:"incentives"`
+	IncentiveTx []Dated[IncentiveTax]    `json:"incentive_tax,omitempty"`
 	Benefits    []Dated[Benefits]        `json:"benefits,omitempty"`
 	Claims      []Dated[ClaimRules]      `json:"claims,omitempty"`
 	Network     []Dated[Network]         `json:"network"`
@@ -169,6 +170,14 @@ func Parse(b []byte) (*Set, error) {
 	}
 	if err := checkPeriods("incentives", s.Incentives); err != nil {
 		return nil, err
+	}
+	if err := checkPeriods("incentive_tax", s.IncentiveTx); err != nil {
+		return nil, err
+	}
+	for _, d := range s.IncentiveTx {
+		if d.Value.RateBps < 0 || d.Value.RateBps > 5000 {
+			return nil, fmt.Errorf("rules: incentive_tax from %s: rate_bp %d outside 0–5000", d.From, d.Value.RateBps)
+		}
 	}
 	if err := checkPeriods("benefits", s.Benefits); err != nil {
 		return nil, err

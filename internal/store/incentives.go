@@ -22,19 +22,24 @@ import (
 
 // IncentiveStatement is an agent's incentive for a month.
 type IncentiveStatement struct {
-	ID         int64           `json:"id"`
-	AgentID    int64           `json:"agent_id"`
-	AgentName  string          `json:"agent_name"`
-	WadahID    int64           `json:"wadah_id"`
-	WadahName  string          `json:"wadah_name"`
-	BranchID   int64           `json:"branch_id"`
-	Month      calendar.Month  `json:"month"`
-	State      string          `json:"state"` // issued, approved, paid
-	AgentTotal int64           `json:"agent_total"`
-	WadahExtra int64           `json:"wadah_extra"`
-	IssuedAt   time.Time       `json:"issued_at"`
-	Lines      []IncentiveLine `json:"lines,omitempty"`
+	ID         int64          `json:"id"`
+	AgentID    int64          `json:"agent_id"`
+	AgentName  string         `json:"agent_name"`
+	WadahID    int64          `json:"wadah_id"`
+	WadahName  string         `json:"wadah_name"`
+	BranchID   int64          `json:"branch_id"`
+	Month      calendar.Month `json:"month"`
+	State      string         `json:"state"` // issued, approved, paid
+	AgentTotal int64          `json:"agent_total"`
+	WadahExtra int64          `json:"wadah_extra"`
+	// Tax is withheld from the agent's total and the wadah's extra; the wadah is paid the rest.
+	Tax      int64           `json:"tax"`
+	IssuedAt time.Time       `json:"issued_at"`
+	Lines    []IncentiveLine `json:"lines,omitempty"`
 }
+
+// Net is what the wadah is paid: the agent's total and the wadah's extra, less the tax.
+func (s IncentiveStatement) Net() int64 { return s.AgentTotal + s.WadahExtra - s.Tax }
 
 // IncentiveLine is one line of a statement.
 type IncentiveLine struct {
@@ -57,6 +62,7 @@ func (db *DB) RunIncentives(ctx context.Context, act audit.Actor, rs *rules.Set,
 	if err != nil {
 		return 0, errs.Invalid("month", "no incentive scheme in force for %s", m)
 	}
+	tax, _ := rs.IncentiveTaxFor(m)
 	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.wadah_id, w.branch_id, substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id ORDER BY a.id`)
 	if err != nil {
 		return 0, fmt.Errorf("incentives: %w", err)
@@ -80,7 +86,7 @@ func (db *DB) RunIncentives(ctx context.Context, act audit.Actor, rs *rules.Set,
 	}
 	issued := 0
 	for _, a := range agents {
-		made, err := db.issueStatement(ctx, act, sc, src, m, a.id, a.wadah, a.branch, a.prov)
+		made, err := db.issueStatement(ctx, act, sc, tax, src, m, a.id, a.wadah, a.branch, a.prov)
 		if err != nil {
 			return issued, fmt.Errorf("incentives of agent %d: %w", a.id, err)
 		}
@@ -91,7 +97,7 @@ func (db *DB) RunIncentives(ctx context.Context, act audit.Actor, rs *rules.Set,
 	return issued, nil
 }
 
-func (db *DB) issueStatement(ctx context.Context, act audit.Actor, sc rules.Incentive, src string, m calendar.Month, agent, wadah, branch int64, prov string) (bool, error) {
+func (db *DB) issueStatement(ctx context.Context, act audit.Actor, sc rules.Incentive, tax rules.IncentiveTax, src string, m calendar.Month, agent, wadah, branch int64, prov string) (bool, error) {
 	made := false
 	err := db.Transact(ctx, func(tx *Tx) error {
 		made = false
@@ -114,8 +120,9 @@ func (db *DB) issueStatement(ctx context.Context, act audit.Actor, sc rules.Ince
 			total += l.Amount
 		}
 		id := idgen.Next()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO incentive_statements (province_code, id, agent_id, wadah_id, branch_id, month, state, agent_total, wadah_extra, issued_at)
-VALUES ($1, $2, $3, $4, $5, $6, 'issued', $7, $8, $9)`, prov, id, agent, wadah, branch, int(m), total, incentive.WadahExtra(sc, total), now()); err != nil {
+		extra := incentive.WadahExtra(sc, total)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO incentive_statements (province_code, id, agent_id, wadah_id, branch_id, month, state, agent_total, wadah_extra, tax, issued_at)
+VALUES ($1, $2, $3, $4, $5, $6, 'issued', $7, $8, $9, $10)`, prov, id, agent, wadah, branch, int(m), total, extra, incentive.Tax(tax, total+extra), now()); err != nil {
 			return fmt.Errorf("statement: %w", err)
 		}
 		for _, l := range lines {
@@ -283,7 +290,7 @@ func (db *DB) IncentiveStatements(ctx context.Context, f IncentiveFilter) ([]Inc
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 100
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.agent_id, a.name, s.wadah_id, w.name, s.branch_id, s.month, s.state, s.agent_total, s.wadah_extra, s.issued_at
+	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.agent_id, a.name, s.wadah_id, w.name, s.branch_id, s.month, s.state, s.agent_total, s.wadah_extra, s.tax, s.issued_at
 FROM incentive_statements s JOIN agents a ON a.id = s.agent_id JOIN wadah w ON w.id = s.wadah_id
 WHERE `+where+` ORDER BY s.month DESC, a.name, s.id LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), a...)
 	if err != nil {
@@ -293,7 +300,7 @@ WHERE `+where+` ORDER BY s.month DESC, a.name, s.id LIMIT `+fmt.Sprint(f.Limit)+
 	for rows.Next() {
 		var s IncentiveStatement
 		var m int
-		if err := rows.Scan(&s.ID, &s.AgentID, &s.AgentName, &s.WadahID, &s.WadahName, &s.BranchID, &m, &s.State, &s.AgentTotal, &s.WadahExtra, &s.IssuedAt); err != nil {
+		if err := rows.Scan(&s.ID, &s.AgentID, &s.AgentName, &s.WadahID, &s.WadahName, &s.BranchID, &m, &s.State, &s.AgentTotal, &s.WadahExtra, &s.Tax, &s.IssuedAt); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
@@ -346,9 +353,9 @@ func (db *DB) IncentiveStatementByID(ctx context.Context, id int64) (IncentiveSt
 func (db *DB) ApproveIncentive(ctx context.Context, act audit.Actor, branchID, id int64) error {
 	return db.Transact(ctx, func(tx *Tx) error {
 		var prov string
-		var wadah, total, extra int64
-		err := tx.QueryRowContext(ctx, `SELECT province_code, wadah_id, agent_total, wadah_extra FROM incentive_statements WHERE id = $1 AND branch_id = $2 AND state = 'issued'`+tx.ForUpdate(),
-			id, branchID).Scan(&prov, &wadah, &total, &extra)
+		var wadah, total, extra, tax int64
+		err := tx.QueryRowContext(ctx, `SELECT province_code, wadah_id, agent_total, wadah_extra, tax FROM incentive_statements WHERE id = $1 AND branch_id = $2 AND state = 'issued'`+tx.ForUpdate(),
+			id, branchID).Scan(&prov, &wadah, &total, &extra, &tax)
 		if isNoRows(err) {
 			return errs.Conflict("no issued statement %d in this branch", id)
 		}
@@ -358,7 +365,8 @@ func (db *DB) ApproveIncentive(ctx context.Context, act audit.Actor, branchID, i
 		var entry int64
 		if sum := total + extra; sum != 0 {
 			e := ledger.Entry{Kind: "incentive", RefType: "incentive_statement", RefID: id, Region: prov}
-			e.Debit(ledger.Account("incentive_expense:"+fmt.Sprint(branchID)), sum).Credit(ledger.IncentivesPayable(wadah), sum)
+			e.Debit(ledger.Account("incentive_expense:"+fmt.Sprint(branchID)), sum).Credit(ledger.IncentivesPayable(wadah), sum-tax).
+				Credit(ledger.Account("incentive_tax_payable:"+fmt.Sprint(branchID)), tax)
 			if entry, err = post(ctx, tx, e, 0); err != nil {
 				return err
 			}
@@ -390,7 +398,7 @@ func (db *DB) PayIncentives(ctx context.Context, act audit.Actor, branchID int64
 	var out []IncentivePayoutLine
 	err := db.Transact(ctx, func(tx *Tx) error {
 		out = nil
-		rows, err := tx.QueryContext(ctx, `SELECT s.province_code, s.id, s.month, s.wadah_id, a.name, w.name, w.bank_name, COALESCE(w.bank_account_enc, ''), s.agent_total + s.wadah_extra
+		rows, err := tx.QueryContext(ctx, `SELECT s.province_code, s.id, s.month, s.wadah_id, a.name, w.name, w.bank_name, COALESCE(w.bank_account_enc, ''), s.agent_total + s.wadah_extra - s.tax
 FROM incentive_statements s JOIN agents a ON a.id = s.agent_id JOIN wadah w ON w.id = s.wadah_id
 WHERE s.branch_id = $1 AND s.state = 'approved' ORDER BY s.id`+tx.ForUpdate(), branchID)
 		if err != nil {

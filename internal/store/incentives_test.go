@@ -63,6 +63,10 @@ func TestIncentiveRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		taxRule, _ := rs.IncentiveTaxFor(month)
+		if st.Tax != incentive.Tax(taxRule, st.AgentTotal+st.WadahExtra) {
+			t.Fatalf("tax %d on Rp %d", st.Tax, st.AgentTotal+st.WadahExtra)
+		}
 		if st.AgentTotal != want.AgentTotal || st.WadahExtra != want.WadahExtra || st.State != "issued" || soFar.AgentTotal != st.AgentTotal {
 			t.Fatalf("statement %d + %d, calculator %d + %d", st.AgentTotal, st.WadahExtra, want.AgentTotal, want.WadahExtra)
 		}
@@ -115,7 +119,8 @@ func TestIncentiveRun(t *testing.T) {
 			t.Fatal("approved twice")
 		}
 		_, file, err := db.PayIncentives(ctx, act, branch)
-		if err != nil || len(file) != 2 || file[0].BankAccount == "" || file[0].Amount+file[1].Amount != sts[0].AgentTotal+sts[0].WadahExtra+st.AgentTotal+st.WadahExtra {
+		gross := sts[0].AgentTotal + sts[0].WadahExtra + st.AgentTotal + st.WadahExtra
+		if err != nil || len(file) != 2 || file[0].BankAccount == "" || file[0].Amount+file[1].Amount != gross-sts[0].Tax-st.Tax {
 			t.Fatalf("payout %+v: %v", file, err)
 		}
 		if _, again, _ := db.PayIncentives(ctx, act, branch); len(again) != 0 {
@@ -123,6 +128,10 @@ func TestIncentiveRun(t *testing.T) {
 		}
 		if b, _ := db.Balance(ctx, ledger.IncentivesPayable(ag.WadahID)); b != 0 {
 			t.Fatalf("payable left: %d", b)
+		}
+		// The tax withheld (the rules' dated rate) waits for the tax office.
+		if b, _ := db.Balance(ctx, ledger.Account(fmt.Sprint("incentive_tax_payable:", branch))); b != -(sts[0].Tax+st.Tax) || st.Tax == 0 {
+			t.Fatalf("tax payable %d, statements withheld %d and %d", b, st.Tax, sts[0].Tax)
 		}
 		verifyClean(t, db)
 	})

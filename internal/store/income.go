@@ -15,7 +15,8 @@ type IncomeMonth struct {
 	Agents     int64          `json:"agents"`
 	WadahExtra int64          `json:"wadah_extra"`
 	Total      int64          `json:"total"`
-	Paid       int64          `json:"paid"`
+	Tax        int64          `json:"tax"`
+	Paid       int64          `json:"paid"` // into the Bumdes's account, after tax
 }
 
 // VillageIncome is a Bumdes's incentive income month by month for a year, from its issued
@@ -23,7 +24,7 @@ type IncomeMonth struct {
 func (db *DB) VillageIncome(ctx context.Context, wadahID int64, year int) ([]IncomeMonth, error) {
 	from, to := calendar.MonthOf(year, 1), calendar.MonthOf(year, 12)
 	rows, err := db.read.QueryContext(ctx, `SELECT month, COUNT(*), SUM(agent_total), SUM(wadah_extra),
-SUM(CASE WHEN state = 'paid' THEN agent_total + wadah_extra ELSE 0 END)
+SUM(tax), SUM(CASE WHEN state = 'paid' THEN agent_total + wadah_extra - tax ELSE 0 END)
 FROM incentive_statements WHERE wadah_id = $1 AND month >= $2 AND month <= $3 GROUP BY month ORDER BY month`, wadahID, int(from), int(to))
 	if err != nil {
 		return nil, fmt.Errorf("village income: %w", err)
@@ -33,7 +34,7 @@ FROM incentive_statements WHERE wadah_id = $1 AND month >= $2 AND month <= $3 GR
 	for rows.Next() {
 		var m IncomeMonth
 		var month int
-		if err := rows.Scan(&month, &m.Statements, &m.Agents, &m.WadahExtra, &m.Paid); err != nil {
+		if err := rows.Scan(&month, &m.Statements, &m.Agents, &m.WadahExtra, &m.Tax, &m.Paid); err != nil {
 			return nil, fmt.Errorf("village income: %w", err)
 		}
 		m.Month, m.Total = calendar.Month(month), m.Agents+m.WadahExtra

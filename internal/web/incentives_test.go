@@ -101,8 +101,10 @@ func TestIncentiveStatementsFlow(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows, _ := f.GetRows(f.GetSheetName(0))
-		want := strconv.FormatInt(int64(st["agent_total"].(float64)+st["wadah_extra"].(float64)), 10)
-		if len(rows) < 6 || rows[4][0] != month.Name("id") || rows[4][4] != want || rows[4][5] != want || rows[5][4] != want {
+		gross := int64(st["agent_total"].(float64) + st["wadah_extra"].(float64))
+		tax := int64(st["tax"].(float64))
+		want, net := strconv.FormatInt(gross, 10), strconv.FormatInt(gross-tax, 10)
+		if len(rows) < 6 || tax <= 0 || rows[4][0] != month.Name("id") || rows[4][4] != want || rows[4][5] != strconv.FormatInt(tax, 10) || rows[4][6] != net || rows[5][4] != want {
 			t.Fatalf("village income %s: %q", want, rows)
 		}
 		if resp, body := mb.get("/village-income"); resp.StatusCode != 200 || !strings.HasPrefix(body, "%PDF") {

@@ -73,10 +73,10 @@ func (s *Server) villageIncomeFile(w http.ResponseWriter, r *http.Request, p acc
 	l := lang(r, &p)
 	in := report.Income{Title: i18n.T(l, "income.title", year), Bumdes: wd.Name, Region: s.areaName(wd.Village), Note: i18n.T(l, "income.note"),
 		TotalLabel: i18n.T(l, "income.year_total"),
-		Columns: [6]string{i18n.T(l, "income.month"), i18n.T(l, "income.statements"), i18n.T(l, "income.agents"),
-			i18n.T(l, "incentives.wadah_extra"), i18n.T(l, "income.total"), i18n.T(l, "incentive.paid")}}
+		Columns: [7]string{i18n.T(l, "income.month"), i18n.T(l, "income.statements"), i18n.T(l, "income.agents"),
+			i18n.T(l, "incentives.wadah_extra"), i18n.T(l, "income.total"), i18n.T(l, "incentives.tax"), i18n.T(l, "incentive.paid")}}
 	for _, m := range months {
-		in.Rows = append(in.Rows, report.IncomeRow{Month: m.Month.Name(l), Statements: m.Statements, Agents: m.Agents, Extra: m.WadahExtra, Total: m.Total, Paid: m.Paid})
+		in.Rows = append(in.Rows, report.IncomeRow{Month: m.Month.Name(l), Statements: m.Statements, Agents: m.Agents, Extra: m.WadahExtra, Total: m.Total, Tax: m.Tax, Paid: m.Paid})
 	}
 	var b bytes.Buffer
 	name := "pendapatan-desa-" + strconv.Itoa(year) + "-" + strconv.FormatInt(wd.ID, 10)
