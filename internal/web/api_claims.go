@@ -199,11 +199,8 @@ func (s *Server) apiMoveClaim(w http.ResponseWriter, r *http.Request, p access.P
 
 // apiClaimPayout exports the branch's approved claims for the bank, each once.
 func (s *Server) apiClaimPayout(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	branch, err := statementBranch(r, p)
+	branch, err := payingBranch(r, p, access.DecideClaim)
 	if err != nil {
-		return err
-	}
-	if err := access.Authorize(p, access.DecideClaim, access.Resource{BranchID: branch}); err != nil {
 		return err
 	}
 	batch, lines, err := s.db.ExportPayout(r.Context(), actor(r, p), branch)

@@ -176,6 +176,15 @@ func statementBranch(r *http.Request, p access.Principal) (int64, error) {
 	return id, nil
 }
 
+// payingBranch is the branch whose payout p makes with a (its own, or the admin's branch_id).
+func payingBranch(r *http.Request, p access.Principal, a access.Action) (int64, error) {
+	branch, err := statementBranch(r, p)
+	if err != nil {
+		return 0, err
+	}
+	return branch, access.Authorize(p, a, access.Resource{BranchID: branch})
+}
+
 func (s *Server) apiImportStatement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	branch, err := statementBranch(r, p)
 	if err != nil {

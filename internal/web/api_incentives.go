@@ -87,11 +87,8 @@ func (s *Server) apiApproveIncentive(w http.ResponseWriter, r *http.Request, p a
 
 // apiIncentivePayout pays the branch's approved statements: the bank file's lines, each once.
 func (s *Server) apiIncentivePayout(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	branch, err := statementBranch(r, p)
+	branch, err := payingBranch(r, p, access.DecideIncentive)
 	if err != nil {
-		return err
-	}
-	if err := access.Authorize(p, access.DecideIncentive, access.Resource{BranchID: branch}); err != nil {
 		return err
 	}
 	batch, lines, err := s.db.PayIncentives(r.Context(), actor(r, p), branch)

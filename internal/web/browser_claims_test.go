@@ -14,7 +14,6 @@ import (
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/claim"
-	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
@@ -34,27 +33,8 @@ func TestBrowserJKMClaim(t *testing.T) {
 	if err := os.WriteFile(photo, onePixelPNG(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	login := func(user string) {
-		t.Helper()
-		if err := chromedp.Do(ctx,
-			chromedp.Navigate(base+"/login"),
-			chromedp.SendKeys(chromedp.CSS(`input[name=username]`), user),
-			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), demo.Password),
-			chromedp.Submit(chromedp.CSS(`input[name=password]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#menu`)),
-		); err != nil {
-			t.Fatalf("log in %s: %v", user, err)
-		}
-	}
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
-			t.Fatalf("%s: %v\n%s", name, err, page)
-		}
-	}
+	b := session{t: t, ctx: ctx, base: base}
+	step, login := b.step, b.login
 	login("agen.made")
 	step("file the claim",
 		chromedp.Navigate(base+"/participants/"+idOf(w["id"])),
@@ -91,9 +71,7 @@ func TestBrowserJKMClaim(t *testing.T) {
 		)
 	}
 	step("submit", chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`)), chromedp.WaitVisible(chromedp.CSS(`.badge.submitted`)))
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("form[action='/logout']").submit()`), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`))); err != nil {
-		t.Fatal(err)
-	}
+	b.logout()
 
 	login("kc.denpasar")
 	step("open the queue", chromedp.Navigate(base+"/claims?state=submitted"), chromedp.Click(chromedp.CSS(`.cards a`)), chromedp.WaitVisible(chromedp.CSS(`#calculation`)))

@@ -10,7 +10,6 @@ import (
 
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
-	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/rules"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
@@ -28,29 +27,8 @@ func TestBrowserIncentives(t *testing.T) {
 	if _, err := e.db.RunIncentives(context.Background(), audit.Actor{Name: "job"}, rules.Default(), calendar.Today().MonthOf()); err != nil {
 		t.Fatal(err)
 	}
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
-			t.Fatalf("%s: %v\n%s", name, err, page)
-		}
-	}
-	login := func(user string) {
-		t.Helper()
-		step("log in "+user,
-			chromedp.Navigate(base+"/login"),
-			chromedp.SendKeys(chromedp.CSS(`input[name=username]`), user),
-			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), demo.Password),
-			chromedp.Submit(chromedp.CSS(`input[name=password]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#menu`)),
-		)
-	}
-	logout := func() {
-		t.Helper()
-		step("log out", chromedp.Evaluate[chromedp.Void](`document.querySelector("form[action='/logout']").submit()`), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)))
-	}
+	b := session{t: t, ctx: ctx, base: base}
+	step, login, logout := b.step, b.login, b.logout
 	fits := func(where string) {
 		t.Helper()
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))

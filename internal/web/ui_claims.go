@@ -199,11 +199,8 @@ func (s *Server) moveClaimForm(w http.ResponseWriter, r *http.Request, p access.
 
 // payoutForm exports the branch's approved claims as the bank's CSV, each once.
 func (s *Server) payoutForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	branch, err := statementBranch(r, p)
+	branch, err := payingBranch(r, p, access.DecideClaim)
 	if err != nil {
-		return err
-	}
-	if err := access.Authorize(p, access.DecideClaim, access.Resource{BranchID: branch}); err != nil {
 		return err
 	}
 	batch, lines, err := s.db.ExportPayout(r.Context(), actor(r, p), branch)

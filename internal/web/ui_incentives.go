@@ -77,11 +77,8 @@ func (s *Server) approveIncentiveForm(w http.ResponseWriter, r *http.Request, p 
 
 // incentivePayoutForm pays the branch's approved statements and hands over the bank's CSV.
 func (s *Server) incentivePayoutForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	branch, err := statementBranch(r, p)
+	branch, err := payingBranch(r, p, access.DecideIncentive)
 	if err != nil {
-		return err
-	}
-	if err := access.Authorize(p, access.DecideIncentive, access.Resource{BranchID: branch}); err != nil {
 		return err
 	}
 	if err := confirmed(r); err != nil {
