@@ -277,6 +277,9 @@ func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set
 			t, string(to), reason, id); err != nil {
 			return err
 		}
+		if err := recordAgentStatus(ctx, tx, id, t, to); err != nil {
+			return err
+		}
 		return Audit(ctx, tx, act, "status:"+string(to), "agent", id, "", reason)
 	})
 }
@@ -322,6 +325,9 @@ AND COALESCE(last_activity_at, activated_at, created_at) < $1 AND COALESCE(activ
 		reason := fmt.Sprintf("no transaction since %s (%d whole months)", network.IdleSince(today, n), n.InactiveAfterMonths)
 		for _, id := range ids {
 			if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = 'inactive', status_reason = $1, status_changed_at = $2 WHERE id = $3`, reason, t, id); err != nil {
+				return err
+			}
+			if err := recordAgentStatus(ctx, tx, id, t, network.AgentInactive); err != nil {
 				return err
 			}
 			if err := Audit(ctx, tx, act, "status:inactive", "agent", id, "", reason); err != nil {
@@ -412,4 +418,14 @@ func touchAgent(ctx context.Context, tx *Tx, agentID int64, at time.Time) error 
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE agents SET last_activity_at = $1 WHERE id = $2`, at, agentID)
 	return err
+}
+
+// recordAgentStatus keeps a status change in the agent's history (agent_status_changes), so
+// that its status on a past day can be told: an inactive agent earns no collection share.
+func recordAgentStatus(ctx context.Context, tx *Tx, id int64, at time.Time, to network.AgentStatus) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO agent_status_changes (agent_id, at, status) VALUES ($1, $2, $3)`, id, at, string(to))
+	if err != nil {
+		return fmt.Errorf("agent %d status history: %w", id, err)
+	}
+	return nil
 }

@@ -179,13 +179,14 @@ AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AN
 		}
 	}
 	// Contributions received up to the month's end for participants this agent managed at the
-	// time (payments.managed_by: a handover moves the share from its date on) and on no
-	// statement yet,
+	// time (payments.managed_by: a handover moves the share from its date on), while it was
+	// active (none while inactive: agent_status_changes), and on no statement yet,
 	// each paid month priced by its number in the participant's membership.
 	pays, err := q.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
 (SELECT COUNT(*) FROM paid_months e WHERE e.participant_id = pm.participant_id AND e.month <= pm.month)
 FROM paid_months pm JOIN payments p ON p.id = pm.payment_id
 WHERE p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2
+AND COALESCE((SELECT c.status FROM agent_status_changes c WHERE c.agent_id = $1 AND c.at <= p.received_at ORDER BY c.at DESC LIMIT 1), 'active') = 'active'
 AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
 ORDER BY pm.payment_id, pm.month`, agent, to)
 	if err != nil {

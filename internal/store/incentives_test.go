@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/incentive"
 	"github.com/perisai/perisai/internal/ledger"
+	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
 )
@@ -195,6 +197,47 @@ func TestIncentiveHandover(t *testing.T) {
 		}
 		if acqTo != 0 || collTo != 1 || !paidTo[after.ID] {
 			t.Fatalf("the receiving agent: %d acquisition, %d collection lines", acqTo, collTo)
+		}
+	})
+}
+
+// An inactive agent earns no collection share while it is inactive (issue 19): a contribution
+// the branch takes for its participant meanwhile goes on no statement, now or later.
+func TestIncentiveInactiveAgent(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ag := f.mungguAgents[0]
+		w, err := db.Register(ctx, agentPrincipal(ag), act, rs, worker("5103021203851301", ag.Villages[0]), f.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		active, err := db.Pay(ctx, agentPrincipal(ag), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, f.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetAgentStatus(ctx, act, rs, ag.ID, network.AgentInactive, "cuti panjang", f.today); err != nil {
+			t.Fatal(err)
+		}
+		idle, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, f.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []calendar.Month{f.today.MonthOf(), f.today.MonthOf().Add(1)} {
+			if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sts, _, err := db.IncentiveStatements(ctx, store.IncentiveFilter{AgentID: ag.ID})
+		if err != nil || len(sts) != 1 {
+			t.Fatalf("statements: %+v %v", sts, err)
+		}
+		paid := map[int64]bool{}
+		for _, l := range sts[0].Lines {
+			paid[l.PaymentID] = true
+		}
+		if !paid[active.ID] || paid[idle.ID] {
+			t.Fatalf("while active %v, while inactive %v", paid[active.ID], paid[idle.ID])
 		}
 	})
 }
