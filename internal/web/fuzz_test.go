@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/money"
@@ -58,7 +59,9 @@ func FuzzPayRequest(f *testing.F) {
 		if req.Amount < 0 || req.Amount > money.Max || req.Months < 0 || req.Months > 120 {
 			t.Fatalf("%q read as %+v", raw, req)
 		}
-		if a := strings.TrimSpace(v.Get("amount")); a != "" && req.Amount == 0 && strings.Trim(a, "0.Rrp ,-") != "" {
+		// Zero only when it says zero: noughts, "Rp", separators and blanks (any white space).
+		zero := func(r rune) bool { return strings.ContainsRune("0.Rrp ,-", r) || unicode.IsSpace(r) }
+		if a := strings.TrimSpace(v.Get("amount")); a != "" && req.Amount == 0 && strings.TrimFunc(a, zero) != "" {
 			t.Fatalf("%q: amount %q taken as zero", raw, a)
 		}
 	})
