@@ -63,26 +63,20 @@ func (db *DB) RunIncentives(ctx context.Context, act audit.Actor, rs *rules.Set,
 		return 0, errs.Invalid("month", "no incentive scheme in force for %s", m)
 	}
 	tax, _ := rs.IncentiveTaxFor(m)
-	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.wadah_id, w.branch_id, substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id ORDER BY a.id`)
-	if err != nil {
-		return 0, fmt.Errorf("incentives: %w", err)
-	}
 	type agentRow struct {
 		id, wadah, branch int64
 		prov              string
 	}
 	var agents []agentRow
-	for rows.Next() {
-		var a agentRow
-		if err := rows.Scan(&a.id, &a.wadah, &a.branch, &a.prov); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		agents = append(agents, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
+	err = scanAll(db.read.QueryContext(ctx, `SELECT a.id, a.wadah_id, w.branch_id, substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id ORDER BY a.id`))(
+		func(scan func(...any) error) error {
+			var a agentRow
+			err := scan(&a.id, &a.wadah, &a.branch, &a.prov)
+			agents = append(agents, a)
+			return err
+		})
+	if err != nil {
+		return 0, fmt.Errorf("incentives: %w", err)
 	}
 	issued := 0
 	for _, a := range agents {
@@ -148,26 +142,20 @@ func monthLines(ctx context.Context, q Querier, sc rules.Incentive, src string, 
 	// The month's bounds in WIB, where the business day is taken (calendar.Zone).
 	from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.Zone)
 	to := from.AddDate(0, 1, 0)
-	regs, err := q.QueryContext(ctx, `SELECT p.id, p.jht FROM participants p WHERE p.acquired_by = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
-AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AND l.payment_id IS NULL) ORDER BY p.id`, agent, from, to)
-	if err != nil {
-		return nil, err
-	}
 	type reg struct {
 		id  int64
 		jht bool
 	}
 	var news []reg
-	for regs.Next() {
-		var r reg
-		if err := regs.Scan(&r.id, &r.jht); err != nil {
-			regs.Close()
-			return nil, err
-		}
-		news = append(news, r)
-	}
-	regs.Close()
-	if err := regs.Err(); err != nil {
+	err := scanAll(q.QueryContext(ctx, `SELECT p.id, p.jht FROM participants p WHERE p.acquired_by = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
+AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AND l.payment_id IS NULL) ORDER BY p.id`, agent, from, to))(
+		func(scan func(...any) error) error {
+			var r reg
+			err := scan(&r.id, &r.jht)
+			news = append(news, r)
+			return err
+		})
+	if err != nil {
 		return nil, err
 	}
 	if blocks, amount := incentive.Blocks(sc, len(news)); blocks > 0 {
@@ -182,58 +170,44 @@ AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AN
 	// time (payments.managed_by: a handover moves the share from its date on), while it was
 	// active (none while inactive: agent_status_changes), and on no statement yet,
 	// each paid month priced by its number in the participant's membership.
-	pays, err := q.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
+	err = scanAll(q.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
 (SELECT COUNT(*) FROM paid_months e WHERE e.participant_id = pm.participant_id AND e.month <= pm.month)
 FROM paid_months pm JOIN payments p ON p.id = pm.payment_id
 WHERE p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2
 AND COALESCE((SELECT c.status FROM agent_status_changes c WHERE c.agent_id = $1 AND c.at <= p.received_at ORDER BY c.at DESC LIMIT 1), 'active') = 'active'
 AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
-ORDER BY pm.payment_id, pm.month`, agent, to)
-	if err != nil {
-		return nil, err
-	}
-	for pays.Next() {
+ORDER BY pm.payment_id, pm.month`, agent, to))(func(scan func(...any) error) error {
 		var l IncentiveLine
 		var month, number int
-		if err := pays.Scan(&l.PaymentID, &l.ParticipantID, &month, &l.Basis, &number); err != nil {
-			pays.Close()
-			return nil, err
+		if err := scan(&l.PaymentID, &l.ParticipantID, &month, &l.Basis, &number); err != nil {
+			return err
 		}
 		l.PaidMonth = calendar.Month(month)
 		rule, share, ok := incentive.Share(sc, number, l.Basis)
-		if !ok {
-			continue // past the last band: nothing
+		if ok { // past the last band: nothing
+			l.Rule, l.Source, l.Amount = rule, src, share
+			lines = append(lines, l)
 		}
-		l.Rule, l.Source, l.Amount = rule, src, share
-		lines = append(lines, l)
-	}
-	pays.Close()
-	if err := pays.Err(); err != nil {
-		return nil, err
-	}
-	// Clawbacks: lines of issued statements whose payment was reversed since.
-	back, err := q.QueryContext(ctx, `SELECT l.id, l.rule, l.basis, l.amount, l.participant_id, l.payment_id, l.paid_month FROM incentive_lines l
-JOIN incentive_statements s ON s.id = l.statement_id JOIN payments p ON p.id = l.payment_id
-WHERE s.agent_id = $1 AND p.status = 'reversed' AND l.clawback_of IS NULL
-AND NOT EXISTS (SELECT 1 FROM incentive_lines c WHERE c.clawback_of = l.id) ORDER BY l.id`, agent)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for back.Next() {
+	// Clawbacks: lines of issued statements whose payment was reversed since.
+	err = scanAll(q.QueryContext(ctx, `SELECT l.id, l.rule, l.basis, l.amount, l.participant_id, l.payment_id, l.paid_month FROM incentive_lines l
+JOIN incentive_statements s ON s.id = l.statement_id JOIN payments p ON p.id = l.payment_id
+WHERE s.agent_id = $1 AND p.status = 'reversed' AND l.clawback_of IS NULL
+AND NOT EXISTS (SELECT 1 FROM incentive_lines c WHERE c.clawback_of = l.id) ORDER BY l.id`, agent))(func(scan func(...any) error) error {
 		var l IncentiveLine
 		var orig int64
-		if err := back.Scan(&orig, &l.Rule, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &l.PaidMonth); err != nil {
-			back.Close()
-			return nil, err
+		if err := scan(&orig, &l.Rule, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &l.PaidMonth); err != nil {
+			return err
 		}
 		l.Rule, l.Source, l.Amount, l.Basis, l.ClawbackOf = "clawback."+l.Rule, src, -l.Amount, -l.Basis, orig
 		lines = append(lines, l)
-	}
-	back.Close()
-	if err := back.Err(); err != nil {
-		return nil, err
-	}
-	return lines, nil
+		return nil
+	})
+	return lines, err
 }
 
 // IncentiveSoFar is an agent's month so far: the lines a run would put on its statement now,
@@ -291,46 +265,33 @@ func (db *DB) IncentiveStatements(ctx context.Context, f IncentiveFilter) ([]Inc
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 100
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.agent_id, a.name, s.wadah_id, w.name, s.branch_id, s.month, s.state, s.agent_total, s.wadah_extra, s.tax, s.issued_at
+	var out []IncentiveStatement
+	err := scanAll(db.read.QueryContext(ctx, `SELECT s.id, s.agent_id, a.name, s.wadah_id, w.name, s.branch_id, s.month, s.state, s.agent_total, s.wadah_extra, s.tax, s.issued_at
 FROM incentive_statements s JOIN agents a ON a.id = s.agent_id JOIN wadah w ON w.id = s.wadah_id
-WHERE `+where+` ORDER BY s.month DESC, a.name, s.id LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), a...)
+WHERE `+where+` ORDER BY s.month DESC, a.name, s.id LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), a...))(
+		func(scan func(...any) error) error {
+			var s IncentiveStatement
+			var m int
+			err := scan(&s.ID, &s.AgentID, &s.AgentName, &s.WadahID, &s.WadahName, &s.BranchID, &m, &s.State, &s.AgentTotal, &s.WadahExtra, &s.Tax, &s.IssuedAt)
+			s.Month = calendar.Month(m)
+			out = append(out, s)
+			return err
+		})
 	if err != nil {
 		return nil, 0, fmt.Errorf("incentive statements: %w", err)
 	}
-	var out []IncentiveStatement
-	for rows.Next() {
-		var s IncentiveStatement
-		var m int
-		if err := rows.Scan(&s.ID, &s.AgentID, &s.AgentName, &s.WadahID, &s.WadahName, &s.BranchID, &m, &s.State, &s.AgentTotal, &s.WadahExtra, &s.Tax, &s.IssuedAt); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		s.Month = calendar.Month(m)
-		out = append(out, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
 	for i := range out {
-		lr, err := db.read.QueryContext(ctx, `SELECT id, rule, source, basis, amount, COALESCE(participant_id, 0), COALESCE(payment_id, 0), COALESCE(paid_month, 0), COALESCE(clawback_of, 0)
-FROM incentive_lines WHERE statement_id = $1 ORDER BY id`, out[i].ID)
-		if err != nil {
-			return nil, 0, err
-		}
-		for lr.Next() {
+		err := scanAll(db.read.QueryContext(ctx, `SELECT id, rule, source, basis, amount, COALESCE(participant_id, 0), COALESCE(payment_id, 0), COALESCE(paid_month, 0), COALESCE(clawback_of, 0)
+FROM incentive_lines WHERE statement_id = $1 ORDER BY id`, out[i].ID))(func(scan func(...any) error) error {
 			var l IncentiveLine
 			var pm int
-			if err := lr.Scan(&l.ID, &l.Rule, &l.Source, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &pm, &l.ClawbackOf); err != nil {
-				lr.Close()
-				return nil, 0, err
-			}
+			err := scan(&l.ID, &l.Rule, &l.Source, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &pm, &l.ClawbackOf)
 			l.PaidMonth = calendar.Month(pm)
 			out[i].Lines = append(out[i].Lines, l)
-		}
-		lr.Close()
-		if err := lr.Err(); err != nil {
-			return nil, 0, err
+			return err
+		})
+		if err != nil {
+			return nil, 0, fmt.Errorf("incentive lines: %w", err)
 		}
 	}
 	return out, total, nil
@@ -399,12 +360,6 @@ func (db *DB) PayIncentives(ctx context.Context, act audit.Actor, branchID int64
 	var out []IncentivePayoutLine
 	err := db.Transact(ctx, func(tx *Tx) error {
 		out = nil
-		rows, err := tx.QueryContext(ctx, `SELECT s.province_code, s.id, s.month, s.wadah_id, a.name, w.name, w.bank_name, COALESCE(w.bank_account_enc, ''), s.agent_total + s.wadah_extra - s.tax
-FROM incentive_statements s JOIN agents a ON a.id = s.agent_id JOIN wadah w ON w.id = s.wadah_id
-WHERE s.branch_id = $1 AND s.state = 'approved' ORDER BY s.id`+tx.ForUpdate(), branchID)
-		if err != nil {
-			return err
-		}
 		type st struct {
 			prov  string
 			wadah int64
@@ -412,18 +367,17 @@ WHERE s.branch_id = $1 AND s.state = 'approved' ORDER BY s.id`+tx.ForUpdate(), b
 			line  IncentivePayoutLine
 		}
 		var list []st
-		for rows.Next() {
+		err := scanAll(tx.QueryContext(ctx, `SELECT s.province_code, s.id, s.month, s.wadah_id, a.name, w.name, w.bank_name, COALESCE(w.bank_account_enc, ''), s.agent_total + s.wadah_extra - s.tax
+FROM incentive_statements s JOIN agents a ON a.id = s.agent_id JOIN wadah w ON w.id = s.wadah_id
+WHERE s.branch_id = $1 AND s.state = 'approved' ORDER BY s.id`+tx.ForUpdate(), branchID))(func(scan func(...any) error) error {
 			var s st
 			var m int
-			if err := rows.Scan(&s.prov, &s.line.StatementID, &m, &s.wadah, &s.line.AgentName, &s.line.WadahName, &s.line.BankName, &s.enc, &s.line.Amount); err != nil {
-				rows.Close()
-				return err
-			}
+			err := scan(&s.prov, &s.line.StatementID, &m, &s.wadah, &s.line.AgentName, &s.line.WadahName, &s.line.BankName, &s.enc, &s.line.Amount)
 			s.line.Month = calendar.Month(m)
 			list = append(list, s)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		for _, s := range list {

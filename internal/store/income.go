@@ -23,22 +23,20 @@ type IncomeMonth struct {
 // statements (all of which are paid into the Bumdes's account).
 func (db *DB) VillageIncome(ctx context.Context, wadahID int64, year int) ([]IncomeMonth, error) {
 	from, to := calendar.MonthOf(year, 1), calendar.MonthOf(year, 12)
-	rows, err := db.read.QueryContext(ctx, `SELECT month, COUNT(*), SUM(agent_total), SUM(wadah_extra),
+	var out []IncomeMonth
+	err := scanAll(db.read.QueryContext(ctx, `SELECT month, COUNT(*), SUM(agent_total), SUM(wadah_extra),
 SUM(tax), SUM(CASE WHEN state = 'paid' THEN agent_total + wadah_extra - tax ELSE 0 END)
-FROM incentive_statements WHERE wadah_id = $1 AND month >= $2 AND month <= $3 GROUP BY month ORDER BY month`, wadahID, int(from), int(to))
+FROM incentive_statements WHERE wadah_id = $1 AND month >= $2 AND month <= $3 GROUP BY month ORDER BY month`, wadahID, int(from), int(to)))(
+		func(scan func(...any) error) error {
+			var m IncomeMonth
+			var month int
+			err := scan(&month, &m.Statements, &m.Agents, &m.WadahExtra, &m.Tax, &m.Paid)
+			m.Month, m.Total = calendar.Month(month), m.Agents+m.WadahExtra
+			out = append(out, m)
+			return err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("village income: %w", err)
 	}
-	defer rows.Close()
-	var out []IncomeMonth
-	for rows.Next() {
-		var m IncomeMonth
-		var month int
-		if err := rows.Scan(&month, &m.Statements, &m.Agents, &m.WadahExtra, &m.Tax, &m.Paid); err != nil {
-			return nil, fmt.Errorf("village income: %w", err)
-		}
-		m.Month, m.Total = calendar.Month(month), m.Agents+m.WadahExtra
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
