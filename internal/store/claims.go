@@ -163,20 +163,15 @@ func (db *DB) Claim(ctx context.Context, act audit.Actor, id int64) (claim.Claim
 	if c.Documents, err = db.claimDocuments(ctx, c.ID); err != nil {
 		return c, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT at, actor, from_state, to_state, note FROM claim_events WHERE claim_id = $1 ORDER BY id`, c.ID)
+	err = scanAll(db.read.QueryContext(ctx, `SELECT at, actor, from_state, to_state, note FROM claim_events WHERE claim_id = $1 ORDER BY id`, c.ID))(
+		func(scan func(...any) error) error {
+			var e claim.Event
+			err := scan(&e.At, &e.Actor, &e.From, &e.To, &e.Note)
+			c.Timeline = append(c.Timeline, e)
+			return err
+		})
 	if err != nil {
-		return c, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e claim.Event
-		if err := rows.Scan(&e.At, &e.Actor, &e.From, &e.To, &e.Note); err != nil {
-			return c, err
-		}
-		c.Timeline = append(c.Timeline, e)
-	}
-	if err := rows.Err(); err != nil {
-		return c, err
+		return c, fmt.Errorf("claim timeline: %w", err)
 	}
 	return c, db.RecordRead(ctx, act, "read", "claim", c.ID, c.Village, c.Number, []int64{c.ParticipantID})
 }

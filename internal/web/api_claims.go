@@ -207,10 +207,7 @@ func (s *Server) apiClaimPayout(w http.ResponseWriter, r *http.Request, p access
 	if err != nil {
 		return err
 	}
-	if lines == nil {
-		lines = []store.PayoutLine{}
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"payout_id": batch, "items": lines})
+	answerPayout(w, batch, lines)
 	return nil
 }
 

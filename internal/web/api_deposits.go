@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -174,6 +176,28 @@ func statementBranch(r *http.Request, p access.Principal) (int64, error) {
 		return 0, errs.Invalid("branch_id", "name the branch whose statement it is")
 	}
 	return id, nil
+}
+
+// answerPayout is the API's answer to a payout: its id and its lines (an empty list, not null,
+// when there was nothing to pay).
+func answerPayout[T any](w http.ResponseWriter, batch int64, lines []T) {
+	if lines == nil {
+		lines = []T{}
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"payout_id": batch, "items": lines})
+}
+
+// downloadPayout hands a payout's bank file over as a CSV download named for the payout; the
+// file is built whole first so that a failure answers an error, not half a file.
+func downloadPayout(w http.ResponseWriter, name string, batch int64, write func(io.Writer) error) error {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`-`+strconv.FormatInt(batch, 10)+`.csv"`)
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 // payingBranch is the branch whose payout p makes with a (its own, or the admin's branch_id).

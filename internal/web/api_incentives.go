@@ -95,10 +95,7 @@ func (s *Server) apiIncentivePayout(w http.ResponseWriter, r *http.Request, p ac
 	if err != nil {
 		return err
 	}
-	if lines == nil {
-		lines = []store.IncentivePayoutLine{}
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"payout_id": batch, "items": lines})
+	answerPayout(w, batch, lines)
 	return nil
 }
 

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -207,12 +207,5 @@ func (s *Server) payoutForm(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := writePayoutCSV(&b, lines); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="pembayaran-klaim-`+strconv.FormatInt(batch, 10)+`.csv"`)
-	_, err = w.Write(b.Bytes())
-	return err
+	return downloadPayout(w, "pembayaran-klaim", batch, func(f io.Writer) error { return writePayoutCSV(f, lines) })
 }

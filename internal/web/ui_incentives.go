@@ -1,8 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,14 +88,7 @@ func (s *Server) incentivePayoutForm(w http.ResponseWriter, r *http.Request, p a
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := writeIncentivePayoutCSV(&b, lines); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="pembayaran-insentif-`+strconv.FormatInt(batch, 10)+`.csv"`)
-	_, err = w.Write(b.Bytes())
-	return err
+	return downloadPayout(w, "pembayaran-insentif", batch, func(f io.Writer) error { return writeIncentivePayoutCSV(f, lines) })
 }
 
 // Rule names an incentive line's rule in the page's language: "collection.months_25_60" is
