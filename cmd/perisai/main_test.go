@@ -227,12 +227,15 @@ func TestRulesAndLedgerCommands(t *testing.T) {
 	if out, _, err = runCmd(t, "", "coverage", "run", "--database", db, "--data", data); err != nil || !strings.Contains(out, "status(es) changed") {
 		t.Fatalf("coverage run: %v %s", err, out)
 	}
-	this := calendar.Today().MonthOf().String()
-	if out, _, err = runCmd(t, "", "incentives", "run", "--month", this, "--database", db, "--data", data); err != nil || !strings.Contains(out, "incentive statement(s) issued") {
+	this, last := calendar.Today().MonthOf().String(), calendar.Today().MonthOf().Add(-1).String()
+	if out, _, err = runCmd(t, "", "incentives", "run", "--month", last, "--database", db, "--data", data); err != nil || !strings.Contains(out, "incentive statement(s) issued") {
 		t.Fatalf("incentives run: %v %s", err, out)
 	}
-	if out, _, err = runCmd(t, "", "incentives", "run", "--month", this, "--database", db, "--data", data); err != nil || !strings.Contains(out, this+": 0 incentive statement(s)") {
+	if out, _, err = runCmd(t, "", "incentives", "run", "--month", last, "--database", db, "--data", data); err != nil || !strings.Contains(out, last+": 0 incentive statement(s)") {
 		t.Fatalf("incentives run again: %v %s", err, out)
+	}
+	if _, _, err = runCmd(t, "", "incentives", "run", "--month", this, "--database", db, "--data", data); err == nil {
+		t.Fatal("the month still running was issued")
 	}
 	if _, _, err = runCmd(t, "", "incentives", "run", "--month", "November", "--database", db, "--data", data); err == nil {
 		t.Fatal("a month not written YYYY-MM was taken")

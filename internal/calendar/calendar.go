@@ -135,6 +135,7 @@ func (m Month) Month() time.Month            { return time.Month(int(m)%12 + 1) 
 func (m Month) First() Date                  { return D(m.Year(), m.Month(), 1) }
 func (m Month) Last() Date                   { return m.Add(1).First().AddDays(-1) }
 func (m Month) Add(n int) Month              { return m + Month(n) }
+func (m Month) Begins() time.Time            { return time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, Zone) }
 func (m Month) String() string               { return fmt.Sprintf("%04d-%02d", m.Year(), int(m.Month())) }
 func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 func (m *Month) UnmarshalText(b []byte) error {

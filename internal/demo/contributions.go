@@ -32,7 +32,7 @@ func (l *loader) mungguAtWork(ctx context.Context, regs []registered, munggu net
 		return err
 	}
 	for i := range 8 {
-		reg := l.worker(a.Villages[i%len(a.Villages)], false)
+		reg := l.worker(a.Villages[i%len(a.Villages)], false, l.today)
 		got, err := l.db.Register(ctx, access.Principal{Username: "demo", Role: access.Agent, AgentID: made}, actor, l.rs, reg, l.today)
 		if err != nil {
 			return fmt.Errorf("demo worker: %w", err)

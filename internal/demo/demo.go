@@ -173,7 +173,7 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 			return err
 		}
 		for range 5 {
-			reg := l.worker(w.Village, true)
+			reg := l.worker(w.Village, true, l.today)
 			p, err := l.db.Register(ctx, l.admin, actor, l.rs, reg, l.today)
 			if err != nil {
 				return fmt.Errorf("demo agent participant: %w", err)
@@ -185,6 +185,17 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 			}
 			agentsOf[wid] = append(agentsOf[wid], ag.ID)
 		}
+		// The agreement of 2022-23, when the seed's workers were acquired (expired since), and
+		// the one in force now.
+		old := network.Agreement{WadahID: wid, Number: fmt.Sprintf("PKS/%d/2022", wid%100000), Starts: calendar.D(2022, 4, 1), Ends: calendar.D(2023, 3, 31)}
+		if scale == Full {
+			if err := l.db.CreateAgreement(ctx, actor, l.rs, &old); err != nil {
+				return fmt.Errorf("demo agreement of 2022: %w", err)
+			}
+			if _, err := l.db.ActivateAgreement(ctx, actor, l.rs, old.ID, old.Starts); err != nil {
+				return fmt.Errorf("demo agreement of 2022: %w", err)
+			}
+		}
 		start := l.today.MonthOf().Add(-6).First()
 		ag := network.Agreement{WadahID: wid, Number: fmt.Sprintf("PKS/%d/%s", wid%100000, start.String()[:7]), Starts: start, Ends: start.AddMonths(12).AddDays(-1)}
 		if err := l.db.CreateAgreement(ctx, actor, l.rs, &ag); err != nil {
@@ -195,7 +206,8 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 		}
 	}
 
-	// Workers registered by the agents: 350 in Full, 12 in Small.
+	// Workers registered by the agents: 12 in Small, today; in Full the seed's 350, acquired
+	// through the year 2022 (dated then: store.AsOf).
 	workers := 12
 	if scale == Full {
 		workers = 350
@@ -208,15 +220,23 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 		if err != nil {
 			return err
 		}
-		reg := l.worker(a.Villages[l.rng.IntN(len(a.Villages))], false)
+		on, at := l.today, ctx
+		if scale == Full {
+			on = calendar.D(2022, 4, 4).AddDays(i * 270 / workers) // from when the rules of the network took effect
+			at = store.AsOf(ctx, on.Time().Add(10*time.Hour))
+		}
+		reg := l.worker(a.Villages[l.rng.IntN(len(a.Villages))], false, on)
 		p := access.Principal{UserID: 0, Username: "demo", Role: access.Agent, AgentID: agent}
-		got, err := l.db.Register(ctx, p, actor, l.rs, reg, l.today)
+		got, err := l.db.Register(at, p, actor, l.rs, reg, on)
 		if err != nil {
 			return fmt.Errorf("demo worker: %w", err)
 		}
 		regs = append(regs, registered{got, agent, wid})
 	}
 	if scale == Full {
+		if _, err := l.db.ExpireAgreements(ctx, actor, l.today); err != nil {
+			return fmt.Errorf("demo agreements of 2022: %w", err)
+		}
 		if err := l.mungguAtWork(ctx, regs, munggu, agentsOf[munggu.ID]); err != nil {
 			return err
 		}
@@ -236,6 +256,9 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 		}
 	}
 	if scale == Full {
+		if err := l.pastStatements(ctx); err != nil {
+			return err
+		}
 		return l.claims(ctx)
 	}
 	return nil
@@ -281,7 +304,7 @@ func (l *loader) personName(male bool) string {
 
 // worker makes a valid registration: a NIK that agrees with the birth date and sex, an
 // occupation, an income from the table, heirs.
-func (l *loader) worker(village string, agent bool) participant.Registration {
+func (l *loader) worker(village string, agent bool, on calendar.Date) participant.Registration {
 	male := l.rng.IntN(2) == 0
 	birth := calendar.D(1965+l.rng.IntN(40), time.Month(1+l.rng.IntN(12)), 1+l.rng.IntN(28))
 	day := birth.Day()
@@ -292,7 +315,7 @@ func (l *loader) worker(village string, agent bool) participant.Registration {
 	}
 	nikStr := fmt.Sprintf("%s%s%s%02d%02d%02d%04d", village[0:2], village[3:5], village[6:8], day, int(birth.Month()), birth.Year()%100, l.serial)
 	l.serial++
-	tbl, _ := l.rs.IncomeTable(l.today)
+	tbl, _ := l.rs.IncomeTable(on)
 	reg := participant.Registration{
 		NIK: nikStr, Name: l.personName(male), BirthDate: birth, Sex: sex, Village: village,
 		Phone: fmt.Sprintf("08%010d", l.rng.Int64N(10_000_000_000)), Occupation: occupations[l.rng.IntN(len(occupations))],

@@ -6,6 +6,7 @@ import (
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
+	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/claim"
 	"github.com/perisai/perisai/internal/filestore"
 	"github.com/perisai/perisai/internal/ledger"
@@ -97,6 +98,57 @@ func TestFullShape(t *testing.T) {
 		t.Fatalf("participants: %d", len(ps))
 	}
 	checkMoney(t, db)
+	checkHistory(t, db)
+}
+
+// The seed's 350 workers were acquired in 2022 (DOMAIN.md §1), and agen.made has issued
+// statements for the two months gone by: the older one paid, last month's waiting for the
+// branch (issue 19).
+func checkHistory(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	in2022 := 0
+	for off := 0; ; off += 500 {
+		ps, err := db.Participants(ctx, audit.Actor{}, store.ParticipantFilter{Limit: 500, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.CreatedAt.Year() == 2022 {
+				in2022++
+			}
+		}
+		if len(ps) < 500 {
+			break
+		}
+	}
+	if in2022 != 350 {
+		t.Errorf("acquired in 2022: %d", in2022)
+	}
+	u, _, _ := db.UserByUsername(ctx, "agen.made")
+	made, _ := db.Principal(ctx, u.ID)
+	sts, _, err := db.IncentiveStatements(ctx, store.IncentiveFilter{AgentID: made.AgentID})
+	if err != nil || len(sts) != 2 {
+		t.Fatalf("statements: %+v %v", sts, err)
+	}
+	this := calendar.Today().MonthOf()
+	if sts[0].Month != this.Add(-1) || sts[0].State != "issued" || sts[1].Month != this.Add(-2) || sts[1].State != "paid" {
+		t.Fatalf("statements: %s %s, %s %s", sts[0].Month, sts[0].State, sts[1].Month, sts[1].State)
+	}
+	// Last month: 30 new 3-program workers, Rp 15,000 each (the threshold of 25 is met), and
+	// 15 % of every first or second contribution month.
+	newcomers := 0
+	for _, l := range sts[0].Lines {
+		switch {
+		case l.PaymentID == 0 && l.Amount == 15_000:
+			newcomers++
+		case l.PaymentID == 0 || l.Amount != l.Basis*15/100:
+			t.Errorf("last month's line: %+v", l)
+		}
+	}
+	if newcomers != 30 || len(sts[0].Lines) != 30+30+26 {
+		t.Fatalf("last month: %d newcomers, %d lines", newcomers, len(sts[0].Lines))
+	}
 }
 
 // The money screens have something to show: the demo agent holds cash and has made a
@@ -118,8 +170,13 @@ func checkMoney(t *testing.T, db *store.DB) {
 		t.Fatalf("agen.made's cash on hand: %d, %v", cash, err)
 	}
 	ds, err := db.Deposits(ctx, 0, made.AgentID)
-	if err != nil || len(ds) != 1 || ds[0].Status != "balanced" {
-		t.Fatalf("agen.made's deposits: %+v, %v", ds, err)
+	if err != nil || len(ds) != 3 {
+		t.Fatalf("agen.made's deposits (two past months and today): %+v, %v", ds, err)
+	}
+	for _, d := range ds {
+		if d.Status != "balanced" {
+			t.Fatalf("agen.made's deposit: %+v", d)
+		}
 	}
 	all, err := db.Deposits(ctx, 0, 0)
 	if err != nil {
@@ -131,7 +188,7 @@ func checkMoney(t *testing.T, db *store.DB) {
 			short++
 		}
 	}
-	if len(all) != 2 || short != 1 {
+	if len(all) != 4 || short != 1 {
 		t.Fatalf("deposits: %+v", all)
 	}
 	sps, err := db.Sponsors(ctx, store.SponsorScope{All: true})

@@ -49,6 +49,9 @@ func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.D
 	if _, _, err := rs.IncentiveFor(last); err != nil {
 		return r, nil // no scheme in force for that month: nothing to pay
 	}
+	if begins := today.MonthOf().Begins(); begins.After(time.Now()) {
+		ctx = store.AsOf(ctx, begins) // a day ahead of the clock (catching up in tests): the run is dated then
+	}
 	r.Statements, err = db.RunIncentives(ctx, actor, rs, last)
 	return r, err
 }

@@ -57,7 +57,12 @@ type IncentiveLine struct {
 // RunIncentives issues the statements of a month for every agent that has work in it not yet
 // on a statement: registrations made in the month, contributions received up to its end, and
 // clawbacks of payments reversed since their statement. Running it again changes nothing.
+// A month is issued once it has ended (in WIB, where the business day is taken): a statement
+// issued while the month still runs would leave the rest of its registrations unpriced.
 func (db *DB) RunIncentives(ctx context.Context, act audit.Actor, rs *rules.Set, m calendar.Month) (int, error) {
+	if stamp(ctx).Before(m.Add(1).Begins()) {
+		return 0, errs.Invalid("month", "%s has not ended: its statements are issued from the 1st of the next month", m)
+	}
 	sc, src, err := rs.IncentiveFor(m)
 	if err != nil {
 		return 0, errs.Invalid("month", "no incentive scheme in force for %s", m)
@@ -116,7 +121,7 @@ func (db *DB) issueStatement(ctx context.Context, act audit.Actor, sc rules.Ince
 		id := idgen.Next()
 		extra := incentive.WadahExtra(sc, total)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO incentive_statements (province_code, id, agent_id, wadah_id, branch_id, month, state, agent_total, wadah_extra, tax, issued_at)
-VALUES ($1, $2, $3, $4, $5, $6, 'issued', $7, $8, $9, $10)`, prov, id, agent, wadah, branch, int(m), total, extra, incentive.Tax(tax, total+extra), now()); err != nil {
+VALUES ($1, $2, $3, $4, $5, $6, 'issued', $7, $8, $9, $10)`, prov, id, agent, wadah, branch, int(m), total, extra, incentive.Tax(tax, total+extra), stamp(ctx)); err != nil {
 			return fmt.Errorf("statement: %w", err)
 		}
 		for _, l := range lines {
@@ -140,8 +145,7 @@ func monthLines(ctx context.Context, q Querier, sc rules.Incentive, src string, 
 	var lines []IncentiveLine
 	// Registrations of the month not yet on a statement (a rejected one earns nothing).
 	// The month's bounds in WIB, where the business day is taken (calendar.Zone).
-	from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.Zone)
-	to := from.AddDate(0, 1, 0)
+	from, to := m.Begins(), m.Add(1).Begins()
 	type reg struct {
 		id  int64
 		jht bool

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/incentive"
 	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/network"
@@ -42,7 +44,11 @@ func TestIncentiveRun(t *testing.T) {
 		if err != nil || count < 25 || soFar.AgentTotal == 0 {
 			t.Fatalf("so far: %+v, %d new: %v", soFar, count, err)
 		}
-		n, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month)
+		// Not while the month still runs: its later registrations would go unpriced.
+		if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month); !errors.Is(err, errs.ErrInvalid) {
+			t.Fatalf("a month not ended was issued: %v", err)
+		}
+		n, err := db.RunIncentives(store.AsOf(ctx, month.Add(1).Begins()), audit.Actor{Name: "job"}, rs, month)
 		if err != nil || n == 0 {
 			t.Fatalf("run: %d %v", n, err)
 		}
@@ -86,14 +92,14 @@ func TestIncentiveRun(t *testing.T) {
 			t.Fatalf("after the run: %+v", after)
 		}
 		// Again: nothing changes.
-		if n, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month); err != nil || n != 0 {
+		if n, err := db.RunIncentives(store.AsOf(ctx, month.Add(1).Begins()), audit.Actor{Name: "job"}, rs, month); err != nil || n != 0 {
 			t.Fatalf("second run issued %d: %v", n, err)
 		}
 		// A payment reversed after issue: clawed back next month, linked to its line.
 		if err := db.Reverse(ctx, act, rs, pays[0].ID, "wrong participant", f.today); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month.Add(1)); err != nil {
+		if _, err := db.RunIncentives(store.AsOf(ctx, month.Add(1).Add(1).Begins()), audit.Actor{Name: "job"}, rs, month.Add(1)); err != nil {
 			t.Fatal(err)
 		}
 		sts, _, _ = db.IncentiveStatements(ctx, store.IncentiveFilter{AgentID: ag.ID})
@@ -171,7 +177,7 @@ func TestIncentiveHandover(t *testing.T) {
 			t.Fatal(err)
 		}
 		month := f.today.MonthOf()
-		if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, month); err != nil {
+		if _, err := db.RunIncentives(store.AsOf(ctx, month.Add(1).Begins()), audit.Actor{Name: "job"}, rs, month); err != nil {
 			t.Fatal(err)
 		}
 		kinds := func(agent int64) (acq, coll int, payments map[int64]bool) {
@@ -224,7 +230,7 @@ func TestIncentiveInactiveAgent(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range []calendar.Month{f.today.MonthOf(), f.today.MonthOf().Add(1)} {
-			if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rs, m); err != nil {
+			if _, err := db.RunIncentives(store.AsOf(ctx, m.Add(1).Begins()), audit.Actor{Name: "job"}, rs, m); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -71,7 +71,7 @@ func post(ctx context.Context, tx *Tx, e ledger.Entry, reverses int64) (int64, e
 		rev = reverses
 	}
 	if err := tx.insert(ctx, "journal_entries", []string{"id", "at", "kind", "ref_type", "ref_id", "memo", "reverses", "province_code"},
-		[]any{entryID, now(), e.Kind, e.RefType, e.RefID, e.Memo, rev, e.Region}); err != nil {
+		[]any{entryID, stamp(ctx), e.Kind, e.RefType, e.RefID, e.Memo, rev, e.Region}); err != nil {
 		return 0, fmt.Errorf("journal entry: %w", err)
 	}
 	rows := make([][]any, len(e.Postings))

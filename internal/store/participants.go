@@ -168,7 +168,7 @@ func (db *DB) registerBatch(ctx context.Context, p access.Principal, act audit.A
 			results[i] = RowResult{Outcome: Refused, Err: err}
 			continue
 		}
-		pr, err := db.prepare(i, reg, c, act, importID)
+		pr, err := db.prepare(ctx, i, reg, c, act, importID)
 		if err != nil {
 			return nil, err
 		}
@@ -236,7 +236,7 @@ func (db *DB) registerBatch(ctx context.Context, p access.Principal, act audit.A
 	return results, nil
 }
 
-func (db *DB) prepare(i int, reg *participant.Registration, c participant.Checked, act audit.Actor, importID int64) (prepared, error) {
+func (db *DB) prepare(ctx context.Context, i int, reg *participant.Registration, c participant.Checked, act audit.Actor, importID int64) (prepared, error) {
 	blind, err := db.blind("nik", reg.NIK)
 	if err != nil {
 		return prepared{}, err
@@ -245,7 +245,7 @@ func (db *DB) prepare(i int, reg *participant.Registration, c participant.Checke
 	if err != nil {
 		return prepared{}, err
 	}
-	t := now()
+	t := stamp(ctx)
 	pr := prepared{index: i, blind: blind, nikEnc: enc, consent: act.Name, importID: importID, p: participant.Participant{
 		ID: idgen.Next(), NIKMasked: nik.Mask(reg.NIK), Name: reg.Name, BirthDate: reg.BirthDate,
 		Sex: reg.Sex, Phone: reg.Phone, Village: reg.Village, Address: reg.Address, Occupation: reg.Occupation, Sector: c.Sector,

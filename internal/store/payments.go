@@ -296,7 +296,7 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 	alloc, q := pl.alloc, pl.quote
 	received, creditUsed, creditAdded := pl.received, pl.creditUsed, pl.creditAdded
 	err := func() error {
-		t := now()
+		t := stamp(ctx)
 		id := idgen.Next()
 		out = Payment{ID: id, ReceiptNo: receiptNo(id, today), ParticipantID: py.id, KPJ: py.kpj, Name: py.name, Village: py.village, Funding: funding,
 			Amount: received, CreditUsed: creditUsed, CreditAdded: creditAdded, Months: q.Months, Status: "posted",

@@ -24,7 +24,8 @@ func TestBrowserIncentives(t *testing.T) {
 	agent := e.api("agen.made")
 	w := agent.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850978", agentVillage(t, agent)), "Idempotency-Key", "bi1")
 	agent.mustStatus(201, "POST", "/api/v1/payments", map[string]any{"participant_id": w["id"], "months": 3}, "Idempotency-Key", "bi2")
-	if _, err := e.db.RunIncentives(context.Background(), audit.Actor{Name: "job"}, rules.Default(), calendar.Today().MonthOf()); err != nil {
+	this := calendar.Today().MonthOf()
+	if _, err := e.db.RunIncentives(store.AsOf(context.Background(), this.Add(1).Begins()), audit.Actor{Name: "job"}, rules.Default(), this); err != nil {
 		t.Fatal(err)
 	}
 	b := session{t: t, ctx: ctx, base: base}

@@ -33,7 +33,7 @@ func TestIncentiveStatementsFlow(t *testing.T) {
 		}
 
 		month := calendar.Today().MonthOf()
-		if _, err := db.RunIncentives(ctx, audit.Actor{Name: "job"}, rules.Default(), month); err != nil {
+		if _, err := db.RunIncentives(store.AsOf(ctx, month.Add(1).Begins()), audit.Actor{Name: "job"}, rules.Default(), month); err != nil {
 			t.Fatal(err)
 		}
 		list := agent.mustStatus(200, "GET", "/api/v1/incentives/statements", nil)

@@ -475,7 +475,7 @@ func matrixFixture(t *testing.T, e *env) (x ids, everyone, gianyar []string) {
 	}
 
 	// The month's incentive statements: made's, and the Gianyar agent's.
-	_, err = db.RunIncentives(ctx, act, rs, today.MonthOf())
+	_, err = db.RunIncentives(store.AsOf(ctx, today.MonthOf().Add(1).Begins()), act, rs, today.MonthOf())
 	must(err)
 	for _, side := range []struct {
 		suffix string
