@@ -2,11 +2,15 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/perisai/perisai/internal/calendar"
 )
 
 // retryable reports a failure that the same transaction may not meet on a second try.
@@ -56,4 +60,16 @@ func (tx *Tx) ForUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// monthOf is the SQL for the month (numbered as calendar.Month) in which a timestamp column
+// falls in calendar.Zone, where the business day is taken. Timestamps are stored in UTC.
+func (d Dialect) monthOf(col string) string {
+	_, off := time.Date(2000, 1, 1, 0, 0, 0, 0, calendar.Zone).Zone()
+	h := off / 3600
+	if d == Postgres {
+		at := fmt.Sprintf("%s + INTERVAL '%d hours'", col, h)
+		return fmt.Sprintf("(CAST(EXTRACT(YEAR FROM %s) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM %s) AS INTEGER) - 1)", at, at)
+	}
+	return fmt.Sprintf("(CAST(strftime('%%Y', %s, '+%d hours') AS INTEGER) * 12 + CAST(strftime('%%m', %s, '+%d hours') AS INTEGER) - 1)", col, h, col, h)
 }

@@ -48,3 +48,11 @@ func (db *DB) HoldNextCommit(held chan<- struct{}, release <-chan struct{}) {
 	}
 	db.beforeCommit.Store(&hold)
 }
+
+// Count runs a COUNT or SUM query straight on the base tables, for tests that check the
+// dashboard's rollups against them.
+func (db *DB) Count(ctx context.Context, query string, args ...any) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE((`+query+`), 0)`, args...).Scan(&n)
+	return n, err
+}

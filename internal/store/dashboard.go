@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/dashboard"
+	"github.com/perisai/perisai/internal/region"
+)
+
+// DashboardRow is one region's figures for a period: what stands at the build, the flows of
+// the period's months summed, and the potential.
+type DashboardRow struct {
+	Code      string                `json:"region_code"`
+	Values    dashboard.Values      `json:"figures"`
+	Potential dashboard.PotentialOf `json:"potential"`
+}
+
+// DashboardMonth is a region's flows in one month.
+type DashboardMonth struct {
+	Month  calendar.Month   `json:"month"`
+	Values dashboard.Values `json:"figures"`
+}
+
+// DashboardView is a dashboard: a region (or the set of regions a viewer covers, summed), its
+// rows below, and its months.
+type DashboardView struct {
+	Build    DashboardBuild   `json:"build"`
+	Region   DashboardRow     `json:"region"`
+	Children []DashboardRow   `json:"children"`
+	Months   []DashboardMonth `json:"months"`
+}
+
+// Built reports whether a build was there to read.
+func (v DashboardView) Built() bool { return v.Build.ID != 0 }
+
+// currentBuild is the build readers take: the newest ready one (zero when none yet).
+func (db *DB) currentBuild(ctx context.Context) (DashboardBuild, error) {
+	var b DashboardBuild
+	err := db.read.QueryRowContext(ctx, `SELECT id, as_of, started_at, finished_at FROM dashboard_builds WHERE state = 'ready' ORDER BY id DESC LIMIT 1`).
+		Scan(&b.ID, &b.AsOf, &b.StartedAt, &b.FinishedAt)
+	if isNoRows(err) {
+		return DashboardBuild{}, nil
+	}
+	return b, err
+}
+
+// provinceOf is the province a region code lies in ("" for the nation).
+func provinceOf(code string) string {
+	if len(code) < 2 {
+		return ""
+	}
+	return code[:2]
+}
+
+// Dashboard reads the figures of a region ("" for the nation) and of its children for a
+// period. With regions given, it reads those instead (a branch's regencies) and sums them as
+// the region.
+func (db *DB) Dashboard(ctx context.Context, code string, regions []string, p dashboard.Period) (DashboardView, error) {
+	var v DashboardView
+	b, err := db.currentBuild(ctx)
+	if err != nil || b.ID == 0 {
+		return v, err
+	}
+	v.Build = b
+	rows := map[string]*DashboardRow{}
+	var order []string
+	row := func(c string) *DashboardRow {
+		if rows[c] == nil {
+			rows[c] = &DashboardRow{Code: c}
+			order = append(order, c)
+		}
+		return rows[c]
+	}
+	// What stands, then what flowed.
+	where, args := `parent_code = $2`, []any{b.ID, code}
+	if regions != nil {
+		if len(regions) == 0 {
+			return v, nil
+		}
+		args = []any{b.ID}
+		marks := make([]string, len(regions))
+		for i, r := range regions {
+			marks[i] = fmt.Sprintf("$%d", i+2)
+			args = append(args, r)
+		}
+		where = `region_code IN (` + strings.Join(marks, ", ") + `)`
+	}
+	err = scanAll(db.read.QueryContext(ctx, `SELECT region_code, bumdes, bumdes_participants, wadah_in_force, active_agents, waiting, active, arrears, ended, claims_pending
+FROM dashboard_figures WHERE build_id = $1 AND `+where, args...))(func(scan func(...any) error) error {
+		var c string
+		var x dashboard.Values
+		if err := scan(&c, &x[dashboard.Bumdes], &x[dashboard.BumdesParticipants], &x[dashboard.WadahInForce], &x[dashboard.ActiveAgents],
+			&x[dashboard.Waiting], &x[dashboard.Active], &x[dashboard.Arrears], &x[dashboard.Ended], &x[dashboard.ClaimsPending]); err != nil {
+			return err
+		}
+		return row(c).Values.Add(x)
+	})
+	if err != nil {
+		return v, fmt.Errorf("dashboard figures: %w", err)
+	}
+	n := len(args)
+	args = append(args, int(p.From), int(p.To))
+	err = scanAll(db.read.QueryContext(ctx, fmt.Sprintf(`SELECT region_code, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
+FROM dashboard_months WHERE build_id = $1 AND %s AND month >= $%d AND month <= $%d`, where, n+1, n+2), args...))(func(scan func(...any) error) error {
+		var c string
+		var x dashboard.Values
+		if err := scanFlows(scan, &c, &x); err != nil {
+			return err
+		}
+		return row(c).Values.Add(x)
+	})
+	if err != nil {
+		return v, fmt.Errorf("dashboard months: %w", err)
+	}
+	// The region itself: its own row, or the sum of the regions given.
+	if regions == nil {
+		if v.Region, v.Months, err = db.dashboardRegion(ctx, b.ID, code, p); err != nil {
+			return v, err
+		}
+	} else {
+		v.Region.Code = code
+		for _, c := range order {
+			if err := v.Region.Values.Add(rows[c].Values); err != nil {
+				return v, err
+			}
+		}
+		for _, c := range regions {
+			_, months, err := db.dashboardRegion(ctx, b.ID, c, p)
+			if err != nil {
+				return v, err
+			}
+			v.Months = addMonths(v.Months, months)
+		}
+	}
+	for _, c := range order {
+		v.Children = append(v.Children, *rows[c])
+	}
+	return v, db.fillPotential(ctx, &v, regions, p)
+}
+
+func scanFlows(scan func(...any) error, code *string, x *dashboard.Values) error {
+	return scan(code, &x[dashboard.Acquired], &x[dashboard.Collected], &x[dashboard.Sponsored], &x[dashboard.ClaimsPaid], &x[dashboard.ClaimsPaidAmount], &x[dashboard.Incentives])
+}
+
+// dashboardRegion is one region's own row and its months.
+func (db *DB) dashboardRegion(ctx context.Context, build int64, code string, p dashboard.Period) (DashboardRow, []DashboardMonth, error) {
+	r := DashboardRow{Code: code}
+	prov := provinceOf(code)
+	x := &r.Values
+	err := db.read.QueryRowContext(ctx, `SELECT bumdes, bumdes_participants, wadah_in_force, active_agents, waiting, active, arrears, ended, claims_pending
+FROM dashboard_figures WHERE province_code = $1 AND build_id = $2 AND region_code = $3`, prov, build, code).Scan(&x[dashboard.Bumdes], &x[dashboard.BumdesParticipants],
+		&x[dashboard.WadahInForce], &x[dashboard.ActiveAgents], &x[dashboard.Waiting], &x[dashboard.Active], &x[dashboard.Arrears], &x[dashboard.Ended], &x[dashboard.ClaimsPending])
+	if err != nil && !isNoRows(err) {
+		return r, nil, fmt.Errorf("dashboard region: %w", err)
+	}
+	var months []DashboardMonth
+	err = scanAll(db.read.QueryContext(ctx, `SELECT month, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
+FROM dashboard_months WHERE province_code = $1 AND build_id = $2 AND region_code = $3 AND month >= $4 AND month <= $5 ORDER BY month`,
+		prov, build, code, int(p.From), int(p.To)))(func(scan func(...any) error) error {
+		var m int
+		var y dashboard.Values
+		if err := scan(&m, &y[dashboard.Acquired], &y[dashboard.Collected], &y[dashboard.Sponsored], &y[dashboard.ClaimsPaid], &y[dashboard.ClaimsPaidAmount], &y[dashboard.Incentives]); err != nil {
+			return err
+		}
+		months = append(months, DashboardMonth{Month: calendar.Month(m), Values: y})
+		return r.Values.Add(y)
+	})
+	return r, months, err
+}
+
+// addMonths merges two month series in month order, adding months present in both.
+func addMonths(a, b []DashboardMonth) []DashboardMonth {
+	by := map[calendar.Month]dashboard.Values{}
+	for _, s := range [][]DashboardMonth{a, b} {
+		for _, m := range s {
+			v := by[m.Month]
+			v.Add(m.Values) // a month of a few regions cannot overflow what the nation's did not
+			by[m.Month] = v
+		}
+	}
+	var out []DashboardMonth
+	for m := range by {
+		out = append(out, DashboardMonth{Month: m, Values: by[m]})
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Month < out[j-1].Month; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// fillPotential sets the potential of the region and its rows for the period's last year.
+func (db *DB) fillPotential(ctx context.Context, v *DashboardView, regions []string, p dashboard.Period) error {
+	within := []string{v.Region.Code}
+	if regions != nil {
+		within = regions
+	}
+	var entries []dashboard.PotentialEntry
+	for _, c := range within {
+		es, err := db.PotentialEntries(ctx, c)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, es...)
+	}
+	pot := dashboard.NewPotentials(region.MustDefault(), entries, p.To.Year())
+	set := func(r *DashboardRow) {
+		r.Potential = pot.Of(r.Code)
+		r.Values[dashboard.Potential] = r.Potential.Workers
+	}
+	for i := range v.Children {
+		set(&v.Children[i])
+	}
+	if regions == nil {
+		set(&v.Region)
+		return nil
+	}
+	v.Region.Potential = dashboard.PotentialOf{Summed: true}
+	for _, c := range v.Children {
+		v.Region.Potential.Workers += c.Potential.Workers
+	}
+	for _, c := range regions { // a region given with no row yet still has its potential
+		if _, ok := findRow(v.Children, c); !ok {
+			v.Region.Potential.Workers += pot.Of(c).Workers
+		}
+	}
+	v.Region.Values[dashboard.Potential] = v.Region.Potential.Workers
+	return nil
+}
+
+func findRow(rows []DashboardRow, code string) (DashboardRow, bool) {
+	for _, r := range rows {
+		if r.Code == code {
+			return r, true
+		}
+	}
+	return DashboardRow{}, false
+}
