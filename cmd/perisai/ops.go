@@ -56,8 +56,8 @@ func cmdJobs(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: %d agreement(s) expired, %d agent(s) deactivated, %d participant status(es) changed, %d incentive statement(s) issued\n",
-			today, r.ExpiredAgreements, r.DeactivatedAgents, r.StatusesChanged, r.Statements)
+		fmt.Fprintf(e.stdout, "%s: %d agreement(s) expired, %d agent(s) deactivated, %d participant status(es) changed, %d incentive statement(s) issued, dashboards counted for %d region(s)\n",
+			today, r.ExpiredAgreements, r.DeactivatedAgents, r.StatusesChanged, r.Statements, r.DashboardRegions)
 		return nil
 	})
 }
@@ -258,6 +258,22 @@ func cmdIncentives(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s: %d incentive statement(s) issued in %s\n", m, n, time.Since(start).Round(time.Millisecond))
+		return nil
+	})
+}
+
+// cmdDashboard counts the region dashboards now (the daily jobs do it every night).
+func cmdDashboard(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "rebuild" {
+		return fmt.Errorf("dashboard: give rebuild")
+	}
+	args = append([]string{"run"}, args[1:]...)
+	return datedRun(ctx, e, "dashboard", args, func(db *store.DB, _ *rules.Set, d calendar.Date) error {
+		b, err := db.RebuildDashboard(ctx, d)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "dashboard counted as of %s: %d region(s), %d region-month(s) in %s\n", d, b.Regions, b.Months, b.FinishedAt.Sub(b.StartedAt).Round(time.Millisecond))
 		return nil
 	})
 }

@@ -40,6 +40,12 @@ const (
 	ReadIncentive   Action = "incentive.read"   // an agent's statements: the agent, its wadah, its branch
 	DecideIncentive Action = "incentive.decide" // the branch approves statements and pays them out
 
+	// Dashboards: figures of regions, never of a person (issue 20). The region a viewer may
+	// open is checked where the dashboard is read: its own region, a branch's regencies, and
+	// what lies below them.
+	ReadDashboard Action = "dashboard.read"
+	PlanRegion    Action = "region.plan" // enter potential and set targets
+
 	ReadSponsors   Action = "sponsor.read"
 	ManageSponsors Action = "sponsor.manage"
 	CreateSponsor  Action = "sponsor.create" // a sponsor of a region: only inside one's own
@@ -104,6 +110,9 @@ var policy = map[Action]rule{
 
 	ReadIncentive:   {roles: []Role{Admin, BranchOfficer, WadahManager, Agent}, scoped: true},
 	DecideIncentive: {roles: []Role{Admin, BranchOfficer}, scoped: true},
+
+	ReadDashboard: {roles: []Role{Admin, BranchOfficer, Government}},
+	PlanRegion:    {roles: []Role{Admin, BranchOfficer, Government}},
 
 	ReadSponsors:   {roles: []Role{Admin, BranchOfficer, WadahManager, Government}},
 	ManageSponsors: {roles: []Role{Admin, BranchOfficer}},

@@ -27,6 +27,13 @@ func (m Month) Name(lang string) string {
 	return names(monthNames, lang)[m.Month()-1] + " " + strconv.Itoa(m.Year())
 }
 
+// Short is the month in a few letters and the year's last two digits, for a chart's axis:
+// "Agu 26".
+func (m Month) Short(lang string) string {
+	y := strconv.Itoa(100 + m.Year()%100)
+	return names(monthShort, lang)[m.Month()-1] + " " + y[1:]
+}
+
 // Name is how people write a date: "30 Nov 2026" ("30 Agu 2026" in Indonesian).
 func (d Date) Name(lang string) string {
 	if d.IsZero() {

@@ -121,9 +121,9 @@ func TestParsePeriod(t *testing.T) {
 		{"2022-01", "2022-12", "2022-01 – 2022-12", ""},
 		{"", "2022-12", "2022-01 – 2022-12", ""},
 		{"2026-03", "2026-03", "2026-03", ""},
-		{"2026-05", "2026-01", "", "before"},
+		{"2026-05", "2026-01", "", "before its start"},
 		{"2010-01", "2026-01", "", "at most"},
-		{"November", "", "", "not a month"},
+		{"November", "", "", "a month (YYYY-MM)"},
 	}
 	for _, c := range cases {
 		p, err := ParsePeriod(c.from, c.to, today)
@@ -148,5 +148,36 @@ func TestRealise(t *testing.T) {
 	last := got[3]
 	if last.Cumulative != 300 || last.PerMille != 250 || last.Expected != 400 || got[2].Value != 0 || got[1].Cumulative != 200 {
 		t.Fatalf("%+v", got)
+	}
+}
+
+func TestReadPotentialCSV(t *testing.T) {
+	cases := []struct {
+		name, in string
+		rows     int
+		err      string
+	}{
+		{"commas", "region_code,year,workers,source\n51,2022,477,Seed 2022\n51.03,2025,1.200,BPS\n", 2, ""},
+		{"semicolons and a BOM", "\ufeffregion_code;year;workers;source\n51;2022;477;Seed\n", 1, ""},
+		{"wrong header", "kode,tahun,jumlah,sumber\n51,2022,477,x\n", 0, "columns"},
+		{"not a number", "region_code,year,workers,source\n51,2022,banyak,x\n", 0, "line 2"},
+		{"too many", "region_code,year,workers,source\n51,2022,1,x\n51,2023,1,x\n51,2024,1,x\n", 0, "at most 2"},
+		{"empty", "region_code,year,workers,source\n", 0, "no rows"},
+	}
+	for _, c := range cases {
+		got, err := ReadPotentialCSV(strings.NewReader(c.in), 2)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			continue
+		}
+		if err != nil || len(got) != c.rows {
+			t.Errorf("%s: %+v %v", c.name, got, err)
+		}
+	}
+	got, _ := ReadPotentialCSV(strings.NewReader("region_code,year,workers,source\n51.03,2025,1.200,BPS\n"), 5)
+	if got[0] != (PotentialEntry{Region: "51.03", Year: 2025, Workers: 1200, Source: "BPS"}) {
+		t.Fatalf("%+v", got[0])
 	}
 }

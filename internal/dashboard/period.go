@@ -1,9 +1,8 @@
 package dashboard
 
 import (
-	"fmt"
-
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/errs"
 )
 
 // MaxMonths bounds a period: ten years of months, what a chart and a table can still show.
@@ -22,7 +21,7 @@ func ParsePeriod(from, to string, today calendar.Date) (Period, error) {
 	var err error
 	if to != "" {
 		if p.To, err = calendar.ParseMonth(to); err != nil {
-			return p, fmt.Errorf("to: %w", err)
+			return p, errs.Invalid("to", "a month (YYYY-MM)")
 		}
 		if from == "" {
 			p.From = calendar.MonthOf(p.To.Year(), 1)
@@ -30,16 +29,16 @@ func ParsePeriod(from, to string, today calendar.Date) (Period, error) {
 	}
 	if from != "" {
 		if p.From, err = calendar.ParseMonth(from); err != nil {
-			return p, fmt.Errorf("from: %w", err)
+			return p, errs.Invalid("from", "a month (YYYY-MM)")
 		}
 	}
 	switch {
 	case p.To < p.From:
-		return p, fmt.Errorf("to: %s is before %s", p.To, p.From)
+		return p, errs.Invalid("to", "the end of the period is before its start")
 	case p.Months() > MaxMonths:
-		return p, fmt.Errorf("to: a period is at most %d months", MaxMonths)
+		return p, errs.Invalid("to", "a period is at most %d months", MaxMonths)
 	case p.From.Year() < 2000:
-		return p, fmt.Errorf("from: %s is before 2000", p.From)
+		return p, errs.Invalid("from", "a month from 2000 on")
 	}
 	return p, nil
 }

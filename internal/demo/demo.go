@@ -14,6 +14,7 @@ import (
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/dashboard"
 	"github.com/perisai/perisai/internal/errs"
 	"github.com/perisai/perisai/internal/network"
 	"github.com/perisai/perisai/internal/nik"
@@ -259,7 +260,17 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 		if err := l.pastStatements(ctx); err != nil {
 			return err
 		}
-		return l.claims(ctx)
+		if err := l.claims(ctx); err != nil {
+			return err
+		}
+	}
+	// The seed's potential: the Bumdes workers of Bali still uncovered at the end of 2022.
+	seed := dashboard.PotentialEntry{Region: "51", Year: 2022, Workers: 477, Source: "Seed Bali 2022 (Dinas PMD)"}
+	if err := l.db.SetPotential(ctx, actor, []dashboard.PotentialEntry{seed}, l.today); err != nil {
+		return fmt.Errorf("demo potential: %w", err)
+	}
+	if _, err := l.db.RebuildDashboard(ctx, l.today); err != nil {
+		return fmt.Errorf("demo dashboard: %w", err)
 	}
 	return nil
 }

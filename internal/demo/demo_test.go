@@ -7,6 +7,7 @@ import (
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/dashboard"
 	"github.com/perisai/perisai/internal/claim"
 	"github.com/perisai/perisai/internal/filestore"
 	"github.com/perisai/perisai/internal/ledger"
@@ -99,6 +100,17 @@ func TestFullShape(t *testing.T) {
 	}
 	checkMoney(t, db)
 	checkHistory(t, db)
+	// The dashboard of Bali says the seed's figures (issue 20).
+	y2022 := dashboard.Period{From: calendar.MonthOf(2022, 1), To: calendar.MonthOf(2022, 12)}
+	v, err := db.Dashboard(context.Background(), "51", nil, y2022)
+	if err != nil || !v.Built() {
+		t.Fatalf("dashboard: %v", err)
+	}
+	x := v.Region.Values
+	if x[dashboard.Bumdes] != 615 || x[dashboard.BumdesParticipants] != 130 || x[dashboard.WadahInForce] != 87 || x[dashboard.Acquired] != 350 ||
+		x[dashboard.Potential] != 477 || v.Region.Potential.Year != 2022 {
+		t.Fatalf("Bali: %v %+v", x, v.Region.Potential)
+	}
 }
 
 // The seed's 350 workers were acquired in 2022 (DOMAIN.md §1), and agen.made has issued

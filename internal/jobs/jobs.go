@@ -1,7 +1,8 @@
 // Package jobs runs the daily work the rules call for: agreements past their end expire,
 // agents idle for the whole window become inactive, and participants' statuses follow their
 // paid months (active, in arrears, ended), and the agents' incentive statements of the month
-// just ended are issued (with clawbacks of payments reversed since). Each job is idempotent for a day, so the
+// just ended are issued (with clawbacks of payments reversed since); then the region dashboards
+// are counted again. Each job is idempotent for a day, so the
 // server runs them at start and then once a day, and `perisai jobs run` may run them again
 // (from cron, say) without harm.
 package jobs
@@ -26,6 +27,9 @@ type Result struct {
 	StatusesChanged   int
 	// Statements counts incentive statements issued for the month before today's.
 	Statements int
+	// DashboardRegions counts the regions of the dashboard build made after the rest, so that
+	// the figures of the morning include the night's status moves and statements.
+	DashboardRegions int
 }
 
 // RunDaily runs every daily job for the given day.
@@ -52,7 +56,11 @@ func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.D
 	if begins := today.MonthOf().Begins(); begins.After(time.Now()) {
 		ctx = store.AsOf(ctx, begins) // a day ahead of the clock (catching up in tests): the run is dated then
 	}
-	r.Statements, err = db.RunIncentives(ctx, actor, rs, last)
+	if r.Statements, err = db.RunIncentives(ctx, actor, rs, last); err != nil {
+		return r, err
+	}
+	b, err := db.RebuildDashboard(ctx, today)
+	r.DashboardRegions = b.Regions
 	return r, err
 }
 
@@ -71,7 +79,7 @@ func Schedule(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog
 				log.Error("daily jobs", "err", err)
 			} else {
 				last = today
-				log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged, "incentive_statements", r.Statements)
+				log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged, "incentive_statements", r.Statements, "dashboard_regions", r.DashboardRegions)
 			}
 		}
 		select {

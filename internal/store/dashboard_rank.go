@@ -40,6 +40,9 @@ func (db *DB) Rankings(ctx context.Context, act audit.Actor, q RankQuery) ([]Ran
 	if q.By != "acquired" && q.By != "collected" {
 		return nil, 0, errs.Invalid("by", "acquired or collected")
 	}
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 20
+	}
 	b, err := db.currentBuild(ctx)
 	if err != nil || b.ID == 0 {
 		return nil, 0, err

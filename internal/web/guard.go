@@ -10,7 +10,7 @@ import (
 const maxBody = 1 << 20
 
 // uploads are the paths that take files, capped at maxImport instead.
-var uploads = []string{"/api/v1/imports", "/imports", "/api/v1/bank-statements", "/bank-statements"}
+var uploads = []string{"/api/v1/imports", "/imports", "/api/v1/bank-statements", "/bank-statements", "/api/v1/dashboard/potential", "/dashboard/potential/import"}
 
 // guard sets the headers every answer carries and caps the request body, so that no handler
 // can be made to read an unbounded body: past the cap a read fails with http.MaxBytesError,

@@ -120,6 +120,16 @@ func matrixRows() []row {
 			out: send("POST", "/api/v1/incentives/statements/{statement_out}/approve", nil), may: "ao"},
 		{pattern: "POST /api/v1/incentive-payouts", in: send("POST", "/api/v1/incentive-payouts", nil), may: "ao"},
 		{pattern: "GET /api/v1/incentives/village-income", in: get("/api/v1/incentives/village-income?wadah_id={wadah}"), out: get("/api/v1/incentives/village-income?wadah_id={wadah_out}"), may: "aom"},
+
+		// API: dashboards (Badung in scope, Gianyar out).
+		{pattern: "GET /api/v1/dashboard", in: get("/api/v1/dashboard"), may: "aopr"},
+		{pattern: "GET /api/v1/dashboard/{region_code}", in: get("/api/v1/dashboard/51.03"), out: get("/api/v1/dashboard/51.04"), may: "aopr", mayOut: "ap"},
+		{pattern: "GET /api/v1/dashboard/{region_code}/rankings", in: get("/api/v1/dashboard/51.03/rankings?kind=wadah"), out: get("/api/v1/dashboard/51.04/rankings?kind=wadah"), may: "aopr", mayOut: "ap"},
+		{pattern: "GET /api/v1/dashboard/{region_code}/targets", in: get("/api/v1/dashboard/51.03/targets"), out: get("/api/v1/dashboard/51.04/targets"), may: "aopr", mayOut: "ap"},
+		{pattern: "POST /api/v1/dashboard/targets", in: send("POST", "/api/v1/dashboard/targets", map[string]any{"region_code": "51.03", "year": calendar.Today().Year(), "figure": "acquired", "target": 100}),
+			out: send("POST", "/api/v1/dashboard/targets", map[string]any{"region_code": "51.04", "year": calendar.Today().Year(), "figure": "acquired", "target": 100}), may: "aopr", mayOut: "ap"},
+		{pattern: "POST /api/v1/dashboard/potential", in: send("POST", "/api/v1/dashboard/potential", map[string]any{"entries": []map[string]any{{"region_code": "51.03", "year": 2026, "workers": 900, "source": "BPS"}}}),
+			out: send("POST", "/api/v1/dashboard/potential", map[string]any{"entries": []map[string]any{{"region_code": "51.04", "year": 2026, "workers": 900, "source": "BPS"}}}), may: "aopr", mayOut: "ap"},
 		{pattern: "POST /api/v1/claim-payouts", in: send("POST", "/api/v1/claim-payouts", nil), may: "ao"},
 
 		// API: who, regions, branches, users, tokens, audit.
@@ -281,6 +291,13 @@ func matrixRows() []row {
 		{pattern: "POST /incentives/{id}/approve", in: form("/incentives/{statement}/approve", "confirm", "on"), out: form("/incentives/{statement_out}/approve", "confirm", "on"), may: "ao"},
 		{pattern: "POST /incentive-payouts", in: form("/incentive-payouts", "confirm", "on"), may: "ao"},
 		{pattern: "GET /village-income", in: get("/village-income?wadah_id={wadah}&format=xlsx"), out: get("/village-income?wadah_id={wadah_out}&format=xlsx"), may: "aom"},
+		{pattern: "GET /dashboard", in: get("/dashboard"), may: "aopr"},
+		{pattern: "GET /dashboard/export", in: get("/dashboard/export?format=csv&region=51.03"), out: get("/dashboard/export?format=csv&region=51.04"), may: "aopr", mayOut: "ap"},
+		{pattern: "POST /dashboard/potential", in: form("/dashboard/potential", "region", "51.03", "year", "2026", "workers", "900", "source", "BPS"),
+			out: form("/dashboard/potential", "region", "51.04", "year", "2026", "workers", "900", "source", "BPS"), may: "aopr", mayOut: "ap"},
+		{pattern: "POST /dashboard/potential/import", in: form("/dashboard/potential/import"), may: "aopr"},
+		{pattern: "POST /dashboard/targets", in: form("/dashboard/targets", "region", "51.03", "year", "2026", "figure", "acquired", "target", "100"),
+			out: form("/dashboard/targets", "region", "51.04", "year", "2026", "figure", "acquired", "target", "100"), may: "aopr", mayOut: "ap"},
 		{pattern: "POST /claim-payouts", in: form("/claim-payouts"), may: "ao"},
 		{pattern: "GET /sponsors", in: get("/sponsors"), may: "aompr"},
 		{pattern: "POST /sponsors", in: form("/sponsors", "kind", "apbdes", "name", "", "region", "51.03.02.2001"), out: form("/sponsors", "kind", "apbdes", "name", "", "region", "51.04.01.2001"), may: "ao"},
@@ -658,7 +675,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 			owns[ru.letter] = ownIDs(t, e, ru.user, x)
 			b := e.browser()
 			b.login(ru.user)
-			clients[ru.letter] = &client{e: e, token: e.api(ru.user).token, b: b, csrf: b.csrf("/")}
+			clients[ru.letter] = &client{e: e, token: e.api(ru.user).token, b: b, csrf: b.csrf("/tokens")}
 		}
 		// A worker no agent manages is the branch staff's alone; an agent's own participant
 		// record is its wadah manager's, not its fellow agents' (issue 16 §1).

@@ -108,6 +108,13 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/incentives/statements/{id}/approve", s.apiWrite(s.apiApproveIncentive)},
 		{"POST /api/v1/incentive-payouts", s.apiWrite(s.apiIncentivePayout)},
 		{"GET /api/v1/incentives/village-income", s.api(s.apiVillageIncome)},
+
+		{"GET /api/v1/dashboard", s.api(s.apiDashboard)},
+		{"GET /api/v1/dashboard/{region_code}", s.api(s.apiDashboard)},
+		{"GET /api/v1/dashboard/{region_code}/rankings", s.api(s.apiRankings)},
+		{"GET /api/v1/dashboard/{region_code}/targets", s.api(s.apiTargets)},
+		{"POST /api/v1/dashboard/targets", s.apiWrite(s.apiSetTarget)},
+		{"POST /api/v1/dashboard/potential", s.apiWrite(s.apiSetPotential)},
 		{"/api/", http.HandlerFunc(s.apiNotFound)},
 
 		// Public: what a card's QR code opens.
@@ -175,6 +182,11 @@ func (s *Server) routes() []route {
 		{"POST /incentives/{id}/approve", s.uiWrite(s.approveIncentiveForm)},
 		{"POST /incentive-payouts", s.uiWrite(s.incentivePayoutForm)},
 		{"GET /village-income", s.ui(s.villageIncomeFile)},
+		{"GET /dashboard", s.ui(s.dashboardPage)},
+		{"GET /dashboard/export", s.ui(s.dashboardExport)},
+		{"POST /dashboard/potential", s.uiWrite(s.potentialForm)},
+		{"POST /dashboard/potential/import", s.uiWrite(s.potentialImportForm)},
+		{"POST /dashboard/targets", s.uiWrite(s.targetForm)},
 		{"GET /sponsors", s.ui(s.sponsorsPage)},
 		{"POST /sponsors", s.uiWrite(s.createSponsorForm)},
 		{"POST /sponsorships", s.uiWrite(s.createSponsorshipForm)},

@@ -91,6 +91,28 @@ func (b *browser) post(path string, form url.Values, header ...string) (*http.Re
 	return resp, readBody(b.e.t, resp)
 }
 
+// postFile sends a form with a file, as a browser sends a multipart form.
+func (b *browser) postFile(path string, form url.Values, field, filename string, data []byte) (*http.Response, string) {
+	b.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, filename)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	return resp, readBody(b.e.t, resp)
+}
+
 func (b *browser) login(user string) {
 	b.e.t.Helper()
 	resp, body := b.post("/login", url.Values{"username": {user}, "password": {demo.Password}})

@@ -111,6 +111,11 @@ type scopeLine struct{ Key, Value string }
 
 // home shows what the user is and the part of the network they act in.
 func (s *Server) home(w http.ResponseWriter, r *http.Request, p access.Principal) error {
+	if p.Role == access.Government {
+		// A government viewer watches figures: its home is its region's dashboard.
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return nil
+	}
 	var lines []scopeLine
 	if p.BranchID != 0 {
 		if b, err := s.db.Branch(r.Context(), p.BranchID); err == nil {

@@ -348,11 +348,11 @@ func TestCompressedPages(t *testing.T) {
 func TestPagesRenderForEveryRole(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
 	pages := map[string][]string{
-		"admin":         {"/", "/users", "/branches", "/tokens", "/audit", "/regions", "/regions?code=51.03", "/regions?q=kuta", "/wadah?all=1", "/agents", "/agreements", "/imports", "/sponsors", "/review", "/participants"},
-		"kc.denpasar":   {"/", "/users", "/branches", "/tokens", "/participants", "/participants/new", "/review", "/wadah", "/agents", "/agreements", "/imports", "/sponsors", "/deposits"},
+		"admin":         {"/", "/dashboard", "/dashboard?region=51.03.02", "/users", "/branches", "/tokens", "/audit", "/regions", "/regions?code=51.03", "/regions?q=kuta", "/wadah?all=1", "/agents", "/agreements", "/imports", "/sponsors", "/review", "/participants"},
+		"kc.denpasar":   {"/", "/dashboard", "/dashboard?region=51.03&chart=collected&by=collected", "/users", "/branches", "/tokens", "/participants", "/participants/new", "/review", "/wadah", "/agents", "/agreements", "/imports", "/sponsors", "/deposits"},
 		"bumdes.munggu": {"/", "/branches", "/tokens", "/regions", "/participants", "/wadah", "/agents", "/agreements", "/sponsors"},
 		"agen.made":     {"/", "/tokens", "/participants", "/participants/new", "/imports", "/deposits", "/cash", "/cash?from=2026-01-01&to=2026-12-31"},
-		"pmd.bali":      {"/", "/branches", "/wadah", "/sponsors"},
+		"pmd.bali":      {"/dashboard", "/dashboard?region=51.03.02.2001", "/dashboard?from=2022-01&to=2022-12", "/branches", "/wadah", "/sponsors"},
 	}
 	for user, paths := range pages {
 		b := e.browser()
