@@ -61,7 +61,9 @@ func (d dashboardPage) Link(code string) string {
 
 // With is this dashboard (region and period) with one more parameter: the chart's figure, the
 // ranking's order.
-func (d dashboardPage) With(key, value string) string { return "/dashboard?" + d.Query + "&" + url.Values{key: {value}}.Encode() }
+func (d dashboardPage) With(key, value string) string {
+	return "/dashboard?" + d.Query + "&" + url.Values{key: {value}}.Encode()
+}
 
 // Export is the download of this dashboard in a format.
 func (d dashboardPage) Export(format string) string {
