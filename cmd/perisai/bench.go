@@ -45,8 +45,13 @@ import (
 // (the same server, clients and token check, no database work), "store" hands payments to
 // the group-commit writer directly (no HTTP).
 func cmdBench(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 || args[0] != "payments" {
-		return fmt.Errorf("bench: give payments")
+	switch {
+	case len(args) > 0 && args[0] == "gen":
+		return cmdBenchGen(ctx, args[1:], e)
+	case len(args) > 0 && args[0] == "dashboard":
+		return cmdBenchDashboard(ctx, args[1:], e)
+	case len(args) == 0 || args[0] != "payments":
+		return fmt.Errorf("bench: give payments, gen or dashboard")
 	}
 	fs := flag.NewFlagSet("bench payments", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

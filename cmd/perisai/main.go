@@ -65,7 +65,7 @@ func commands() []command {
 		{"incentives", "incentives run [--month YYYY-MM]: issue the agents' incentive statements of a month (default: last month)", cmdIncentives},
 		{"coverage", "coverage run [--date D]: move participants' statuses as months pass", cmdCoverage},
 		{"dashboard", "dashboard rebuild [--date D]: count every region's figures again and swap them in", cmdDashboard},
-		{"bench", "bench payments [--database postgres://…] [--clients 64] [--duration 10s]: payments/s through the API", cmdBench},
+		{"bench", "bench payments [--database postgres://…] [--clients 64] [--duration 10s]: payments/s through the API;\n           bench gen --participants N [--seed S]: a synthetic Indonesia in the database; bench dashboard: rebuild and drill-down times, peak RSS", cmdBench},
 	}
 }
 

@@ -24,25 +24,54 @@ type PotentialOf struct {
 // Potentials resolves the potential of regions for a year. A region's potential is its own
 // entry when it has one (the latest for a year up to the one asked, else its earliest), and
 // otherwise the sum of its children's, so a province entered as a whole and a province entered
-// village by village both answer. Regions with no entry at or below them have none.
+// village by village both answer. Regions with no entry at or below them have none. Resolved
+// once, when made: safe for concurrent readers.
 type Potentials struct {
-	tree  *region.Tree
-	own   map[string]PotentialEntry
-	below map[string]bool // a region with an entry at or below it
-	memo  map[string]PotentialOf
+	resolved map[string]PotentialOf
 }
 
-// NewPotentials indexes the entries for the year.
+// NewPotentials resolves the entries for the year.
 func NewPotentials(tree *region.Tree, entries []PotentialEntry, year int) *Potentials {
-	p := &Potentials{tree: tree, own: map[string]PotentialEntry{}, below: map[string]bool{"": len(entries) > 0}, memo: map[string]PotentialOf{}}
+	own := map[string]PotentialEntry{}
+	below := map[string]bool{} // a region with an entry at or below it
 	for _, e := range entries {
-		cur, ok := p.own[e.Region]
+		if _, ok := tree.Get(e.Region); !ok {
+			continue
+		}
+		cur, ok := own[e.Region]
 		if !ok || better(e.Year, cur.Year, year) {
-			p.own[e.Region] = e
+			own[e.Region] = e
 		}
 		for c := e.Region; c != ""; c = region.ParentCode(c) {
-			p.below[c] = true
+			below[c] = true
 		}
+	}
+	p := &Potentials{resolved: make(map[string]PotentialOf, len(below)+1)}
+	var resolve func(code string) PotentialOf
+	resolve = func(code string) PotentialOf {
+		if e, ok := own[code]; ok {
+			out := PotentialOf{Workers: e.Workers, Year: e.Year, Source: e.Source}
+			p.resolved[code] = out
+			if code != "" {
+				for _, c := range tree.Children(code) { // the regions below keep their own
+					if below[c.Code] {
+						resolve(c.Code)
+					}
+				}
+			}
+			return out
+		}
+		out := PotentialOf{Summed: true}
+		for _, c := range tree.Children(code) {
+			if below[c.Code] {
+				out.Workers += resolve(c.Code).Workers
+			}
+		}
+		p.resolved[code] = out
+		return out
+	}
+	if len(below) > 0 {
+		resolve("")
 	}
 	return p
 }
@@ -62,19 +91,4 @@ func better(y, cur, want int) bool {
 }
 
 // Of is the potential of a region ("" for the nation).
-func (p *Potentials) Of(code string) PotentialOf {
-	if got, ok := p.memo[code]; ok {
-		return got
-	}
-	var out PotentialOf
-	if e, ok := p.own[code]; ok {
-		out = PotentialOf{Workers: e.Workers, Year: e.Year, Source: e.Source}
-	} else if p.below[code] {
-		out.Summed = true
-		for _, c := range p.tree.Children(code) {
-			out.Workers += p.Of(c.Code).Workers
-		}
-	}
-	p.memo[code] = out
-	return out
-}
+func (p *Potentials) Of(code string) PotentialOf { return p.resolved[code] }

@@ -172,6 +172,11 @@ func Parse(r io.Reader) (*Tree, error) {
 		t.children[parent] = append(t.children[parent], i)
 		t.counts[lvl]++
 	}
+	// Children in code order, once: Children is asked often (a dashboard's potential walks
+	// the tree) and hands out copies.
+	for _, idx := range t.children {
+		sort.Slice(idx, func(a, b int) bool { return t.areas[idx[a]].Code < t.areas[idx[b]].Code })
+	}
 	return t, nil
 }
 
@@ -194,7 +199,6 @@ func (t *Tree) Children(code string) []Area {
 	for i, j := range idx {
 		out[i] = t.areas[j]
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].Code < out[b].Code })
 	return out
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/dashboard"
@@ -193,21 +195,52 @@ func addMonths(a, b []DashboardMonth) []DashboardMonth {
 	return out
 }
 
+// potentialTTL is how long the country's potential figures are kept in memory: a figure saved
+// through this process is seen at once, one saved through another server within this.
+const potentialTTL = time.Minute
+
+// potentialCache holds every potential entry of the country, resolved per year: the nation's
+// dashboard needs them all (a figure per village is 83,762 rows), and they change seldom.
+type potentialCache struct {
+	mu      sync.Mutex
+	loaded  time.Time
+	entries []dashboard.PotentialEntry
+	byYear  map[int]*dashboard.Potentials
+}
+
+// potentials is the country's potential resolved for a year.
+func (db *DB) potentials(ctx context.Context, year int) (*dashboard.Potentials, error) {
+	c := &db.potential
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.loaded) > potentialTTL {
+		es, err := db.PotentialEntries(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		c.entries, c.byYear, c.loaded = es, map[int]*dashboard.Potentials{}, time.Now()
+	}
+	p, ok := c.byYear[year]
+	if !ok {
+		p = dashboard.NewPotentials(region.MustDefault(), c.entries, year)
+		c.byYear[year] = p
+	}
+	return p, nil
+}
+
+// forgetPotentials drops the cache after a change.
+func (db *DB) forgetPotentials() {
+	db.potential.mu.Lock()
+	db.potential.loaded = time.Time{}
+	db.potential.mu.Unlock()
+}
+
 // fillPotential sets the potential of the region and its rows for the period's last year.
 func (db *DB) fillPotential(ctx context.Context, v *DashboardView, regions []string, p dashboard.Period) error {
-	within := []string{v.Region.Code}
-	if regions != nil {
-		within = regions
+	pot, err := db.potentials(ctx, p.To.Year())
+	if err != nil {
+		return err
 	}
-	var entries []dashboard.PotentialEntry
-	for _, c := range within {
-		es, err := db.PotentialEntries(ctx, c)
-		if err != nil {
-			return err
-		}
-		entries = append(entries, es...)
-	}
-	pot := dashboard.NewPotentials(region.MustDefault(), entries, p.To.Year())
 	set := func(r *DashboardRow) {
 		r.Potential = pot.Of(r.Code)
 		r.Values[dashboard.Potential] = r.Potential.Workers

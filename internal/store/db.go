@@ -36,15 +36,16 @@ const (
 // SQLITE_BUSY; stmtcache.go) and reads through a pool of read-only connections. On PostgreSQL
 // both are the same pool.
 type DB struct {
-	Dialect  Dialect
-	read     handle
-	write    *sql.DB
-	w        *writer // SQLite's writing connection; nil on PostgreSQL
-	url      string
-	keys     *secret.Keys
-	files    filestore.Store // claim documents, sealed (UseFiles)
-	accounts sync.Map        // ledger account code → id; accounts are never deleted
-	shards   atomic.Uint32   // turns over the balance shards (balances.go)
+	Dialect   Dialect
+	read      handle
+	write     *sql.DB
+	w         *writer // SQLite's writing connection; nil on PostgreSQL
+	url       string
+	keys      *secret.Keys
+	files     filestore.Store // claim documents, sealed (UseFiles)
+	accounts  sync.Map        // ledger account code → id; accounts are never deleted
+	potential potentialCache  // the country's potential figures (dashboard.go)
+	shards    atomic.Uint32   // turns over the balance shards (balances.go)
 	// beforeCommit, when set, is called once by the next transaction about to commit: tests
 	// hold a transaction open there to run another against it (export_test.go).
 	beforeCommit atomic.Pointer[func()]

@@ -73,6 +73,7 @@ func (db *DB) SetPotential(ctx context.Context, act audit.Actor, entries []dashb
 		}
 	}
 	t := now()
+	defer db.forgetPotentials()
 	return db.Transact(ctx, func(tx *Tx) error {
 		for _, e := range entries {
 			prov := provinceOf(e.Region)
