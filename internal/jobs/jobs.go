@@ -50,29 +50,39 @@ func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.D
 	// Every day rather than only on the 1st: a missed day is caught up, and the run issues
 	// only what is not yet on a statement (late reversals become clawbacks).
 	last := today.MonthOf().Add(-1)
-	if _, _, err := rs.IncentiveFor(last); err != nil {
-		return r, nil // no scheme in force for that month: nothing to pay
-	}
-	if begins := today.MonthOf().Begins(); begins.After(time.Now()) {
-		ctx = store.AsOf(ctx, begins) // a day ahead of the clock (catching up in tests): the run is dated then
-	}
-	if r.Statements, err = db.RunIncentives(ctx, actor, rs, last); err != nil {
-		return r, err
+	if _, _, err := rs.IncentiveFor(last); err == nil { // else no scheme for that month: nothing to pay
+		at := ctx
+		if begins := today.MonthOf().Begins(); begins.After(time.Now()) {
+			at = store.AsOf(ctx, begins) // a day ahead of the clock (catching up in tests): the run is dated then
+		}
+		if r.Statements, err = db.RunIncentives(at, actor, rs, last); err != nil {
+			return r, err
+		}
 	}
 	b, err := db.RebuildDashboard(ctx, today)
 	r.DashboardRegions = b.Regions
 	return r, err
 }
 
-// Schedule runs RunDaily now and then whenever the date (in calendar.Zone) changes, until ctx
-// ends, with the rules in force at the time (rs is asked at each run: rules loaded meanwhile
-// apply). Failures are logged and tried again at the next check.
+// Schedule runs RunDaily now and then whenever the date (in calendar.Zone) changes, and
+// rebuilds the dashboards at every other check, until ctx ends, with the rules in force at the
+// time (rs is asked at each run: rules loaded meanwhile apply). Failures are logged and tried
+// again at the next check.
 func Schedule(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog.Logger, every time.Duration) {
 	var last calendar.Date
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		today := calendar.Today()
+		if today == last {
+			// Between days, the dashboards are counted again at each check (hourly in serve), so
+			// their figures are never older than that.
+			if b, err := db.RebuildDashboard(ctx, today); err != nil {
+				log.Error("dashboard rebuild", "err", err)
+			} else {
+				log.Info("dashboard rebuild", "regions", b.Regions, "took", b.FinishedAt.Sub(b.StartedAt).String())
+			}
+		}
 		if today != last {
 			r, err := RunDaily(ctx, db, rs(), today)
 			if err != nil {
