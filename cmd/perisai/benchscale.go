@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -31,12 +32,18 @@ import (
 func cmdBenchGen(ctx context.Context, args []string, e env) error {
 	var n int
 	var seed uint64
-	var within string
+	var within, cpuprofile string
 	return withDB(ctx, e, "bench gen", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&n, "participants", 100_000, "workers to make (the agents, participants too, come on top: five per Perisai wadah)")
 		fs.Uint64Var(&seed, "seed", 1, "the same seed makes the same data set")
 		fs.StringVar(&within, "within", "", "only the villages of this region (e.g. 51), for a small run")
+		fs.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	}, func(db *store.DB) error {
+		stop, err := startProfile(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 		if n < 0 || n > 50_000_000 {
 			return fmt.Errorf("bench gen: --participants from 0 to 50,000,000")
 		}
@@ -62,14 +69,21 @@ func cmdBenchGen(ctx context.Context, args []string, e env) error {
 
 func cmdBenchDashboard(ctx context.Context, args []string, e env) error {
 	var rounds int
+	var cpuprofile string
 	return withDB(ctx, e, "bench dashboard", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&rounds, "rounds", 100, "requests per level (regions picked evenly among those with data)")
+		fs.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the rebuild to this file")
 	}, func(db *store.DB) error {
+		stop, err := startProfile(cpuprofile)
+		if err != nil {
+			return err
+		}
 		start := time.Now()
 		b, err := db.RebuildDashboard(ctx, calendar.Today())
 		if err != nil {
 			return err
 		}
+		stop()
 		fmt.Fprintf(e.stdout, "rebuild: %d regions, %d region-months in %s\n", b.Regions, b.Months, time.Since(start).Round(time.Millisecond))
 		// The API, served in this process, asked by a national operator.
 		name := "bench.dashboard"
@@ -133,6 +147,22 @@ func cmdBenchDashboard(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "peak RSS: %s\n", peakRSS())
 		return nil
 	})
+}
+
+// startProfile starts a CPU profile into the file (none when the name is empty).
+func startProfile(name string) (stop func(), err error) {
+	if name == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // levelCodes picks up to n regions of a level, spread evenly over the country.

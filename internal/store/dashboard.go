@@ -104,15 +104,11 @@ FROM dashboard_figures WHERE build_id = $1 AND `+where, args...))(func(scan func
 		return v, fmt.Errorf("dashboard figures: %w", err)
 	}
 	n := len(args)
-	args = append(args, int(p.From), int(p.To))
-	err = scanAll(db.read.QueryContext(ctx, fmt.Sprintf(`SELECT region_code, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
-FROM dashboard_months WHERE build_id = $1 AND %s AND month >= $%d AND month <= $%d`, where, n+1, n+2), args...))(func(scan func(...any) error) error {
+	args = append(args, p.From.Year(), p.To.Year())
+	err = scanAll(db.read.QueryContext(ctx, fmt.Sprintf(`SELECT region_code, year, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
+FROM dashboard_months WHERE build_id = $1 AND %s AND year >= $%d AND year <= $%d`, where, n+1, n+2), args...))(func(scan func(...any) error) error {
 		var c string
-		var x dashboard.Values
-		if err := scanFlows(scan, &c, &x); err != nil {
-			return err
-		}
-		return row(c).Values.Add(x)
+		return scanYear(scan, &c, p, func(_ calendar.Month, x dashboard.Values) error { return row(c).Values.Add(x) })
 	})
 	if err != nil {
 		return v, fmt.Errorf("dashboard months: %w", err)
@@ -143,8 +139,34 @@ FROM dashboard_months WHERE build_id = $1 AND %s AND month >= $%d AND month <= $
 	return v, db.fillPotential(ctx, &v, regions, p)
 }
 
-func scanFlows(scan func(...any) error, code *string, x *dashboard.Values) error {
-	return scan(code, &x[dashboard.Acquired], &x[dashboard.Collected], &x[dashboard.Sponsored], &x[dashboard.ClaimsPaid], &x[dashboard.ClaimsPaidAmount], &x[dashboard.Incentives])
+// scanYear reads a dashboard_months row (region code, year, the six flows' twelve months) and
+// hands each month of it inside the period, with its flows, to each.
+func scanYear(scan func(...any) error, code *string, p dashboard.Period, each func(calendar.Month, dashboard.Values) error) error {
+	var year int
+	var packed [6]string
+	if err := scan(code, &year, &packed[0], &packed[1], &packed[2], &packed[3], &packed[4], &packed[5]); err != nil {
+		return err
+	}
+	var months [12]dashboard.Values
+	for i, f := range flowFigures {
+		twelve, err := unpackMonths(packed[i])
+		if err != nil {
+			return err
+		}
+		for m, n := range twelve {
+			months[m][f] = n
+		}
+	}
+	for i, x := range months {
+		m := calendar.MonthOf(year, time.Month(i+1))
+		if m < p.From || m > p.To || x == (dashboard.Values{}) {
+			continue
+		}
+		if err := each(m, x); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dashboardRegion is one region's own row and its months.
@@ -159,16 +181,14 @@ FROM dashboard_figures WHERE province_code = $1 AND build_id = $2 AND region_cod
 		return r, nil, fmt.Errorf("dashboard region: %w", err)
 	}
 	var months []DashboardMonth
-	err = scanAll(db.read.QueryContext(ctx, `SELECT month, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
-FROM dashboard_months WHERE province_code = $1 AND build_id = $2 AND region_code = $3 AND month >= $4 AND month <= $5 ORDER BY month`,
-		prov, build, code, int(p.From), int(p.To)))(func(scan func(...any) error) error {
-		var m int
-		var y dashboard.Values
-		if err := scan(&m, &y[dashboard.Acquired], &y[dashboard.Collected], &y[dashboard.Sponsored], &y[dashboard.ClaimsPaid], &y[dashboard.ClaimsPaidAmount], &y[dashboard.Incentives]); err != nil {
-			return err
-		}
-		months = append(months, DashboardMonth{Month: calendar.Month(m), Values: y})
-		return r.Values.Add(y)
+	err = scanAll(db.read.QueryContext(ctx, `SELECT region_code, year, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
+FROM dashboard_months WHERE province_code = $1 AND build_id = $2 AND region_code = $3 AND year >= $4 AND year <= $5 ORDER BY year`,
+		prov, build, code, p.From.Year(), p.To.Year()))(func(scan func(...any) error) error {
+		var c string
+		return scanYear(scan, &c, p, func(m calendar.Month, y dashboard.Values) error {
+			months = append(months, DashboardMonth{Month: m, Values: y})
+			return r.Values.Add(y)
+		})
 	})
 	return r, months, err
 }

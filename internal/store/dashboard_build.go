@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/perisai/perisai/internal/calendar"
@@ -29,7 +31,7 @@ type DashboardBuild struct {
 	StartedAt  time.Time     `json:"started_at"`
 	FinishedAt time.Time     `json:"finished_at"`
 	Regions    int           `json:"regions"` // rows of figures written
-	Months     int           `json:"months"`  // rows of monthly flows written
+	Months     int           `json:"months"`  // region-months with flows written
 }
 
 // buildStale is how long a build may run before another may start (a build cut short by a
@@ -358,7 +360,9 @@ func (db *DB) writeProvince(ctx context.Context, build int64, prov string, c cou
 
 var (
 	figureCols = []string{"province_code", "build_id", "region_code", "parent_code", "bumdes", "bumdes_participants", "wadah_in_force", "active_agents", "waiting", "active", "arrears", "ended", "claims_pending"}
-	monthCols  = []string{"province_code", "build_id", "region_code", "parent_code", "month", "acquired", "collected", "sponsored", "claims_paid", "claims_paid_amount", "incentives"}
+	monthCols  = []string{"province_code", "build_id", "region_code", "parent_code", "year", "acquired", "collected", "sponsored", "claims_paid", "claims_paid_amount", "incentives"}
+	// flowFigures are dashboard_months' columns after the year, in order.
+	flowFigures = []dashboard.Figure{dashboard.Acquired, dashboard.Collected, dashboard.Sponsored, dashboard.ClaimsPaid, dashboard.ClaimsPaidAmount, dashboard.Incentives}
 	unitCols   = []string{"province_code", "build_id", "kind", "unit_id", "month", "branch_id", "village_code", "acquired", "collected"}
 )
 
@@ -378,9 +382,29 @@ func writeCounted(ctx context.Context, tx *Tx, build int64, prov string, c count
 		figs = append(figs, []any{prov, build, code, parentOf(code), v[dashboard.Bumdes], v[dashboard.BumdesParticipants], v[dashboard.WadahInForce],
 			v[dashboard.ActiveAgents], v[dashboard.Waiting], v[dashboard.Active], v[dashboard.Arrears], v[dashboard.Ended], v[dashboard.ClaimsPending]})
 	}
+	// A row per region and year, each flow as its twelve months.
+	type yearKey struct {
+		code string
+		year int
+	}
+	years := map[yearKey]*[12]dashboard.Values{}
 	for k, v := range c.flows {
-		months = append(months, []any{prov, build, k.code, parentOf(k.code), int(k.month), v[dashboard.Acquired], v[dashboard.Collected], v[dashboard.Sponsored],
-			v[dashboard.ClaimsPaid], v[dashboard.ClaimsPaidAmount], v[dashboard.Incentives]})
+		y := yearKey{k.code, k.month.Year()}
+		if years[y] == nil {
+			years[y] = &[12]dashboard.Values{}
+		}
+		years[y][k.month.Month()-1] = *v
+	}
+	for k, ms := range years {
+		row := []any{prov, build, k.code, parentOf(k.code), k.year}
+		for _, f := range flowFigures {
+			var twelve [12]int64
+			for i := range ms {
+				twelve[i] = ms[i][f]
+			}
+			row = append(row, packMonths(twelve))
+		}
+		months = append(months, row)
 	}
 	for k, u := range c.units {
 		// The year is kept in month's column as its January: rankings are by year.
@@ -399,6 +423,41 @@ func writeCounted(ctx context.Context, tx *Tx, build int64, prov string, c count
 		}
 	}
 	return nil
+}
+
+// packMonths writes twelve months of a flow as "5,0,12,…" (trailing zeros left out).
+func packMonths(m [12]int64) string {
+	n := len(m)
+	for n > 0 && m[n-1] == 0 {
+		n--
+	}
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(m[i], 10))
+	}
+	return b.String()
+}
+
+// unpackMonths reads what packMonths wrote.
+func unpackMonths(s string) ([12]int64, error) {
+	var m [12]int64
+	if s == "" {
+		return m, nil
+	}
+	for i, part := range strings.SplitN(s, ",", 13) {
+		if i == 12 {
+			return m, fmt.Errorf("dashboard months %q: more than twelve", s)
+		}
+		n, err := strconv.ParseInt(part, 10, 64)
+		if err != nil {
+			return m, fmt.Errorf("dashboard months %q: %w", s, err)
+		}
+		m[i] = n
+	}
+	return m, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

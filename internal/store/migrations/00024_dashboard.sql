@@ -3,7 +3,7 @@
 -- marking the build ready: a reader takes the newest ready build, so it never sees one half
 -- built; older builds are deleted after the swap. dashboard_figures holds what stands at the
 -- build (Bumdes, agents, participants by status, claims pending); dashboard_months what flowed in
--- each month (acquisitions, contributions, claims paid, incentives); dashboard_units the same
+-- each month (a row per region and year) (acquisitions, contributions, claims paid, incentives); dashboard_units the same
 -- flows per agent and per wadah, for rankings. Potential and targets are entered, each figure
 -- with its source and year. Every table is keyed by province (the nation's own row has '').
 
@@ -34,21 +34,24 @@ CREATE TABLE dashboard_figures (
 );
 CREATE INDEX dashboard_figures_parent ON dashboard_figures (build_id, parent_code);
 
+-- A year of one region's flows per row: each flow as its twelve months, comma-separated
+-- (January first). A row per month was twelve times the rows to write for the 83,762 villages,
+-- and writing them was most of a rebuild.
 CREATE TABLE dashboard_months (
     province_code      TEXT NOT NULL,
     build_id           BIGINT NOT NULL,
     region_code        TEXT NOT NULL,
     parent_code        TEXT NOT NULL,
-    month              INTEGER NOT NULL,
-    acquired           BIGINT NOT NULL,
-    collected          BIGINT NOT NULL,
-    sponsored          BIGINT NOT NULL,
-    claims_paid        BIGINT NOT NULL,
-    claims_paid_amount BIGINT NOT NULL,
-    incentives         BIGINT NOT NULL,
-    PRIMARY KEY (province_code, build_id, region_code, month)
+    year               INTEGER NOT NULL,
+    acquired           TEXT NOT NULL,
+    collected          TEXT NOT NULL,
+    sponsored          TEXT NOT NULL,
+    claims_paid        TEXT NOT NULL,
+    claims_paid_amount TEXT NOT NULL,
+    incentives         TEXT NOT NULL,
+    PRIMARY KEY (province_code, build_id, region_code, year)
 );
-CREATE INDEX dashboard_months_parent ON dashboard_months (build_id, parent_code, month);
+CREATE INDEX dashboard_months_parent ON dashboard_months (build_id, parent_code, year);
 
 CREATE TABLE dashboard_units (
     province_code TEXT NOT NULL,
