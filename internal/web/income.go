@@ -1,7 +1,7 @@
 package web
 
 import (
-	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -78,19 +78,11 @@ func (s *Server) villageIncomeFile(w http.ResponseWriter, r *http.Request, p acc
 	for _, m := range months {
 		in.Rows = append(in.Rows, report.IncomeRow{Month: m.Month.Name(l), Statements: m.Statements, Agents: m.Agents, Extra: m.WadahExtra, Total: m.Total, Tax: m.Tax, Paid: m.Paid})
 	}
-	var b bytes.Buffer
 	name := "pendapatan-desa-" + strconv.Itoa(year) + "-" + strconv.FormatInt(wd.ID, 10)
-	if format == "pdf" {
-		err = report.IncomePDF(&b, in)
-		w.Header().Set("Content-Type", "application/pdf")
-	} else {
-		err = report.IncomeXLSX(&b, in)
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	}
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
-	_, err = w.Write(b.Bytes())
-	return err
+	return sendFile(w, name, format, func(out io.Writer) error {
+		if format == "pdf" {
+			return report.IncomePDF(out, in)
+		}
+		return report.IncomeXLSX(out, in)
+	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -184,21 +185,13 @@ func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request, p acces
 	for _, c := range v.Rows {
 		t.Rows = append(t.Rows, line(c, c.Code))
 	}
-	var b bytes.Buffer
-	if format == "csv" {
-		err = report.TableCSV(&b, t)
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	} else {
-		err = report.TableXLSX(&b, t)
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	}
-	if err != nil {
-		return err
-	}
 	name := "dasbor-" + strings.ReplaceAll(code, ".", "-") + "-" + v.Period.From.String() + "-" + v.Period.To.String()
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
-	_, err = w.Write(b.Bytes())
-	return err
+	return sendFile(w, name, format, func(out io.Writer) error {
+		if format == "csv" {
+			return report.TableCSV(out, t)
+		}
+		return report.TableXLSX(out, t)
+	})
 }
 
 // planScope checks that a viewer may enter figures for a region: PlanRegion, inside its scope.
