@@ -363,7 +363,7 @@ var (
 	monthCols  = []string{"province_code", "build_id", "region_code", "parent_code", "year", "acquired", "collected", "sponsored", "claims_paid", "claims_paid_amount", "incentives"}
 	// flowFigures are dashboard_months' columns after the year, in order.
 	flowFigures = []dashboard.Figure{dashboard.Acquired, dashboard.Collected, dashboard.Sponsored, dashboard.ClaimsPaid, dashboard.ClaimsPaidAmount, dashboard.Incentives}
-	unitCols   = []string{"province_code", "build_id", "kind", "unit_id", "month", "branch_id", "village_code", "acquired", "collected"}
+	unitCols    = []string{"province_code", "build_id", "kind", "unit_id", "month", "branch_id", "village_code", "acquired", "collected"}
 )
 
 // parentOf is the region a row is listed under: a province under the nation (""), the nation
