@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/perisai/perisai/internal/audit"
@@ -83,36 +85,51 @@ func (db *DB) RunIncentives(ctx context.Context, act audit.Actor, rs *rules.Set,
 	if err != nil {
 		return 0, fmt.Errorf("incentives: %w", err)
 	}
+	// Agents a batch at a time, each batch in one transaction: one commit per agent was most of
+	// a national run's time. A batch that fails is tried again whole (Transact); one that is
+	// written stays, and running the month again issues the rest.
 	issued := 0
-	for _, a := range agents {
-		made, err := db.issueStatement(ctx, act, sc, tax, src, m, a.id, a.wadah, a.branch, a.prov)
+	for batch := range slices.Chunk(agents, incentiveBatch) {
+		n := 0
+		err := db.Transact(ctx, func(tx *Tx) error {
+			n = 0
+			for _, a := range batch {
+				made, err := issueStatement(ctx, tx, act, sc, tax, src, m, a.id, a.wadah, a.branch, a.prov)
+				if err != nil {
+					return fmt.Errorf("incentives of agent %d: %w", a.id, err)
+				}
+				if made {
+					n++
+				}
+			}
+			return nil
+		})
 		if err != nil {
-			return issued, fmt.Errorf("incentives of agent %d: %w", a.id, err)
+			return issued, err
 		}
-		if made {
-			issued++
-		}
+		issued += n
 	}
 	return issued, nil
 }
 
-func (db *DB) issueStatement(ctx context.Context, act audit.Actor, sc rules.Incentive, tax rules.IncentiveTax, src string, m calendar.Month, agent, wadah, branch int64, prov string) (bool, error) {
-	made := false
-	err := db.Transact(ctx, func(tx *Tx) error {
-		made = false
+// incentiveBatch is how many agents' statements one transaction issues.
+const incentiveBatch = 200
+
+func issueStatement(ctx context.Context, tx *Tx, act audit.Actor, sc rules.Incentive, tax rules.IncentiveTax, src string, m calendar.Month, agent, wadah, branch int64, prov string) (bool, error) {
+	made, err := func() (bool, error) {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM incentive_statements WHERE province_code = $1 AND agent_id = $2 AND month = $3`, prov, agent, int(m)).Scan(&n); err != nil {
-			return err
+			return false, err
 		}
 		if n > 0 {
-			return nil // issued before: frozen
+			return false, nil // issued before: frozen
 		}
 		lines, err := monthLines(ctx, tx, sc, src, m, agent)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if len(lines) == 0 {
-			return nil
+			return false, nil
 		}
 		var total int64
 		for _, l := range lines {
@@ -122,20 +139,22 @@ func (db *DB) issueStatement(ctx context.Context, act audit.Actor, sc rules.Ince
 		extra := incentive.WadahExtra(sc, total)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO incentive_statements (province_code, id, agent_id, wadah_id, branch_id, month, state, agent_total, wadah_extra, tax, issued_at)
 VALUES ($1, $2, $3, $4, $5, $6, 'issued', $7, $8, $9, $10)`, prov, id, agent, wadah, branch, int(m), total, extra, incentive.Tax(tax, total+extra), stamp(ctx)); err != nil {
-			return fmt.Errorf("statement: %w", err)
+			return false, fmt.Errorf("statement: %w", err)
 		}
-		for _, l := range lines {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO incentive_lines (province_code, id, statement_id, rule, source, basis, amount, participant_id, payment_id, paid_month, clawback_of)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, prov, idgen.Next(), id, l.Rule, l.Source, l.Basis, l.Amount,
-				nullZero(l.ParticipantID), nullZero(l.PaymentID), nullZero(int64(l.PaidMonth)), nullZero(l.ClawbackOf)); err != nil {
-				return fmt.Errorf("statement line: %w", err)
-			}
+		rows := make([][]any, len(lines))
+		for i, l := range lines {
+			rows[i] = []any{prov, idgen.Next(), id, l.Rule, l.Source, l.Basis, l.Amount,
+				nullZero(l.ParticipantID), nullZero(l.PaymentID), nullZero(int64(l.PaidMonth)), nullZero(l.ClawbackOf)}
 		}
-		made = true
-		return Audit(ctx, tx, act, "issue", "incentive_statement", id, prov, fmt.Sprintf("agent %d %s Rp %d", agent, m, total))
-	})
+		if err := insertRows(ctx, tx, "incentive_lines", lineCols, rows, "", nil); err != nil {
+			return false, fmt.Errorf("statement lines: %w", err)
+		}
+		return true, Audit(ctx, tx, act, "issue", "incentive_statement", id, prov, fmt.Sprintf("agent %d %s Rp %d", agent, m, total))
+	}()
 	return made, err
 }
+
+var lineCols = []string{"province_code", "id", "statement_id", "rule", "source", "basis", "amount", "participant_id", "payment_id", "paid_month", "clawback_of"}
 
 // monthLines gathers an agent's work of month m not yet on a statement, priced line by line:
 // the month's registrations, contributions received up to its end, and clawbacks of lines
@@ -170,17 +189,30 @@ AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AN
 			lines = append(lines, IncentiveLine{Rule: rule, Source: src, Basis: 1, Amount: amount, ParticipantID: r.id})
 		}
 	}
-	// Contributions received up to the month's end for participants this agent managed at the
-	// time (payments.managed_by: a handover moves the share from its date on), while it was
-	// active (none while inactive: agent_status_changes), and on no statement yet,
-	// each paid month priced by its number in the participant's membership.
+	// Contributions received since the agent's last statement (what came in before it was on
+	// it, or on none because the agent had nothing that month) up to the month's end, for
+	// participants this agent managed at the time (payments.managed_by: a handover moves the
+	// share from its date on), while it was active (none while inactive:
+	// agent_status_changes), and on no statement yet, each paid month priced by its number in
+	// the participant's membership. The paid months are found from each payment by the
+	// participant and the payment's months (the primary key): paid_months has no index by
+	// payment, and a national run must not scan it.
+	since := time.Unix(0, 0).UTC()
+	var last sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT MAX(s.month) FROM incentive_statements s
+WHERE s.province_code = (SELECT substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1) AND s.agent_id = $1 AND s.month < $2`, agent, int(m)).Scan(&last); err != nil {
+		return nil, err
+	}
+	if last.Valid {
+		since = calendar.Month(last.Int64).Add(1).Begins()
+	}
 	err = scanAll(q.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
 (SELECT COUNT(*) FROM paid_months e WHERE e.participant_id = pm.participant_id AND e.month <= pm.month)
-FROM paid_months pm JOIN payments p ON p.id = pm.payment_id
-WHERE p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2
+FROM payments p JOIN paid_months pm ON pm.participant_id = p.participant_id AND pm.month >= p.first_month AND pm.month <= p.last_month AND pm.payment_id = p.id
+WHERE p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2 AND p.received_at >= $3
 AND COALESCE((SELECT c.status FROM agent_status_changes c WHERE c.agent_id = $1 AND c.at <= p.received_at ORDER BY c.at DESC LIMIT 1), 'active') = 'active'
 AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
-ORDER BY pm.payment_id, pm.month`, agent, to))(func(scan func(...any) error) error {
+ORDER BY pm.payment_id, pm.month`, agent, to, since))(func(scan func(...any) error) error {
 		var l IncentiveLine
 		var month, number int
 		if err := scan(&l.PaymentID, &l.ParticipantID, &month, &l.Basis, &number); err != nil {
@@ -200,7 +232,8 @@ ORDER BY pm.payment_id, pm.month`, agent, to))(func(scan func(...any) error) err
 	// Clawbacks: lines of issued statements whose payment was reversed since.
 	err = scanAll(q.QueryContext(ctx, `SELECT l.id, l.rule, l.basis, l.amount, l.participant_id, l.payment_id, l.paid_month FROM incentive_lines l
 JOIN incentive_statements s ON s.id = l.statement_id JOIN payments p ON p.id = l.payment_id
-WHERE s.agent_id = $1 AND p.status = 'reversed' AND l.clawback_of IS NULL
+WHERE s.province_code = (SELECT substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1)
+AND s.agent_id = $1 AND p.status = 'reversed' AND l.clawback_of IS NULL
 AND NOT EXISTS (SELECT 1 FROM incentive_lines c WHERE c.clawback_of = l.id) ORDER BY l.id`, agent))(func(scan func(...any) error) error {
 		var l IncentiveLine
 		var orig int64

@@ -22,7 +22,7 @@ import (
 // bulk, a province at a time, as the system itself would have left them: every village's
 // Bumdes, wadah with five agents and an agreement in force, workers with sealed NIKs and the
 // duplicate gate, payments and the months they paid, claims, and the incentive statements of
-// the last three months. The history is not posted to the ledger (one journal entry per
+// the three months before last. The history is not posted to the ledger (one journal entry per
 // province stands for it): `ledger verify` is not for this data set.
 
 // SynthOptions says what to make.
@@ -177,7 +177,9 @@ func (l *synthLoader) flush(ctx context.Context) error {
 	return err
 }
 
-// agentMonth is what an agent did in one of the last three months, for its statement.
+// agentMonth is what an agent did in one of the three months before last, for its
+// statement: last month is left for the incentive run to issue (the national run's
+// benchmark: `perisai incentives run` after `bench gen`).
 type agentMonth struct {
 	acquired  int
 	collected int64
@@ -185,7 +187,7 @@ type agentMonth struct {
 
 type synthAgent struct {
 	id, wadah int64
-	months    [3]agentMonth // months -3, -2, -1
+	months    [3]agentMonth // months -4, -3, -2
 }
 
 func (l *synthLoader) province(ctx context.Context, prov string, villages []synth.Village) error {
@@ -272,8 +274,8 @@ func (l *synthLoader) province(ctx context.Context, prov string, villages []synt
 			var agentID int64
 			if ag != nil {
 				agentID = ag.id
-				if back := int(this - h.Registered.MonthOf()); back >= 1 && back <= 3 {
-					ag.months[3-back].acquired++
+				if back := int(this - h.Registered.MonthOf()); back >= 2 && back <= 4 {
+					ag.months[4-back].acquired++
 				}
 			}
 			if err := l.participant("workers", id, prov, v.Code, p, branch, wadah, agentID, h.Registered, agentID); err != nil {
@@ -300,8 +302,8 @@ func (l *synthLoader) province(ctx context.Context, prov string, villages []synt
 					l.stats.PaidMonths++
 				}
 				if ag != nil {
-					if back := int(this - calendar.Of(at).MonthOf()); back >= 1 && back <= 3 {
-						ag.months[3-back].collected += price.due * int64(months) * 15 / 100
+					if back := int(this - calendar.Of(at).MonthOf()); back >= 2 && back <= 4 {
+						ag.months[4-back].collected += price.due * int64(months) * 15 / 100
 					}
 				}
 				last = int(pay.Last)
@@ -324,16 +326,15 @@ func (l *synthLoader) province(ctx context.Context, prov string, villages []synt
 			if m.acquired >= 25 {
 				acq = int64(m.acquired) * 15_000
 			}
+			// Every agent has its statements, nil ones too: the run of last month then takes
+			// what came in since (the history before is on them, as if run every month).
 			total := acq + m.collected
-			if total == 0 {
-				continue
-			}
 			state := "paid"
 			if i == 2 {
 				state = "issued"
 			}
 			extra := total / 10
-			l.add("incentive_statements", prov, idgen.Next(), a.id, a.wadah, branch, int(this.Add(i-3)), state, total, extra, (total+extra)*2/100, this.Add(i-2).Begins())
+			l.add("incentive_statements", prov, idgen.Next(), a.id, a.wadah, branch, int(this.Add(i-4)), state, total, extra, (total+extra)*2/100, this.Add(i-3).Begins())
 			l.stats.Statements++
 		}
 	}
