@@ -145,7 +145,9 @@ func (db *DB) LoadSynthetic(ctx context.Context, rs *rules.Set, o SynthOptions, 
 	if _, err := db.RefreshStatuses(ctx, rs, o.Today); err != nil {
 		return l.stats, err
 	}
-	return l.stats, nil
+	// The planner's statistics, as a database in use has them: fresh bulk-loaded tables have
+	// none until autovacuum comes by, and PostgreSQL plans the incentive run's queries badly.
+	return l.stats, db.Analyze(ctx)
 }
 
 func (l *synthLoader) add(table string, row ...any) {
