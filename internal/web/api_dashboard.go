@@ -109,11 +109,8 @@ func (s *Server) apiSetTarget(w http.ResponseWriter, r *http.Request, p access.P
 	if err := decode(r, &tg); err != nil {
 		return err
 	}
-	if err := s.planScope(r, p, tg.Region); err != nil {
-		return err
-	}
 	tg.SetBy = p.Username
-	if err := s.db.SetTarget(r.Context(), actor(r, p), tg, calendar.Today()); err != nil {
+	if err := s.setTarget(r, p, tg); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, tg)

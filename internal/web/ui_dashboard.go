@@ -194,28 +194,35 @@ func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request, p acces
 	})
 }
 
-// planScope checks that a viewer may enter figures for a region: PlanRegion, inside its scope.
-func (s *Server) planScope(r *http.Request, p access.Principal, code string) error {
+// planScope is the part of the country a viewer may enter figures for: PlanRegion, inside
+// its dashboard's scope. Its check tells a region's refusal.
+func (s *Server) planScope(r *http.Request, p access.Principal) (func(code string) error, error) {
 	if err := access.Authorize(p, access.PlanRegion, access.Resource{}); err != nil {
-		return err
+		return nil, err
 	}
 	d, err := s.dashScopeOf(r, p)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, ok := s.tree.Get(code); !ok {
-		return errs.Invalid("region_code", "choose a region from the list")
-	}
-	if !d.covers(code) {
-		return errs.Forbidden("region %s is outside your dashboard", code)
-	}
-	return nil
+	return func(code string) error {
+		if _, ok := s.tree.Get(code); !ok {
+			return errs.Invalid("region_code", "choose a region from the list")
+		}
+		if !d.covers(code) {
+			return errs.Forbidden("region %s is outside your dashboard", code)
+		}
+		return nil
+	}, nil
 }
 
 // setPotential records potential figures after checking each lies in the viewer's scope.
 func (s *Server) setPotential(r *http.Request, p access.Principal, entries []dashboard.PotentialEntry) error {
+	check, err := s.planScope(r, p)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
-		if err := s.planScope(r, p, e.Region); err != nil {
+		if err := check(e.Region); err != nil {
 			return err
 		}
 	}
@@ -268,14 +275,23 @@ func (s *Server) targetForm(w http.ResponseWriter, r *http.Request, p access.Pri
 	if tg.Target, err = formAmount(r, "target"); err != nil {
 		return err
 	}
-	if err := s.planScope(r, p, tg.Region); err != nil {
-		return err
-	}
-	if err := s.db.SetTarget(r.Context(), actor(r, p), tg, calendar.Today()); err != nil {
+	if err := s.setTarget(r, p, tg); err != nil {
 		return err
 	}
 	dashDone(w, r, tg.Region, "ok.target_set")
 	return nil
+}
+
+// setTarget records a target after checking its region lies in the viewer's scope.
+func (s *Server) setTarget(r *http.Request, p access.Principal, tg dashboard.Target) error {
+	check, err := s.planScope(r, p)
+	if err != nil {
+		return err
+	}
+	if err := check(tg.Region); err != nil {
+		return err
+	}
+	return s.db.SetTarget(r.Context(), actor(r, p), tg, calendar.Today())
 }
 
 // dashDone goes back to a region's dashboard with a message.
