@@ -80,6 +80,17 @@ func Figures() []Figure {
 	return out
 }
 
+// Flows lists the figures summed over a period's months, in the order Figures gives them.
+func Flows() []Figure {
+	var out []Figure
+	for _, f := range Figures() {
+		if f.Flow() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // FigureNamed finds a figure by its name.
 func FigureNamed(name string) (Figure, bool) {
 	for i, in := range infos {

@@ -362,7 +362,7 @@ var (
 	figureCols = []string{"province_code", "build_id", "region_code", "parent_code", "bumdes", "bumdes_participants", "wadah_in_force", "active_agents", "waiting", "active", "arrears", "ended", "claims_pending"}
 	monthCols  = []string{"province_code", "build_id", "region_code", "parent_code", "year", "acquired", "collected", "sponsored", "claims_paid", "claims_paid_amount", "incentives"}
 	// flowFigures are dashboard_months' columns after the year, in order.
-	flowFigures = []dashboard.Figure{dashboard.Acquired, dashboard.Collected, dashboard.Sponsored, dashboard.ClaimsPaid, dashboard.ClaimsPaidAmount, dashboard.Incentives}
+	flowFigures = dashboard.Flows()
 	unitCols    = []string{"province_code", "build_id", "kind", "unit_id", "month", "branch_id", "village_code", "acquired", "collected"}
 )
 

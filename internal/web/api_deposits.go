@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"strconv"
@@ -187,17 +186,9 @@ func answerPayout[T any](w http.ResponseWriter, batch int64, lines []T) {
 	writeJSON(w, http.StatusCreated, map[string]any{"payout_id": batch, "items": lines})
 }
 
-// downloadPayout hands a payout's bank file over as a CSV download named for the payout; the
-// file is built whole first so that a failure answers an error, not half a file.
+// downloadPayout hands a payout's bank file over as a CSV download named for the payout.
 func downloadPayout(w http.ResponseWriter, name string, batch int64, write func(io.Writer) error) error {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`-`+strconv.FormatInt(batch, 10)+`.csv"`)
-	_, err := w.Write(b.Bytes())
-	return err
+	return sendFile(w, name+"-"+strconv.FormatInt(batch, 10), "csv", write)
 }
 
 // payingBranch is the branch whose payout p makes with a (its own, or the admin's branch_id).

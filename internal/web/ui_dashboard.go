@@ -25,7 +25,7 @@ var tableFigures = []dashboard.Figure{dashboard.Bumdes, dashboard.BumdesParticip
 	dashboard.ClaimsPending, dashboard.Incentives, dashboard.Potential}
 
 // flowFigures are the figures a chart draws and a target is set for.
-var flowFigures = []dashboard.Figure{dashboard.Acquired, dashboard.Collected, dashboard.Sponsored, dashboard.ClaimsPaid, dashboard.ClaimsPaidAmount, dashboard.Incentives}
+var flowFigures = dashboard.Flows()
 
 // dashboardPage is the dashboard as the template shows it.
 type dashboardPage struct {
