@@ -19,7 +19,8 @@ type dbFlags struct {
 	data     string
 	database string
 	keyFile  string
-	keys     *secret.Keys // set by open
+	keys     *secret.Keys     // set by open
+	lease    *store.NodeLease // set by open: the node number this process's keys carry
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
@@ -54,6 +55,12 @@ func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
 	// Claim documents live beside the key, sealed with it.
 	db.UseFiles(filestore.Dir{Path: filepath.Join(d.data, "documents")})
 	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// Every command may write, and other servers may be writing into the same database: the
+	// keys this process makes carry a node number no other live process holds.
+	if d.lease, err = db.ClaimNode(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	log.Info("rules in force", "version", rs.Version)
+	log.Info("rules in force", "version", rs.Version, "node", d.lease.Node)
 	srv, err := web.New(web.Config{DB: db, Keys: d.keys, Log: log, SecureCookies: *secure, Rules: rs, ReloadRules: true, PublicURL: *publicURL,
 		MetricsToken: *metricsToken, ImportLimits: bulkimport.Limits{MaxRows: *importRows, MaxUncompressed: *importMiB << 20}})
 	if err != nil {
@@ -107,6 +107,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	case <-d.lease.Lost():
+		// Another server holds this node number now: every key made from here could clash.
+		log.Error("node lease lost: stopping", "node", d.lease.Node)
+		hs.Close()
+		stopJobs()
+		srv.Wait()
+		return fmt.Errorf("node %d: lease lost", d.lease.Node)
 	}
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

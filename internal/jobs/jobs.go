@@ -68,6 +68,10 @@ func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.D
 // rebuilds the dashboards at every other check, until ctx ends, with the rules in force at the
 // time (rs is asked at each run: rules loaded meanwhile apply). Failures are logged and tried
 // again at the next check.
+//
+// Several servers may schedule on one database: the day's run is claimed in the database
+// (store.ClaimJobRun), so it happens once across them, and a server skips a dashboard rebuild
+// when another made one within the last half period.
 func Schedule(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog.Logger, every time.Duration) {
 	var last calendar.Date
 	tick := time.NewTicker(every)
@@ -77,19 +81,11 @@ func Schedule(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog
 		if today == last {
 			// Between days, the dashboards are counted again at each check (hourly in serve), so
 			// their figures are never older than that.
-			if b, err := db.RebuildDashboard(ctx, today); err != nil {
-				log.Error("dashboard rebuild", "err", err)
-			} else {
-				log.Info("dashboard rebuild", "regions", b.Regions, "took", b.FinishedAt.Sub(b.StartedAt).String())
-			}
+			rebuildDashboard(ctx, db, log, today, every/2)
 		}
 		if today != last {
-			r, err := RunDaily(ctx, db, rs(), today)
-			if err != nil {
-				log.Error("daily jobs", "err", err)
-			} else {
+			if runDay(ctx, db, rs, log, today) {
 				last = today
-				log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged, "incentive_statements", r.Statements, "dashboard_regions", r.DashboardRegions)
 			}
 		}
 		select {
@@ -97,5 +93,46 @@ func Schedule(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// staleRun is how long a day's run may go unfinished before another server takes it over.
+const staleRun = 2 * time.Hour
+
+// runDay runs the day's jobs unless another server did or does; it reports whether the day's
+// run is done.
+func runDay(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog.Logger, today calendar.Date) bool {
+	claim, err := db.ClaimJobRun(ctx, "daily", today, staleRun)
+	switch {
+	case err != nil:
+		log.Error("daily jobs", "err", err)
+		return false
+	case claim == store.RunDone:
+		return true
+	case claim == store.RunElsewhere:
+		log.Info("daily jobs running on another server", "day", today.String())
+		return false
+	}
+	r, err := RunDaily(ctx, db, rs(), today)
+	if ferr := db.FinishJobRun(context.WithoutCancel(ctx), "daily", today, err != nil); ferr != nil && err == nil {
+		err = ferr
+	}
+	if err != nil {
+		log.Error("daily jobs", "err", err)
+		return false
+	}
+	log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged, "incentive_statements", r.Statements, "dashboard_regions", r.DashboardRegions)
+	return true
+}
+
+// rebuildDashboard counts the dashboards again unless a build started within fresh.
+func rebuildDashboard(ctx context.Context, db *store.DB, log *slog.Logger, today calendar.Date, fresh time.Duration) {
+	if at, err := db.LastDashboardBuild(ctx); err == nil && time.Since(at) < fresh {
+		return // another server counted them a moment ago
+	}
+	if b, err := db.RebuildDashboard(ctx, today); err != nil {
+		log.Error("dashboard rebuild", "err", err)
+	} else {
+		log.Info("dashboard rebuild", "regions", b.Regions, "took", b.FinishedAt.Sub(b.StartedAt).String())
 	}
 }

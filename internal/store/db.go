@@ -46,6 +46,7 @@ type DB struct {
 	accounts  sync.Map        // ledger account code → id; accounts are never deleted
 	potential potentialCache  // the country's potential figures (dashboard.go)
 	shards    atomic.Uint32   // turns over the balance shards (balances.go)
+	lease     *NodeLease      // this process's node number (nodes.go); nil until ClaimNode
 	// beforeCommit, when set, is called once by the next transaction about to commit: tests
 	// hold a transaction open there to run another against it (export_test.go).
 	beforeCommit atomic.Pointer[func()]
@@ -142,6 +143,7 @@ func openSQLite(rawURL string) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.releaseNode()
 	if db.w != nil {
 		db.w.mu.Lock()
 		db.w.conn.Close()

@@ -42,8 +42,8 @@ type ImportRow struct {
 func (db *DB) StartImport(ctx context.Context, act audit.Actor, filename, fileHash string, total int) (Import, error) {
 	im := Import{ID: idgen.Next(), UserID: act.UserID, Filename: filename, Status: "running", Total: total, CreatedAt: now()}
 	err := db.Transact(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO imports (id, user_id, filename, file_hash, status, total, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			im.ID, im.UserID, filename, fileHash, im.Status, total, im.CreatedAt); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO imports (id, user_id, filename, file_hash, status, total, created_at, node) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			im.ID, im.UserID, filename, fileHash, im.Status, total, im.CreatedAt, db.Node()); err != nil {
 			return fmt.Errorf("insert import: %w", err)
 		}
 		return Audit(ctx, tx, act, "start", "import", im.ID, "", fmt.Sprintf("%s, %d rows", filename, total))
@@ -102,10 +102,14 @@ func (db *DB) FinishImport(ctx context.Context, act audit.Actor, id int64, failu
 }
 
 // InterruptImports marks imports left running by a stopped server; their finished chunks stay.
+// An import runs in the server that took its file: those of this process's node (its previous
+// holder stopped) and of nodes nobody holds are left over; those of other live servers are not.
 func (db *DB) InterruptImports(ctx context.Context) (int, error) {
 	var n int64
 	err := db.Transact(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE imports SET status = 'interrupted', finished_at = $1 WHERE status = 'running'`, now())
+		t := now()
+		res, err := tx.ExecContext(ctx, `UPDATE imports SET status = 'interrupted', finished_at = $1 WHERE status = 'running'
+AND (node = $2 OR node IN (SELECT node FROM nodes WHERE expires_at IS NULL OR expires_at < $1))`, t, db.Node())
 		if err != nil {
 			return err
 		}

@@ -1,8 +1,10 @@
 package web
 
 import (
-	"sync"
+	"context"
 	"time"
+
+	"github.com/perisai/perisai/internal/store"
 )
 
 // limiter slows down password guessing. Each key (a username at an address, or an address
@@ -16,66 +18,58 @@ import (
 // alone or blocks an address for one user's mistakes: a colleague in the same office, behind the
 // same address, still logs in.
 //
-// It lives in memory: a restart forgives, which is acceptable for a single-binary deployment;
-// several replicas would each count on their own.
+// The counts live in the database (store.LoginStrikes), so every server behind a load balancer
+// sees the same ones and a restart forgives nothing.
 type limiter struct {
-	mu        sync.Mutex
-	free      int           // failures allowed without delay
-	base, max time.Duration // first delay, and the ceiling
+	prefix    string // keeps the two limiters' keys apart in one table
+	free      int    // failures allowed without delay
+	base, max time.Duration
 	forget    time.Duration
-	hits      map[string]*strikes
+	db        strikeStore
 	now       func() time.Time
 }
 
-type strikes struct {
-	n     int
-	last  time.Time
-	until time.Time
+// strikeStore keeps the counts; store.DB is one.
+type strikeStore interface {
+	LoginStrikes(ctx context.Context, key string) (store.Strikes, error)
+	AddLoginStrike(ctx context.Context, key string, next func(store.Strikes) store.Strikes) error
+	ClearLoginStrikes(ctx context.Context, key string) error
 }
 
-func newLimiter(free int, base, max, forget time.Duration) *limiter {
-	return &limiter{free: free, base: base, max: max, forget: forget, hits: map[string]*strikes{}, now: time.Now}
+func newLimiter(db strikeStore, prefix string, free int, base, max, forget time.Duration) *limiter {
+	return &limiter{prefix: prefix, free: free, base: base, max: max, forget: forget, db: db, now: time.Now}
 }
 
-// Blocked reports whether the key is locked now.
-func (l *limiter) Blocked(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s, ok := l.hits[key]
-	return ok && l.now().Before(s.until)
+// Blocked reports whether the key is locked now. A database failure does not lock anyone out:
+// the login that follows reads the database too, and fails on its own.
+func (l *limiter) Blocked(ctx context.Context, key string) bool {
+	s, err := l.db.LoginStrikes(ctx, l.prefix+key)
+	return err == nil && l.now().Before(s.Until)
 }
 
 // Fail counts one failure against the key.
-func (l *limiter) Fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t := l.now()
-	if len(l.hits) > 100000 { // bound memory under a spray of usernames
-		for k, s := range l.hits {
-			if t.Sub(s.last) >= l.forget && !t.Before(s.until) {
-				delete(l.hits, k)
-			}
-		}
+func (l *limiter) Fail(ctx context.Context, key string) error {
+	return l.db.AddLoginStrike(ctx, l.prefix+key, func(s store.Strikes) store.Strikes { return l.strike(s, l.now()) })
+}
+
+// strike is the count after one more failure at t.
+func (l *limiter) strike(s store.Strikes, t time.Time) store.Strikes {
+	if t.Sub(s.Last) >= l.forget && !t.Before(s.Until) {
+		s = store.Strikes{}
 	}
-	s, ok := l.hits[key]
-	if !ok || (t.Sub(s.last) >= l.forget && !t.Before(s.until)) {
-		s = &strikes{}
-		l.hits[key] = s
-	}
-	s.n++
-	s.last = t
-	if over := s.n - l.free; over > 0 {
+	s.N++
+	s.Last = t
+	if over := s.N - l.free; over > 0 {
 		d := l.max
 		if over < 32 && l.base<<(over-1) < l.max {
 			d = l.base << (over - 1)
 		}
-		s.until = t.Add(d)
+		s.Until = t.Add(d)
 	}
+	return s
 }
 
 // Reset forgets a key's failures (after a successful login).
-func (l *limiter) Reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.hits, key)
+func (l *limiter) Reset(ctx context.Context, key string) error {
+	return l.db.ClearLoginStrikes(ctx, l.prefix+key)
 }

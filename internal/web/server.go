@@ -86,7 +86,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		db: cfg.DB, keys: cfg.Keys, log: cfg.Log, tree: tree, pages: pages,
-		metrics: newMetrics(), logins: newLimiter(5, time.Second, 15*time.Minute, time.Hour), addrs: newLimiter(100, 15*time.Minute, time.Hour, time.Hour),
+		metrics: newMetrics(), logins: newLimiter(cfg.DB, "u:", 5, time.Second, 15*time.Minute, time.Hour), addrs: newLimiter(cfg.DB, "a:", 100, 15*time.Minute, time.Hour, time.Hour),
 		secure: cfg.SecureCookies, ttl: cfg.SessionTTL, public: cfg.PublicURL,
 		limits: cfg.ImportLimits, metricsToken: cfg.MetricsToken,
 	}

@@ -38,6 +38,13 @@ func newEnv(t *testing.T, db *store.DB, configure ...func(*web.Config)) *env {
 	if _, err := demo.Load(context.Background(), db, demo.Small); err != nil {
 		t.Fatal(err)
 	}
+	return serveEnv(t, db, configure...)
+}
+
+// serveEnv serves db as newEnv does, without loading the demo: a second server on a database
+// another env already serves.
+func serveEnv(t *testing.T, db *store.DB, configure ...func(*web.Config)) *env {
+	t.Helper()
 	db.UseFiles(filestore.Dir{Path: t.TempDir()}) // claim documents
 	keys, err := secret.FromMaster(bytes.Repeat([]byte{9}, 32))
 	if err != nil {

@@ -36,13 +36,19 @@ func clientIP(r *http.Request) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
 	pw := r.PostFormValue("password")
-	pair, addr := username+"\x00"+clientIP(r), clientIP(r)
+	// Usernames are at most 40 of [a-z0-9._-]: a longer one is nobody's, and the counted key is
+	// kept short (it is stored); a space parts it from the address.
+	pair, addr := username+" "+clientIP(r), clientIP(r)
+	if len(username) > 41 {
+		pair = username[:41] + " " + clientIP(r)
+	}
 	l := lang(r, nil)
 	fail := func(code int, msgKey string) {
 		pg := page{Lang: l, Title: i18n.T(l, "login.title"), Error: i18n.T(l, msgKey), Data: map[string]string{"Username": username}}
 		s.renderPage(w, r, code, "login", pg)
 	}
-	if s.logins.Blocked(pair) || s.addrs.Blocked(addr) {
+	ctx := r.Context()
+	if s.logins.Blocked(ctx, pair) || s.addrs.Blocked(ctx, addr) {
 		fail(http.StatusTooManyRequests, "login.limited")
 		return
 	}
@@ -55,13 +61,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil || !u.Active || !access.CheckPassword(hash, pw) {
-		s.logins.Fail(pair)
-		s.addrs.Fail(addr)
+		if err := errors.Join(s.logins.Fail(ctx, pair), s.addrs.Fail(ctx, addr)); err != nil {
+			s.log.ErrorContext(ctx, "counting a failed login", "err", err)
+		}
 		s.log.WarnContext(r.Context(), "login failed", "username", username, "ip", clientIP(r), "request_id", requestID(r.Context()))
 		fail(http.StatusUnauthorized, "login.failed")
 		return
 	}
-	s.logins.Reset(pair)
+	if err := s.logins.Reset(ctx, pair); err != nil {
+		s.log.ErrorContext(ctx, "forgetting failed logins", "err", err)
+	}
 	sid, err := s.db.CreateSession(r.Context(), audit.Actor{UserID: u.ID, Name: u.Username, RequestID: requestID(r.Context())}, u.ID, s.ttl)
 	if err != nil {
 		s.renderError(w, r, nil, err)

@@ -60,26 +60,43 @@ func TestLoginAndRoleHome(t *testing.T) {
 	})
 }
 
+// Failed logins are counted in the database: behind a load balancer, the guesses sent to one
+// server count on the other.
 func TestLoginRateLimited(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	b := e.browser()
-	for i := range 6 {
-		resp, _ := b.post("/login", url.Values{"username": {"admin"}, "password": {"guess-" + string(rune('a'+i))}})
-		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("attempt %d: %d", i, resp.StatusCode)
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		other, err := store.Open(context.Background(), db.URL())
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	// The guessed account is locked for this address, even with the right password...
-	resp, body := b.post("/login", url.Values{"username": {"admin"}, "password": {"perisai-demo"}})
-	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Terlalu banyak percobaan") {
-		t.Fatalf("7th attempt: %d", resp.StatusCode)
-	}
-	// ...but a colleague behind the same address still logs in.
-	other := e.browser()
-	other.login("kc.denpasar")
-	if resp, _ := other.get("/"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("another user from the same address: %d", resp.StatusCode)
-	}
+		t.Cleanup(func() { other.Close() })
+		other.UseKeys(storetest.Keys)
+		e2 := serveEnv(t, other)
+		for i := range 6 {
+			b := e.browser()
+			if i%2 == 1 {
+				b = e2.browser()
+			}
+			resp, _ := b.post("/login", url.Values{"username": {"admin"}, "password": {"guess-" + string(rune('a'+i))}})
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("attempt %d: %d", i, resp.StatusCode)
+			}
+		}
+		// The guessed account is locked for this address on both servers, even with the right
+		// password...
+		for _, env := range []*env{e, e2} {
+			resp, body := env.browser().post("/login", url.Values{"username": {"admin"}, "password": {"perisai-demo"}})
+			if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Terlalu banyak percobaan") {
+				t.Fatalf("7th attempt: %d", resp.StatusCode)
+			}
+		}
+		// ...but a colleague behind the same address still logs in.
+		other2 := e2.browser()
+		other2.login("kc.denpasar")
+		if resp, _ := other2.get("/"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("another user from the same address: %d", resp.StatusCode)
+		}
+	})
 }
 
 func TestCSRFRefused(t *testing.T) {
