@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/audit"
@@ -36,12 +37,14 @@ func clientIP(r *http.Request) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
 	pw := r.PostFormValue("password")
-	// Usernames are at most 40 of [a-z0-9._-]: a longer one is nobody's, and the counted key is
-	// kept short (it is stored); a space parts it from the address.
-	pair, addr := username+" "+clientIP(r), clientIP(r)
-	if len(username) > 41 {
-		pair = username[:41] + " " + clientIP(r)
+	// Usernames are at most 40 of [a-z0-9._-]: any other is nobody's, and all such from an
+	// address share one count (the key is stored: kept short and valid text); a space parts the
+	// username from the address.
+	key := username
+	if len(key) > 40 || !utf8.ValidString(key) {
+		key = "(invalid)"
 	}
+	pair, addr := key+" "+clientIP(r), clientIP(r)
 	l := lang(r, nil)
 	fail := func(code int, msgKey string) {
 		pg := page{Lang: l, Title: i18n.T(l, "login.title"), Error: i18n.T(l, msgKey), Data: map[string]string{"Username": username}}
