@@ -201,7 +201,7 @@ func TestRulesAndLedgerCommands(t *testing.T) {
 		t.Fatalf("rules show: %v %s", err, out)
 	}
 	file := filepath.Join(t.TempDir(), "rules.json")
-	content := strings.Replace(string(rules.Default().Raw()), `"version": "2026-11-23.1"`, `"version": "2027-01-01.1"`, 1)
+	content := strings.Replace(string(rules.Default().Raw()), `"version": "2026-11-30.1"`, `"version": "2027-01-01.1"`, 1)
 	content = strings.Replace(content, `"jkm_flat": 6800`, `"jkm_flat": 7000`, 1)
 	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 		t.Fatal(err)

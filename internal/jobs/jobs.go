@@ -27,6 +27,8 @@ type Result struct {
 	StatusesChanged   int
 	// Statements counts incentive statements issued for the month before today's.
 	Statements int
+	// ExpiredKeys counts the idempotency keys past the rules' retention, deleted.
+	ExpiredKeys int
 	// DashboardRegions counts the regions of the dashboard build made after the rest, so that
 	// the figures of the morning include the night's status moves and statements.
 	DashboardRegions int
@@ -58,6 +60,16 @@ func RunDaily(ctx context.Context, db *store.DB, rs *rules.Set, today calendar.D
 		if r.Statements, err = db.RunIncentives(at, actor, rs, last); err != nil {
 			return r, err
 		}
+	}
+	if rec, err := rs.RecordsAt(today); err == nil { // rules without a retention keep every key
+		d := today.AddDays(-rec.IdempotencyKeyDays)
+		before := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, calendar.Zone).UTC() // keys are stamped in UTC
+		if r.ExpiredKeys, err = db.PurgeIdempotencyKeys(ctx, before); err != nil {
+			return r, err
+		}
+	}
+	if _, err := db.PurgeLoginStrikes(ctx); err != nil {
+		return r, err
 	}
 	b, err := db.RebuildDashboard(ctx, today)
 	r.DashboardRegions = b.Regions
@@ -121,7 +133,7 @@ func runDay(ctx context.Context, db *store.DB, rs func() *rules.Set, log *slog.L
 		log.Error("daily jobs", "err", err)
 		return false
 	}
-	log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged, "incentive_statements", r.Statements, "dashboard_regions", r.DashboardRegions)
+	log.Info("daily jobs", "day", today.String(), "expired_agreements", r.ExpiredAgreements, "deactivated_agents", r.DeactivatedAgents, "statuses_changed", r.StatusesChanged, "incentive_statements", r.Statements, "expired_keys", r.ExpiredKeys, "dashboard_regions", r.DashboardRegions)
 	return true
 }
 

@@ -1,7 +1,11 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/perisai/perisai/internal/access"
@@ -64,4 +68,86 @@ func TestRunDaily(t *testing.T) {
 			t.Fatalf("%d agents still active", len(active))
 		}
 	})
+}
+
+// Two servers on one database check the day at the same moment: the day's jobs run once.
+func TestRunDayOnceAcrossServers(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := demo.Load(ctx, db, demo.Small); err != nil {
+			t.Fatal(err)
+		}
+		other, err := store.Open(ctx, db.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		other.UseKeys(storetest.Keys)
+		var logs safeBuffer
+		log := slog.New(slog.NewTextHandler(&logs, nil))
+		today := calendar.Today()
+		var wg sync.WaitGroup
+		done := make([]bool, 2)
+		for i, h := range []*store.DB{db, other} {
+			wg.Go(func() { done[i] = runDay(ctx, h, rules.Default, log, today) })
+		}
+		wg.Wait()
+		if ran := strings.Count(logs.String(), "msg=\"daily jobs\" day="); ran != 1 {
+			t.Fatalf("the day's jobs ran %d times:\n%s", ran, logs.String())
+		}
+		// The one that waited finds the day done at its next check.
+		for i, h := range []*store.DB{db, other} {
+			if !done[i] && !runDay(ctx, h, rules.Default, log, today) {
+				t.Fatalf("server %d: the day not done after the other ran it", i)
+			}
+		}
+		if n, err := db.JobRuns(ctx, "daily"); err != nil || n != 1 {
+			t.Fatalf("%d runs, %v", n, err)
+		}
+	})
+}
+
+// Idempotency keys are answered for the rules' 30 days, then deleted by the nightly run: the
+// same key is then a new request.
+func TestKeysExpire(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := db.ClaimIdempotencyKey(ctx, 1, "k", "h"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishIdempotencyKey(ctx, 1, "k", store.Replay{Status: 201, Body: "first"}); err != nil {
+			t.Fatal(err)
+		}
+		today := calendar.Today()
+		r, err := RunDaily(ctx, db, rules.Default(), today.AddDays(30))
+		if err != nil || r.ExpiredKeys != 0 {
+			t.Fatalf("day 30: %+v %v", r, err)
+		}
+		if rp, err := db.ClaimIdempotencyKey(ctx, 1, "k", "h"); err != nil || rp == nil || rp.Body != "first" {
+			t.Fatalf("day 30: the key is not replayed: %+v %v", rp, err)
+		}
+		if r, err = RunDaily(ctx, db, rules.Default(), today.AddDays(31)); err != nil || r.ExpiredKeys != 1 {
+			t.Fatalf("day 31: %+v %v", r, err)
+		}
+		if rp, err := db.ClaimIdempotencyKey(ctx, 1, "k", "other body"); err != nil || rp != nil {
+			t.Fatalf("day 31: the key is still known: %+v %v", rp, err)
+		}
+	})
+}
+
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -90,6 +90,7 @@ type Set struct {
 	Network     []Dated[Network]         `json:"network"`
 	Register    []Dated[Registration]    `json:"registration"`
 	Occupations []Occupation             `json:"occupations"`
+	Records     []Dated[Records]         `json:"records,omitempty"`
 	byCode      map[string]Occupation
 	holidays    map[calendar.Date]bool // every listed holiday, shared by the Payment values PaymentAt returns
 	raw         []byte
@@ -101,6 +102,14 @@ type Network struct {
 	InactiveAfterMonths   int `json:"inactive_after_months"`   // whole months without a transaction
 	ReactivateAfterMonths int `json:"reactivate_after_months"` // earliest return after deactivation
 	MaxAgreementMonths    int `json:"max_agreement_months"`    // a PKS lasts at most this long
+}
+
+// Records holds how long the system keeps what it keeps only for a while (an operating policy,
+// not a regulation).
+type Records struct {
+	// IdempotencyKeyDays is how long a request's Idempotency-Key is answered with its first
+	// answer; after that the nightly jobs delete it and the key is unknown again.
+	IdempotencyKeyDays int `json:"idempotency_key_days"`
 }
 
 // Registration holds the rules of registering a BPU participant.
@@ -191,6 +200,14 @@ func Parse(b []byte) (*Set, error) {
 	if err := checkPeriods("registration", s.Register); err != nil {
 		return nil, err
 	}
+	if err := checkPeriods("records", s.Records); err != nil {
+		return nil, err
+	}
+	for _, r := range s.Records {
+		if r.Value.IdempotencyKeyDays < 1 || r.Value.IdempotencyKeyDays > 3650 {
+			return nil, fmt.Errorf("records from %s: idempotency_key_days must be 1 to 3650", r.From)
+		}
+	}
 	s.byCode = map[string]Occupation{}
 	for _, o := range s.Occupations {
 		if o.Code == "" || (o.Sector != Transport && o.Sector != Other) {
@@ -233,6 +250,12 @@ func (s *Set) ValidIncome(t calendar.Date, income int64) bool {
 // NetworkAt returns the network rules in force on t.
 func (s *Set) NetworkAt(t calendar.Date) (Network, error) {
 	d, err := at("network", s.Network, t)
+	return d.Value, err
+}
+
+// RecordsAt returns the record keeping in force on t.
+func (s *Set) RecordsAt(t calendar.Date) (Records, error) {
+	d, err := at("records", s.Records, t)
 	return d.Value, err
 }
 

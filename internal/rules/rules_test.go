@@ -43,6 +43,14 @@ func TestNetwork(t *testing.T) {
 	}
 }
 
+// Keys are answered for 30 days (Perisai's operating policy, not a regulation).
+func TestRecords(t *testing.T) {
+	r, err := Default().RecordsAt(day("2026-11-30"))
+	if err != nil || r.IdempotencyKeyDays != 30 {
+		t.Fatalf("%+v %v", r, err)
+	}
+}
+
 func TestOccupationSectors(t *testing.T) {
 	s := Default()
 	for code, want := range map[string]Sector{"ojek": Transport, "kurir": Transport, "petani": Other, "nelayan": Other} {
@@ -56,12 +64,13 @@ func TestOccupationSectors(t *testing.T) {
 func TestParseRefusesBadFiles(t *testing.T) {
 	good := string(defaultFile)
 	cases := map[string]string{
-		"no version":      strings.Replace(good, `"version": "2026-11-23.1"`, `"version": ""`, 1),
+		"no version":      strings.Replace(good, `"version": "2026-11-30.1"`, `"version": ""`, 1),
 		"no source":       strings.Replace(good, `"source": "Perdir 13/PERDIR.02/042022; PKS (cooperation agreement) max 1 year"`, `"source": ""`, 1),
 		"unknown field":   strings.Replace(good, `"version"`, `"colour": 1, "version"`, 1),
 		"income unsorted": strings.Replace(good, "1500000,", "500000,", 1),
 		"bad sector":      strings.Replace(good, `"sector": "transport"`, `"sector": "air"`, 1),
 		"bad date":        strings.Replace(good, `"2022-04-01"`, `"01/04/2022"`, 1),
+		"no key days":     strings.Replace(good, `"idempotency_key_days": 30`, `"idempotency_key_days": 0`, 1),
 		"overlap":         strings.Replace(good, `"network": [`, `"network": [{"effective_from": "2023-01-01", "source": "x", "value": {}},`, 1),
 	}
 	for name, file := range cases {

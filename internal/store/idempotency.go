@@ -123,3 +123,31 @@ func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key strin
 		return err
 	})
 }
+
+// purgeChunk is how many keys one purge transaction deletes, so that the writer is never held
+// long (SQLite has one).
+const purgeChunk = 5000
+
+// PurgeIdempotencyKeys deletes the keys made before before (the daily jobs call it with the
+// rules' retention). A deleted key is unknown: the same key sent again is a new request. Keys
+// whose request was carried out without its answer kept are deleted as well: past the window
+// nobody retries them.
+func (db *DB) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		var n int64
+		err := db.Transact(ctx, func(tx *Tx) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE (user_id, idem_key) IN
+(SELECT user_id, idem_key FROM idempotency_keys WHERE created_at < $1 LIMIT `+fmt.Sprint(purgeChunk)+`)`, before)
+			if err != nil {
+				return err
+			}
+			n, _ = res.RowsAffected()
+			return nil
+		})
+		total += int(n)
+		if err != nil || n < purgeChunk {
+			return total, err
+		}
+	}
+}

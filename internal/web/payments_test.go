@@ -239,7 +239,7 @@ func TestRulesLoadedWhileRunning(t *testing.T) {
 			return agent.mustStatus(200, "GET", "/api/v1/participants/"+idOf(worker["id"])+"/payment-preview?months=1", nil)["amount"]
 		}
 		before := preview()
-		content := strings.Replace(string(rules.Default().Raw()), `"version": "2026-11-23.1"`, `"version": "2027-01-01.1"`, 1)
+		content := strings.Replace(string(rules.Default().Raw()), `"version": "2026-11-30.1"`, `"version": "2027-01-01.1"`, 1)
 		content = strings.Replace(content, `"jkm_flat": 6800`, `"jkm_flat": 7000`, 1)
 		if _, err := db.LoadRules(ctx, audit.Actor{Name: "operator"}, []byte(content)); err != nil {
 			t.Fatal(err)
