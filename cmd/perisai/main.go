@@ -65,6 +65,8 @@ func commands() []command {
 		{"incentives", "incentives run [--month YYYY-MM]: issue the agents' incentive statements of a month (default: last month)", cmdIncentives},
 		{"coverage", "coverage run [--date D]: move participants' statuses as months pass", cmdCoverage},
 		{"dashboard", "dashboard rebuild [--date D]: count every region's figures again and swap them in", cmdDashboard},
+		{"backup", "backup --to FILE: a consistent copy of the database and claim documents, taken while servers run", cmdBackup},
+		{"restore", "restore --from FILE: a backup into a new data folder or an empty database, then ledger verify", cmdRestore},
 		{"bench", "bench payments [--database postgres://…] [--clients 64] [--duration 10s]: payments/s through the API;\n           bench gen --participants N [--seed S]: a synthetic Indonesia in the database; bench dashboard: rebuild and drill-down times, peak RSS", cmdBench},
 	}
 }

@@ -45,6 +45,13 @@ func SQLite(t testing.TB) *store.DB {
 // migrates it, and drops it when the test ends.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	return open(t, EmptyPostgres(t))
+}
+
+// EmptyPostgres creates an empty database (no schema) on the server in PERISAI_TEST_POSTGRES,
+// dropped when the test ends, and returns its URL: a place to restore a backup into.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
 	admin := os.Getenv(EnvPostgres)
 	u, err := url.Parse(admin)
 	if err != nil {
@@ -71,7 +78,7 @@ func Postgres(t testing.TB) *store.DB {
 		}
 	})
 	u.Path = "/" + name
-	return open(t, u.String())
+	return u.String()
 }
 
 // URL returns a database URL for a test that must open the database itself (the CLI tests).
