@@ -14,6 +14,7 @@ import (
 	"github.com/perisai/perisai/internal/bulkimport"
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/jobs"
+	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/web"
 )
 
@@ -27,6 +28,8 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (set when served over HTTPS)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	publicURL := fs.String("public-url", os.Getenv("PERISAI_PUBLIC_URL"), "address printed in card QR codes, e.g. https://perisai.example.id (default: the request's) [PERISAI_PUBLIC_URL]")
+	readDB := fs.String("read-database", os.Getenv("PERISAI_READ_DATABASE_URL"), "postgres://… of a streaming replica: dashboards, their rankings and the participant lists read from it [PERISAI_READ_DATABASE_URL]")
+	maxLag := fs.Duration("replica-max-lag", 10*time.Second, "above this lag, reads meant for the replica go to the primary")
 	noJobs := fs.Bool("no-jobs", false, "do not run the daily jobs in this process (when cron runs `perisai jobs run`)")
 	metricsAddr := fs.String("metrics-addr", os.Getenv("PERISAI_METRICS_ADDR"), "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 [PERISAI_METRICS_ADDR]")
 	metricsToken := fs.String("metrics-token", os.Getenv("PERISAI_METRICS_TOKEN"), "bearer token for /metrics on the main address; without it /metrics is not served there [PERISAI_METRICS_TOKEN]")
@@ -47,6 +50,12 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
+	if *readDB != "" {
+		if err := db.UseReplica(ctx, *readDB, *maxLag); err != nil {
+			return err
+		}
+		log.Info("read replica", "url", store.Redact(*readDB), "max_lag", maxLag.String())
+	}
 	var logins []demo.Login
 	if *withDemo {
 		if logins, err = demo.Load(ctx, db, demo.Full); err != nil {

@@ -41,7 +41,7 @@ func (v DashboardView) Built() bool { return v.Build.ID != 0 }
 // currentBuild is the build readers take: the newest ready one (zero when none yet).
 func (db *DB) currentBuild(ctx context.Context) (DashboardBuild, error) {
 	var b DashboardBuild
-	err := db.read.QueryRowContext(ctx, `SELECT id, as_of, started_at, finished_at FROM dashboard_builds WHERE state = 'ready' ORDER BY id DESC LIMIT 1`).
+	err := db.reports().QueryRowContext(ctx, `SELECT id, as_of, started_at, finished_at FROM dashboard_builds WHERE state = 'ready' ORDER BY id DESC LIMIT 1`).
 		Scan(&b.ID, &b.AsOf, &b.StartedAt, &b.FinishedAt)
 	if isNoRows(err) {
 		return DashboardBuild{}, nil
@@ -90,7 +90,7 @@ func (db *DB) Dashboard(ctx context.Context, code string, regions []string, p da
 		}
 		where = `region_code IN (` + strings.Join(marks, ", ") + `)`
 	}
-	err = scanAll(db.read.QueryContext(ctx, `SELECT region_code, bumdes, bumdes_participants, wadah_in_force, active_agents, waiting, active, arrears, ended, claims_pending
+	err = scanAll(db.reports().QueryContext(ctx, `SELECT region_code, bumdes, bumdes_participants, wadah_in_force, active_agents, waiting, active, arrears, ended, claims_pending
 FROM dashboard_figures WHERE build_id = $1 AND `+where, args...))(func(scan func(...any) error) error {
 		var c string
 		var x dashboard.Values
@@ -105,7 +105,7 @@ FROM dashboard_figures WHERE build_id = $1 AND `+where, args...))(func(scan func
 	}
 	n := len(args)
 	args = append(args, p.From.Year(), p.To.Year())
-	err = scanAll(db.read.QueryContext(ctx, fmt.Sprintf(`SELECT region_code, year, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
+	err = scanAll(db.reports().QueryContext(ctx, fmt.Sprintf(`SELECT region_code, year, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
 FROM dashboard_months WHERE build_id = $1 AND %s AND year >= $%d AND year <= $%d`, where, n+1, n+2), args...))(func(scan func(...any) error) error {
 		var c string
 		return scanYear(scan, &c, p, func(_ calendar.Month, x dashboard.Values) error { return row(c).Values.Add(x) })
@@ -174,14 +174,14 @@ func (db *DB) dashboardRegion(ctx context.Context, build int64, code string, p d
 	r := DashboardRow{Code: code}
 	prov := provinceOf(code)
 	x := &r.Values
-	err := db.read.QueryRowContext(ctx, `SELECT bumdes, bumdes_participants, wadah_in_force, active_agents, waiting, active, arrears, ended, claims_pending
+	err := db.reports().QueryRowContext(ctx, `SELECT bumdes, bumdes_participants, wadah_in_force, active_agents, waiting, active, arrears, ended, claims_pending
 FROM dashboard_figures WHERE province_code = $1 AND build_id = $2 AND region_code = $3`, prov, build, code).Scan(&x[dashboard.Bumdes], &x[dashboard.BumdesParticipants],
 		&x[dashboard.WadahInForce], &x[dashboard.ActiveAgents], &x[dashboard.Waiting], &x[dashboard.Active], &x[dashboard.Arrears], &x[dashboard.Ended], &x[dashboard.ClaimsPending])
 	if err != nil && !isNoRows(err) {
 		return r, nil, fmt.Errorf("dashboard region: %w", err)
 	}
 	var months []DashboardMonth
-	err = scanAll(db.read.QueryContext(ctx, `SELECT region_code, year, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
+	err = scanAll(db.reports().QueryContext(ctx, `SELECT region_code, year, acquired, collected, sponsored, claims_paid, claims_paid_amount, incentives
 FROM dashboard_months WHERE province_code = $1 AND build_id = $2 AND region_code = $3 AND year >= $4 AND year <= $5 ORDER BY year`,
 		prov, build, code, p.From.Year(), p.To.Year()))(func(scan func(...any) error) error {
 		var c string

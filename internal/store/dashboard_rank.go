@@ -55,7 +55,7 @@ func (db *DB) Rankings(ctx context.Context, act audit.Actor, q RankQuery) ([]Ran
 		where += fmt.Sprintf(" AND u.branch_id = $%d", len(args))
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM dashboard_units u WHERE `+where, args...).Scan(&total); err != nil {
+	if err := db.reports().QueryRowContext(ctx, `SELECT COUNT(*) FROM dashboard_units u WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("ranking: %w", err)
 	}
 	name := `(SELECT w.name FROM wadah w WHERE w.id = u.unit_id)`
@@ -68,7 +68,7 @@ func (db *DB) Rankings(ctx context.Context, act audit.Actor, q RankQuery) ([]Ran
 	}
 	var out []Ranked
 	var people []int64
-	err = scanAll(db.read.QueryContext(ctx, fmt.Sprintf(`SELECT u.unit_id, COALESCE(%s, ''), u.village_code, u.acquired, u.collected,
+	err = scanAll(db.reports().QueryContext(ctx, fmt.Sprintf(`SELECT u.unit_id, COALESCE(%s, ''), u.village_code, u.acquired, u.collected,
 COALESCE((SELECT a.participant_id FROM agents a WHERE a.id = u.unit_id AND u.kind = 'agent'), 0)
 FROM dashboard_units u WHERE %s ORDER BY %s, u.unit_id LIMIT %d OFFSET %d`, name, where, order, q.Limit, max(0, q.Offset)), args...))(func(scan func(...any) error) error {
 		r := Ranked{Rank: q.Offset + len(out) + 1}

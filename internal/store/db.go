@@ -47,6 +47,7 @@ type DB struct {
 	potential potentialCache  // the country's potential figures (dashboard.go)
 	shards    atomic.Uint32   // turns over the balance shards (balances.go)
 	lease     *NodeLease      // this process's node number (nodes.go); nil until ClaimNode
+	replica   *replica        // the read replica for reports (replica.go); nil without one
 	// beforeCommit, when set, is called once by the next transaction about to commit: tests
 	// hold a transaction open there to run another against it (export_test.go).
 	beforeCommit atomic.Pointer[func()]
@@ -144,6 +145,9 @@ func openSQLite(rawURL string) (*DB, error) {
 // Close closes every connection.
 func (db *DB) Close() error {
 	db.releaseNode()
+	if db.replica != nil {
+		db.replica.close()
+	}
 	if db.w != nil {
 		db.w.mu.Lock()
 		db.w.conn.Close()
@@ -159,10 +163,13 @@ func (db *DB) Close() error {
 }
 
 // Redacted is the URL without a password, fit for logs.
-func (db *DB) Redacted() string {
-	u, err := url.Parse(db.url)
+func (db *DB) Redacted() string { return Redact(db.url) }
+
+// Redact is a database URL without its password, fit for logs.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
-		return db.url
+		return raw
 	}
 	return u.Redacted()
 }

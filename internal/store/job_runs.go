@@ -85,6 +85,10 @@ func (db *DB) JobRuns(ctx context.Context, job string) (int, error) {
 
 // LastDashboardBuild returns when the build readers see now was started (zero: none yet).
 func (db *DB) LastDashboardBuild(ctx context.Context) (time.Time, error) {
-	b, err := db.currentBuild(ctx)
-	return b.StartedAt, err
+	var at time.Time
+	err := db.read.QueryRowContext(ctx, `SELECT started_at FROM dashboard_builds WHERE state = 'ready' ORDER BY id DESC LIMIT 1`).Scan(&at)
+	if isNoRows(err) {
+		return time.Time{}, nil
+	}
+	return at, err
 }

@@ -467,7 +467,7 @@ func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFi
 		f.Limit = 50
 	}
 	q += ` ORDER BY p.id DESC LIMIT ` + strconv.Itoa(f.Limit) + ` OFFSET ` + strconv.Itoa(max(0, f.Offset))
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reports().QueryContext(ctx, q, args...) // a list page: the replica may serve it
 	if err != nil {
 		return nil, fmt.Errorf("search participants: %w", err)
 	}
@@ -504,7 +504,7 @@ func (db *DB) CountParticipants(ctx context.Context, f ParticipantFilter) (int, 
 		return 0, err
 	}
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM participants p WHERE `+where, args...).Scan(&n); err != nil {
+	if err := db.reports().QueryRowContext(ctx, `SELECT COUNT(*) FROM participants p WHERE `+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count participants: %w", err)
 	}
 	return n, nil

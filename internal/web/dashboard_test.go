@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/perisai/perisai/internal/demo"
 	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
+	"github.com/perisai/perisai/internal/web"
 )
 
 // Issue 20 over HTTP, on both databases: the dashboard follows the viewer (the province for
@@ -166,4 +169,50 @@ func TestDashboardFollowsTheViewer(t *testing.T) {
 			t.Fatalf("another branch's regency: %d %s", resp.StatusCode, out)
 		}
 	})
+}
+
+// With a read replica, the dashboard, its export and /metrics are served as without one: the
+// figures come from the replica while it keeps up, and /metrics shows its lag.
+func TestDashboardFromReplica(t *testing.T) {
+	if os.Getenv(storetest.EnvPostgres) == "" {
+		t.Skip("PostgreSQL not configured")
+	}
+	db := storetest.Postgres(t)
+	rep := storetest.Replica(t, db)
+	e := newEnv(t, db, func(c *web.Config) { c.MetricsToken = "m-secret" })
+	ctx := context.Background()
+	if _, err := db.RebuildDashboard(ctx, calendar.Today()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UseReplica(ctx, rep, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if _, use, _ := db.ReplicaLag(); use {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the replica never caught up")
+		}
+	}
+	got := e.api("pmd.bali").mustStatus(200, "GET", "/api/v1/dashboard", nil)
+	figs := got["region"].(map[string]any)["figures"].(map[string]any)
+	if got["built"] != true || figs["bumdes"] != float64(3) || figs["active_agents"] != float64(10) {
+		t.Fatalf("Bali through the replica: %v", figs)
+	}
+	b := e.browser()
+	b.login("pmd.bali")
+	if resp, csv := b.get("/dashboard/export?format=csv&region=51"); resp.StatusCode != 200 || !strings.Contains(csv, "Badung") {
+		t.Fatalf("export through the replica: %d\n%s", resp.StatusCode, csv)
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer m-secret")
+	mr, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readBody(t, mr)
+	if !strings.Contains(body, "perisai_replica_in_use 1") || !strings.Contains(body, "perisai_replica_lag_seconds ") || strings.Contains(body, "perisai_replica_lag_seconds -1") {
+		t.Fatalf("metrics:\n%s", body)
+	}
 }

@@ -57,6 +57,30 @@ func newMetrics() *metrics {
 	return m
 }
 
+// watchReplica publishes the read replica's lag: -1 while none is configured or it cannot be
+// reached; and whether reports read from it now.
+func (m *metrics) watchReplica(lag func() (time.Duration, bool, bool)) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "perisai_replica_lag_seconds", Help: "How far the read replica is behind the primary (-1: none, or unreachable).",
+		}, func() float64 {
+			l, _, ok := lag()
+			if !ok {
+				return -1
+			}
+			return l.Seconds()
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "perisai_replica_in_use", Help: "1 while dashboards and lists read from the replica, 0 while they read from the primary.",
+		}, func() float64 {
+			if _, use, _ := lag(); use {
+				return 1
+			}
+			return 0
+		}),
+	)
+}
+
 func (m *metrics) handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
 
 // MetricsHandler serves the metrics alone, for a listener of their own (serve --metrics-addr)

@@ -90,6 +90,7 @@ func New(cfg Config) (*Server, error) {
 		secure: cfg.SecureCookies, ttl: cfg.SessionTTL, public: cfg.PublicURL,
 		limits: cfg.ImportLimits, metricsToken: cfg.MetricsToken,
 	}
+	s.metrics.watchReplica(cfg.DB.ReplicaLag)
 	if cfg.Rules == nil {
 		cfg.Rules = rules.Default()
 	}

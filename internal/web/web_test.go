@@ -287,7 +287,8 @@ func TestOperationalEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body = readBody(t, mr); !strings.Contains(body, `perisai_http_requests_total{code="200",route="GET /healthz"} 1`) {
+	if body = readBody(t, mr); !strings.Contains(body, `perisai_http_requests_total{code="200",route="GET /healthz"} 1`) ||
+		!strings.Contains(body, "perisai_replica_lag_seconds -1") { // no replica configured
 		t.Fatalf("metrics:\n%s", body)
 	}
 	// Without a token configured, /metrics is not served on the main address at all.

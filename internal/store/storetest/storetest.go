@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/perisai/perisai/internal/secret"
 	"github.com/perisai/perisai/internal/store"
@@ -113,4 +114,35 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// EnvReplica names the variable that points the replica tests at a streaming replica of the
+// PERISAI_TEST_POSTGRES server (CI makes one on 127.0.0.1:5433: .ci/replica).
+const EnvReplica = "PERISAI_TEST_REPLICA"
+
+// Replica returns the URL of the test database db on the replica server, once it has streamed
+// there; it skips the test when no replica is configured.
+func Replica(t testing.TB, db *store.DB) string {
+	t.Helper()
+	rep := os.Getenv(EnvReplica)
+	if rep == "" || os.Getenv(EnvPostgres) == "" {
+		t.Skip("no replica: set " + EnvReplica + " (and " + EnvPostgres + ")")
+	}
+	ru, err := url.Parse(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu, _ := url.Parse(db.URL())
+	ru.Path = pu.Path
+	conn, err := sql.Open("pgx", ru.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for deadline := time.Now().Add(30 * time.Second); conn.Ping() != nil; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the test database did not reach the replica")
+		}
+	}
+	return ru.String()
 }
