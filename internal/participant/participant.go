@@ -6,6 +6,7 @@ package participant
 
 import (
 	"crypto/rand"
+	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -104,15 +105,21 @@ type Heir struct {
 	NIKMasked    string        `json:"nik_masked,omitempty"`
 }
 
-// NewKPJ makes a participant number: 11 digits, not starting with 0. Its official format is
-// UNCONFIRMED (DOMAIN.md §5); uniqueness is the database's to enforce, and a clash is retried.
-func NewKPJ() string {
-	n, err := rand.Int(rand.Reader, big.NewInt(90_000_000_000))
+// NewKPJ makes a participant number: 11 digits, the participant's province code (two digits,
+// never starting with 0) and nine random ones, so that a number read off a card names the
+// province its rows live in (issue 21). Its official format is UNCONFIRMED (DOMAIN.md §5);
+// uniqueness is the database's to enforce, and a clash is retried. Numbers given before the
+// prefix were 11 random digits: they keep their shape and still verify, but their first two
+// digits say nothing.
+func NewKPJ(province string) string {
+	if len(province) != 2 || province[0] < '1' || province[0] > '9' || province[1] < '0' || province[1] > '9' {
+		panic(fmt.Sprintf("participant: province code %q", province))
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000_000))
 	if err != nil {
 		panic(err)
 	}
-	s := n.Add(n, big.NewInt(10_000_000_000)).String()
-	return s
+	return fmt.Sprintf("%s%09d", province, n.Int64())
 }
 
 // ValidKPJ reports whether s has the shape of a participant number.

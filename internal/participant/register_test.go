@@ -103,11 +103,17 @@ func TestEveryProblemReported(t *testing.T) {
 func TestKPJ(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
-		k := NewKPJ()
-		if !ValidKPJ(k) || seen[k] {
+		k := NewKPJ("51") // Bali
+		if !ValidKPJ(k) || seen[k] || k[:2] != "51" {
 			t.Fatalf("%q", k)
 		}
 		seen[k] = true
+	}
+	if k := NewKPJ("94"); !ValidKPJ(k) || k[:2] != "94" { // Papua, the last province code
+		t.Fatalf("%q", k)
+	}
+	if !ValidKPJ("37614208851") { // a number given before the province prefix still verifies
+		t.Fatal("old KPJ refused")
 	}
 	if ValidKPJ("01234567890") || ValidKPJ("1234567890") {
 		t.Fatal("bad KPJ accepted")

@@ -177,7 +177,7 @@ func (db *DB) registerBatch(ctx context.Context, p access.Principal, act audit.A
 	err := db.Transact(ctx, func(tx *Tx) error {
 		for i := range rows { // a retried attempt starts clean, with fresh participant numbers
 			results[rows[i].index] = RowResult{}
-			rows[i].p.KPJ = participant.NewKPJ()
+			rows[i].p.KPJ = participant.NewKPJ(rows[i].p.Province())
 		}
 		agentID := int64(0)
 		if len(regs) > 0 {

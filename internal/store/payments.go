@@ -298,7 +298,7 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 	err := func() error {
 		t := stamp(ctx)
 		id := idgen.Next()
-		out = Payment{ID: id, ReceiptNo: receiptNo(id, today), ParticipantID: py.id, KPJ: py.kpj, Name: py.name, Village: py.village, Funding: funding,
+		out = Payment{ID: id, ReceiptNo: receiptNo(id, py.village[:2], today), ParticipantID: py.id, KPJ: py.kpj, Name: py.name, Village: py.village, Funding: funding,
 			Amount: received, CreditUsed: creditUsed, CreditAdded: creditAdded, Months: q.Months, Status: "posted",
 			AgentID: agentID, BranchID: py.branch, ReceivedAt: t, ReceivedBy: act.Name}
 
@@ -493,9 +493,11 @@ func mergeMonths(a, b []calendar.Month) []calendar.Month {
 	return out
 }
 
-// receiptNo is unique because the payment id is: KW-YYYYMM-<id in base 36>.
-func receiptNo(id int64, day calendar.Date) string {
-	return fmt.Sprintf("KW-%04d%02d-%s", day.Year(), int(day.Month()), strings.ToUpper(strconv.FormatInt(id, 36)))
+// receiptNo is unique because the payment id is: KW-<province>-YYYYMM-<id in base 36>. The
+// province names where the payment's rows live (issue 21); receipts printed before it
+// (KW-YYYYMM-…) are still found by their number.
+func receiptNo(id int64, province string, day calendar.Date) string {
+	return fmt.Sprintf("KW-%s-%04d%02d-%s", province, day.Year(), int(day.Month()), strings.ToUpper(strconv.FormatInt(id, 36)))
 }
 
 // Reverse undoes a payment with a reversing entry (the original postings stay), frees its

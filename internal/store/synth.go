@@ -355,7 +355,7 @@ func (l *synthLoader) participant(table string, id int64, prov, village string, 
 		return err
 	}
 	at := registered.Time().Add(3 * time.Hour)
-	kpj := fmt.Sprintf("9%010d", l.stats.Participants+1) // apart from the KPJs registration makes
+	kpj := fmt.Sprintf("%s%09d", prov, l.stats.Participants+1) // the province prefix, as registration makes them
 	l.add(table, id, kpj, prov, village, blind, enc, nik.Mask(p.NIK), p.Name, strings.ToLower(p.Name), p.Birth, string(p.Sex),
 		"petani", string(rules.Other), l.income[min(p.Income, len(l.income)-1)], true, true, p.JHT, "verified", branch, nullZero(wadah), nullZero(agent), at, "synthetic", at, at, nullZero(acquiredBy))
 	l.add("nik_registry", blind, id)

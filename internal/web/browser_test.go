@@ -129,7 +129,7 @@ func TestBrowserRegisterAndOpenCard(t *testing.T) {
 	if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 		_ = os.WriteFile(os.TempDir()+"/perisai-receipt.png", shot, 0o644)
 	}
-	if !regexp.MustCompile(`^KW-[0-9]{6}-[0-9A-Z]+$`).MatchString(receiptNo) || coveredUntil == "" {
+	if !regexp.MustCompile(`^KW-51-[0-9]{6}-[0-9A-Z]+$`).MatchString(receiptNo) || coveredUntil == "" {
 		t.Fatalf("receipt %q, covered until %q", receiptNo, coveredUntil)
 	}
 	if !regexp.MustCompile(`^[1-9][0-9]{10}$`).MatchString(kpj) {

@@ -93,7 +93,7 @@ func TestPayWithTheForms(t *testing.T) {
 		t.Fatalf("pay: %d %s", resp.StatusCode, loc)
 	}
 	_, receipt := b.get(loc)
-	no := regexp.MustCompile(`KW-[0-9]{6}-[0-9A-Z]+`).FindString(receipt)
+	no := regexp.MustCompile(`KW-[0-9]{2}-[0-9]{6}-[0-9A-Z]+`).FindString(receipt)
 	if no == "" || !strings.Contains(receipt, "Tanda Bukti Penerimaan Iuran") || !strings.Contains(receipt, "data:image/png;base64,") {
 		t.Fatalf("receipt page:\n%s", receipt)
 	}
