@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sync"
 	"testing"
@@ -24,6 +25,18 @@ func TestMigrateIsIdempotent(t *testing.T) {
 			t.Fatalf("second migrate applied %v, %v", applied, err)
 		}
 		t.Logf("%s schema at version %d", db.Dialect, v)
+		if storetest.Partitioned() && db.Dialect == store.Postgres {
+			conn, err := sql.Open("pgx", db.URL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			var n int
+			if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_partitioned_table`).Scan(&n); err != nil || n == 0 {
+				t.Fatalf("partitioned run, but %d tables are partitioned (%v)", n, err)
+			}
+			t.Logf("%d tables partitioned by province", n)
+		}
 	})
 }
 

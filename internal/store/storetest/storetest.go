@@ -32,6 +32,10 @@ func Run(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 		if os.Getenv(EnvPostgres) == "" {
 			t.Skip("PostgreSQL not configured: set " + EnvPostgres)
 		}
+		if Partitioned() {
+			fn(t, partitioned(t))
+			return
+		}
 		fn(t, Postgres(t))
 	})
 }
