@@ -168,7 +168,7 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 	// Every wadah gets five agents, each first registered as a participant, then an agreement in
 	// force since the start of the month six months ago.
 	agentsOf := map[int64][]int64{}
-	for _, wid := range wadahIDs {
+	for n, wid := range wadahIDs {
 		w, err := l.db.Wadah(ctx, wid)
 		if err != nil {
 			return err
@@ -188,7 +188,7 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 		}
 		// The agreement of 2022-23, when the seed's workers were acquired (expired since), and
 		// the one in force now.
-		old := network.Agreement{WadahID: wid, Number: fmt.Sprintf("PKS/%d/2022", wid%100000), Starts: calendar.D(2022, 4, 1), Ends: calendar.D(2023, 3, 31)}
+		old := network.Agreement{WadahID: wid, Number: fmt.Sprintf("PKS/%03d/2022", n+1), Starts: calendar.D(2022, 4, 1), Ends: calendar.D(2023, 3, 31)}
 		if scale == Full {
 			if err := l.db.CreateAgreement(ctx, actor, l.rs, &old); err != nil {
 				return fmt.Errorf("demo agreement of 2022: %w", err)
@@ -198,7 +198,7 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 			}
 		}
 		start := l.today.MonthOf().Add(-6).First()
-		ag := network.Agreement{WadahID: wid, Number: fmt.Sprintf("PKS/%d/%s", wid%100000, start.String()[:7]), Starts: start, Ends: start.AddMonths(12).AddDays(-1)}
+		ag := network.Agreement{WadahID: wid, Number: fmt.Sprintf("PKS/%03d/%s", n+1, start.String()[:7]), Starts: start, Ends: start.AddMonths(12).AddDays(-1)}
 		if err := l.db.CreateAgreement(ctx, actor, l.rs, &ag); err != nil {
 			return fmt.Errorf("demo agreement: %w", err)
 		}

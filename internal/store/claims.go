@@ -404,7 +404,7 @@ func (db *DB) MoveClaim(ctx context.Context, p access.Principal, act audit.Actor
 		sets["amount"], sets["result"], sets["assigned_to"] = res.Total, string(raw), nil
 		if res.Refund.Months > 0 {
 			// What was actually paid for those months, from the record, not the engine's estimate.
-			jkk, jkm, jht, err := refundAfter(ctx, db.read, c.ParticipantID, c.EventDate.MonthOf())
+			jkk, jkm, jht, err := refundAfter(ctx, db.read, c.Village[:2], c.ParticipantID, c.EventDate.MonthOf())
 			if err != nil {
 				return c, err
 			}
@@ -469,7 +469,7 @@ func (db *DB) priceClaim(ctx context.Context, rs *rules.Set, c claim.Claim, toda
 	if err != nil {
 		return benefit.Result{}, err
 	}
-	paid, err := paidMonths(ctx, db.read, c.ParticipantID)
+	paid, err := paidMonths(ctx, db.read, who.Province(), c.ParticipantID)
 	if err != nil {
 		return benefit.Result{}, err
 	}
@@ -482,8 +482,8 @@ func (db *DB) priceClaim(ctx context.Context, rs *rules.Set, c claim.Claim, toda
 	// JHT from the record: each year's JHT contributions up to the event (the engine adds the
 	// declared returns), unless the claim states a balance.
 	if c.Program == benefit.JHT && c.Facts.JHTBalance == 0 {
-		rows, err := db.read.QueryContext(ctx, `SELECT month, jht FROM paid_months WHERE participant_id = $1 AND month <= $2 AND jht > 0 ORDER BY month`,
-			c.ParticipantID, int(c.EventDate.MonthOf()))
+		rows, err := db.read.QueryContext(ctx, `SELECT month, jht FROM paid_months WHERE province_code = $1 AND participant_id = $2 AND month <= $3 AND jht > 0 ORDER BY month`,
+			who.Province(), c.ParticipantID, int(c.EventDate.MonthOf()))
 		if err != nil {
 			return benefit.Result{}, err
 		}
@@ -514,9 +514,9 @@ func (db *DB) priceClaim(ctx context.Context, rs *rules.Set, c claim.Claim, toda
 
 // refundAfter is what was paid, program by program, for months after the event: refunded with
 // the claim, from the funds that took it (DOMAIN.md §2).
-func refundAfter(ctx context.Context, q Querier, participantID int64, event calendar.Month) (jkk, jkm, jht int64, err error) {
-	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(jkk), 0), COALESCE(SUM(jkm), 0), COALESCE(SUM(jht), 0) FROM paid_months WHERE participant_id = $1 AND month > $2`,
-		participantID, int(event)).Scan(&jkk, &jkm, &jht)
+func refundAfter(ctx context.Context, q Querier, province string, participantID int64, event calendar.Month) (jkk, jkm, jht int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(jkk), 0), COALESCE(SUM(jkm), 0), COALESCE(SUM(jht), 0) FROM paid_months WHERE province_code = $1 AND participant_id = $2 AND month > $3`,
+		province, participantID, int(event)).Scan(&jkk, &jkm, &jht)
 	return
 }
 

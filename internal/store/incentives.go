@@ -207,8 +207,8 @@ WHERE s.province_code = (SELECT substr(w.village_code, 1, 2) FROM agents a JOIN 
 		since = calendar.Month(last.Int64).Add(1).Begins()
 	}
 	err = scanAll(q.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
-(SELECT COUNT(*) FROM paid_months e WHERE e.participant_id = pm.participant_id AND e.month <= pm.month)
-FROM payments p JOIN paid_months pm ON pm.participant_id = p.participant_id AND pm.month >= p.first_month AND pm.month <= p.last_month AND pm.payment_id = p.id
+(SELECT COUNT(*) FROM paid_months e WHERE e.province_code = pm.province_code AND e.participant_id = pm.participant_id AND e.month <= pm.month)
+FROM payments p JOIN paid_months pm ON pm.province_code = p.province_code AND pm.participant_id = p.participant_id AND pm.month >= p.first_month AND pm.month <= p.last_month AND pm.payment_id = p.id
 WHERE p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2 AND p.received_at >= $3
 AND COALESCE((SELECT c.status FROM agent_status_changes c WHERE c.agent_id = $1 AND c.at <= p.received_at ORDER BY c.at DESC LIMIT 1), 'active') = 'active'
 AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)

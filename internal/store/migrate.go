@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed migrations/*.sql
@@ -18,10 +19,18 @@ func (db *DB) provider() (*goose.Provider, error) {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithGoMigrations(goMigrations(db.Dialect)...)}
 	if db.Dialect == Postgres {
 		dialect = goose.DialectPostgres
+		// Several servers start at once on one database (an upgrade): one migrates, the others
+		// wait on an advisory lock and then find nothing to do.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	return goose.NewProvider(dialect, db.write, sub, goose.WithGoMigrations(goMigrations(db.Dialect)...))
+	return goose.NewProvider(dialect, db.write, sub, opts...)
 }
 
 // Migrate brings the schema up to date. Migrations are embedded and versioned; the same

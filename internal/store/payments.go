@@ -62,6 +62,9 @@ type payee struct {
 	review               string
 }
 
+// province is the participant's province, the key their rows are distributed by.
+func (py payee) province() string { return py.village[:2] }
+
 func (py payee) scope() access.Resource {
 	return access.Resource{BranchID: py.branch, WadahID: py.wadah, AgentID: py.agent, Regions: []string{py.village}}
 }
@@ -87,13 +90,15 @@ COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id 
 	return p, err
 }
 
-func paidMonths(ctx context.Context, q Querier, participantID int64) ([]calendar.Month, error) {
+// paidMonths lists a participant's paid months; province is the participant's (the table is
+// keyed by it).
+func paidMonths(ctx context.Context, q Querier, province string, participantID int64) ([]calendar.Month, error) {
 	if tx, ok := q.(*Tx); ok && tx.pre != nil {
 		if _, ok := tx.pre.payees[participantID]; ok {
 			return withBuffered(tx, participantID, append([]calendar.Month(nil), tx.pre.paid[participantID]...)), nil
 		}
 	}
-	rows, err := q.QueryContext(ctx, `SELECT month FROM paid_months WHERE participant_id = $1 ORDER BY month`, participantID)
+	rows, err := q.QueryContext(ctx, `SELECT month FROM paid_months WHERE province_code = $1 AND participant_id = $2 ORDER BY month`, province, participantID)
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +391,7 @@ type plan struct {
 func planPayment(ctx context.Context, q Querier, rs *rules.Set, pr rules.Payment, py payee, req PayRequest, today calendar.Date) (plan, error) {
 	var pl plan
 	var err error
-	if pl.paid, err = paidMonths(ctx, q, py.id); err != nil {
+	if pl.paid, err = paidMonths(ctx, q, py.province(), py.id); err != nil {
 		return pl, err
 	}
 	pl.before = contribution.Assess(pl.paid, today, pr)
@@ -514,11 +519,11 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 	}
 	return db.Transact(ctx, func(tx *Tx) error {
 		var participantID, entryID int64
-		var status string
+		var status, province string
 		// Locked: two reversals of one payment at once take turns, and the second finds it
 		// reversed (the status read without the lock let both post a reversing entry).
-		err := tx.QueryRowContext(ctx, `SELECT participant_id, entry_id, status FROM payments WHERE id = $1`+tx.ForUpdate(), paymentID).
-			Scan(&participantID, &entryID, &status)
+		err := tx.QueryRowContext(ctx, `SELECT participant_id, entry_id, status, province_code FROM payments WHERE id = $1`+tx.ForUpdate(), paymentID).
+			Scan(&participantID, &entryID, &status, &province)
 		if isNoRows(err) {
 			return errs.NotFound("payment")
 		}
@@ -547,14 +552,14 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM paid_months WHERE participant_id = $1 AND payment_id = $2`, participantID, paymentID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM paid_months WHERE province_code = $1 AND participant_id = $2 AND payment_id = $3`, province, participantID, paymentID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'reversed', reversal_entry = $1, reversal_reason = $2 WHERE id = $3`,
 			revID, reason, paymentID); err != nil {
 			return err
 		}
-		paid, err := paidMonths(ctx, tx, participantID)
+		paid, err := paidMonths(ctx, tx, province, participantID)
 		if err != nil {
 			return err
 		}
@@ -589,7 +594,7 @@ func (db *DB) Coverage(ctx context.Context, rs *rules.Set, participantID int64, 
 	}
 	out := CoverageOf{Paid: []calendar.Month{}, ByProgram: map[contribution.Program][]calendar.Month{
 		contribution.JKK: {}, contribution.JKM: {}, contribution.JHT: {}}}
-	rows, err := db.read.QueryContext(ctx, `SELECT month, jkk, jkm, jht FROM paid_months WHERE participant_id = $1 ORDER BY month`, participantID)
+	rows, err := db.read.QueryContext(ctx, `SELECT month, jkk, jkm, jht FROM paid_months WHERE province_code = $1 AND participant_id = $2 ORDER BY month`, py.province(), participantID)
 	if err != nil {
 		return out, err
 	}
@@ -624,7 +629,13 @@ func (db *DB) Coverage(ctx context.Context, rs *rules.Set, participantID int64, 
 
 // PaidMonths lists a participant's paid months.
 func (db *DB) PaidMonths(ctx context.Context, participantID int64) ([]calendar.Month, error) {
-	return paidMonths(ctx, db.read, participantID)
+	var province string
+	if err := db.read.QueryRowContext(ctx, `SELECT province_code FROM participants WHERE id = $1`, participantID).Scan(&province); isNoRows(err) {
+		return nil, errs.NotFound("participant")
+	} else if err != nil {
+		return nil, err
+	}
+	return paidMonths(ctx, db.read, province, participantID)
 }
 
 const paymentColumns = `p.id, p.receipt_no, p.participant_id, x.kpj, x.name, p.funding, p.amount, p.credit_used, p.credit_added, p.status,
@@ -650,8 +661,8 @@ func (db *DB) scanPayments(ctx context.Context, where string, args ...any) ([]Pa
 		return nil, err
 	}
 	for i := range out {
-		ms, err := db.read.QueryContext(ctx, `SELECT month, base, discount, due FROM paid_months WHERE participant_id = $1 AND payment_id = $2 ORDER BY month`,
-			out[i].ParticipantID, out[i].ID)
+		ms, err := db.read.QueryContext(ctx, `SELECT month, base, discount, due FROM paid_months WHERE province_code = $1 AND participant_id = $2 AND payment_id = $3 ORDER BY month`,
+			out[i].Village[:2], out[i].ParticipantID, out[i].ID)
 		if err != nil {
 			return nil, err
 		}

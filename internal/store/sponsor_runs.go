@@ -134,7 +134,7 @@ WHERE m.sponsorship_id = $1 AND NOT (`+memberCond(sc.Members, &a)+`)`, a...).Sca
 			if !sh.JHT {
 				py.programs.JHT = false
 			}
-			paid, err := paidMonths(ctx, tx, pid)
+			paid, err := paidMonths(ctx, tx, py.province(), pid)
 			if err != nil {
 				return err
 			}

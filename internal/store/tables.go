@@ -86,7 +86,6 @@ var NotYetKeyed = map[string]string{
 	"heirs":                "no province_code",
 	"nik_registry":         "no province_code: to be keyed by the NIK's province digits",
 	"payments":             "primary key (id), unique (receipt_no)",
-	"paid_months":          "primary key (participant_id, month)",
 	"journal_entries":      "primary key (id); referenced by id",
 	"postings":             "primary key (id)",
 	"ledger_balances":      "no province_code: accounts are national",
