@@ -10,7 +10,15 @@ import (
 	"github.com/perisai/perisai/internal/idgen"
 )
 
-var auditCols = []string{"id", "at", "actor_id", "actor", "action", "entity", "entity_id", "region_code", "detail", "request_id"}
+var auditCols = []string{"province_code", "id", "at", "actor_id", "actor", "action", "entity", "entity_id", "region_code", "detail", "request_id"}
+
+// auditProvince is the province an entry is kept with: its region's (” for none).
+func auditProvince(region string) string {
+	if len(region) < 2 {
+		return ""
+	}
+	return region[:2]
+}
 
 // Audit appends one entry. Call it inside the transaction that makes the change it records.
 func Audit(ctx context.Context, q Querier, a audit.Actor, action, entity string, entityID any, regionCode, detail string) error {
@@ -25,13 +33,13 @@ func auditEntry(ctx context.Context, q Querier, a audit.Actor, action, entity st
 		actorID = a.UserID
 	}
 	id := idgen.Next()
-	row := []any{id, now(), actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID}
+	row := []any{auditProvince(regionCode), id, now(), actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID}
 	if tx, ok := q.(*Tx); ok && tx.buf != nil {
 		tx.buf.add("audit_log", auditCols, row)
 		return id, nil
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, region_code, detail, request_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, row...)
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (province_code, id, at, actor_id, actor, action, entity, entity_id, region_code, detail, request_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, row...)
 	if err != nil {
 		return 0, fmt.Errorf("audit %s %s: %w", action, entity, err)
 	}

@@ -96,7 +96,69 @@ SELECT id, status, last_paid, review = 'rejected' FROM participants`,
 				}
 				return execAll(ctx, tx, stmts)
 			}}),
+		// The audit log keyed by province (issue 21): province_code is its region's province
+		// ('' for what concerns no region), inside the primary key. The id leads it: "who saw
+		// this person" finds entries by id through person_reads, which do not know the entry's
+		// province (a search's entry has the searcher's region). The table is rebuilt, and its
+		// append-only triggers with it.
+		goose.NewGoMigration(28,
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, rebuildAudit(d, auditKeyed,
+					`CASE WHEN LENGTH(region_code) >= 2 THEN SUBSTR(region_code, 1, 2) ELSE '' END, `+auditColumnList))
+			}},
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, rebuildAudit(d, auditUnkeyed, auditColumnList))
+			}}),
 	}
+}
+
+const auditColumnList = `id, at, actor_id, actor, action, entity, entity_id, region_code, detail, request_id`
+
+const auditUnkeyed = `(
+    id          BIGINT PRIMARY KEY,
+    at          TIMESTAMP NOT NULL,
+    actor_id    BIGINT,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    entity_id   TEXT NOT NULL,
+    region_code TEXT NOT NULL DEFAULT '',
+    detail      TEXT NOT NULL DEFAULT '',
+    request_id  TEXT NOT NULL DEFAULT ''
+)`
+
+const auditKeyed = `(
+    province_code TEXT NOT NULL,
+    id          BIGINT NOT NULL,
+    at          TIMESTAMP NOT NULL,
+    actor_id    BIGINT,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    entity_id   TEXT NOT NULL,
+    region_code TEXT NOT NULL DEFAULT '',
+    detail      TEXT NOT NULL DEFAULT '',
+    request_id  TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (id, province_code)
+)`
+
+// rebuildAudit makes the audit log again with the columns of def, filled from the old one by
+// selecting cols, with its indexes and append-only triggers.
+func rebuildAudit(d Dialect, def, cols string) []string {
+	target := auditColumnList
+	if def == auditKeyed {
+		target = "province_code, " + auditColumnList
+	}
+	stmts := dropAppendOnly(d, "audit_log")
+	stmts = append(stmts,
+		`CREATE TABLE audit_log_next `+def,
+		`INSERT INTO audit_log_next (`+target+`) SELECT `+cols+` FROM audit_log`,
+		`DROP TABLE audit_log`,
+		`ALTER TABLE audit_log_next RENAME TO audit_log`,
+		`CREATE INDEX audit_log_entity ON audit_log (entity, entity_id)`,
+		`CREATE INDEX audit_log_actor ON audit_log (actor_id, at)`,
+	)
+	return append(stmts, appendOnly(d, "audit_log")...)
 }
 
 // moneyForeignKeys are the references of the tables a payment writes, which PostgreSQL does

@@ -267,6 +267,15 @@ func (db *DB) prepare(ctx context.Context, i int, reg *participant.Registration,
 	return pr, nil
 }
 
+// nikProvince is the province digits of a NIK (its first two; a masked NIK keeps them), the
+// key of its registry row.
+func nikProvince(nik string) string {
+	if len(nik) < 2 {
+		return ""
+	}
+	return nik[:2]
+}
+
 var participantCols = []string{"id", "kpj", "province_code", "village_code", "nik_blind", "nik_enc", "nik_masked", "name", "name_lower",
 	"birth_date", "sex", "phone", "address", "occupation", "sector", "declared_income", "jkk", "jkm", "jht", "review",
 	"branch_id", "wadah_id", "agent_id", "registered_by", "consent_at", "consent_by", "import_id", "created_at", "updated_at", "acquired_by"}
@@ -279,10 +288,10 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 	}
 	claims := make([][]any, len(rows))
 	for i, pr := range rows {
-		claims[i] = []any{pr.blind, pr.p.ID}
+		claims[i] = []any{nikProvince(pr.p.NIKMasked), pr.blind, pr.p.ID}
 	}
 	won := map[string]bool{}
-	err := insertRows(ctx, tx, "nik_registry", []string{"nik_blind", "participant_id"}, claims, "ON CONFLICT (nik_blind) DO NOTHING RETURNING nik_blind",
+	err := insertRows(ctx, tx, "nik_registry", []string{"province_code", "nik_blind", "participant_id"}, claims, "ON CONFLICT (province_code, nik_blind) DO NOTHING RETURNING nik_blind",
 		func(rs *sql.Rows) error {
 			var b string
 			if err := rs.Scan(&b); err != nil {
@@ -298,7 +307,7 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 	var registered []prepared
 	for _, pr := range rows {
 		if !won[pr.blind] {
-			dup, err := db.duplicate(ctx, tx, r.p, pr.blind)
+			dup, err := db.duplicate(ctx, tx, r.p, nikProvince(pr.p.NIKMasked), pr.blind)
 			if err != nil {
 				return err
 			}
@@ -356,11 +365,11 @@ var errRetry = errors.New("retry")
 
 // duplicate describes the participant who already holds a NIK, masking the name unless the
 // user may see that participant.
-func (db *DB) duplicate(ctx context.Context, q Querier, p access.Principal, blind string) (*participant.DuplicateError, error) {
+func (db *DB) duplicate(ctx context.Context, q Querier, p access.Principal, province, blind string) (*participant.DuplicateError, error) {
 	var kpj, who, village, office string
 	var branch, wadah, agent int64
 	err := q.QueryRowContext(ctx, `SELECT p.kpj, p.name, p.village_code, p.branch_id, COALESCE(p.wadah_id, 0), COALESCE(p.agent_id, 0), b.name
-FROM nik_registry r JOIN participants p ON p.id = r.participant_id JOIN branches b ON b.id = p.branch_id WHERE r.nik_blind = $1`, blind).
+FROM nik_registry r JOIN participants p ON p.id = r.participant_id JOIN branches b ON b.id = p.branch_id WHERE r.province_code = $1 AND r.nik_blind = $2`, province, blind).
 		Scan(&kpj, &who, &village, &branch, &wadah, &agent, &office)
 	if isNoRows(err) {
 		// The NIK was claimed by a transaction that has not committed yet.
@@ -405,8 +414,8 @@ func (db *DB) ParticipantByKPJ(ctx context.Context, act audit.Actor, kpj string)
 	return db.participantWhere(ctx, act, "p.kpj = $1", kpj)
 }
 
-func (db *DB) participantWhere(ctx context.Context, act audit.Actor, where string, arg any) (participant.Participant, error) {
-	p, err := scanParticipant(db.read.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM participants p WHERE `+where, arg))
+func (db *DB) participantWhere(ctx context.Context, act audit.Actor, where string, args ...any) (participant.Participant, error) {
+	p, err := scanParticipant(db.read.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM participants p WHERE `+where, args...))
 	if isNoRows(err) {
 		return p, errs.NotFound("participant")
 	}
@@ -514,9 +523,12 @@ func (db *DB) CountParticipants(ctx context.Context, f ParticipantFilter) (int, 
 func (db *DB) participantWhereClause(f ParticipantFilter) (string, []any, error) {
 	q := `1=1`
 	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		q += " AND " + strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args)))
+	add := func(cond string, vs ...any) { // each ? takes the next value
+		for _, v := range vs {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
+		}
+		q += " AND " + cond
 	}
 	if f.BranchID != 0 {
 		add("p.branch_id = ?", f.BranchID)
@@ -554,7 +566,7 @@ func (db *DB) participantWhereClause(f ParticipantFilter) (string, []any, error)
 		if err != nil {
 			return "", nil, err
 		}
-		add("p.id IN (SELECT participant_id FROM nik_registry WHERE nik_blind = ?)", b)
+		add("p.id IN (SELECT participant_id FROM nik_registry WHERE province_code = ? AND nik_blind = ?)", nikProvince(query), b)
 	default:
 		add("p.name_lower LIKE ?", "%"+strings.ToLower(query)+"%")
 	}
@@ -588,7 +600,10 @@ func (db *DB) SetReview(ctx context.Context, act audit.Actor, id int64, to parti
 			return err
 		}
 		if to == participant.Rejected {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM nik_registry WHERE participant_id = $1`, id); err != nil {
+			// The NIK is free again: its registry row is found by the participant's own blind
+			// index and NIK digits.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM nik_registry WHERE (province_code, nik_blind) IN
+(SELECT SUBSTR(nik_masked, 1, 2), nik_blind FROM participants WHERE id = $1) AND participant_id = $1`, id); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = 'ended', held = TRUE WHERE participant_id = $1`, id); err != nil {

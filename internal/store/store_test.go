@@ -102,7 +102,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		err := db.Transact(ctx, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, action, entity, entity_id) VALUES ($1, CURRENT_TIMESTAMP, 't', 'a', 'e', '1')`, idgen.Next())
+			_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (province_code, id, at, actor, action, entity, entity_id) VALUES ('', $1, CURRENT_TIMESTAMP, 't', 'a', 'e', '1')`, idgen.Next())
 			return err
 		})
 		if err != nil {

@@ -61,7 +61,7 @@ var synthTables = []synthTable{
 	{"agent_villages", []string{"agent_id", "village_code"}, ""},
 	{"participants", synthParticipantCols, "workers"},
 	{"agreements", []string{"id", "branch_id", "wadah_id", "number", "starts_on", "ends_on", "status", "created_at", "updated_at"}, ""},
-	{"nik_registry", []string{"nik_blind", "participant_id"}, ""},
+	{"nik_registry", []string{"province_code", "nik_blind", "participant_id"}, ""},
 	{"participant_status", []string{"participant_id", "status", "last_paid", "held"}, ""},
 	{"payments", []string{"id", "receipt_no", "participant_id", "province_code", "branch_id", "wadah_id", "agent_id", "funding", "amount", "months",
 		"first_month", "last_month", "status", "entry_id", "received_at", "received_by", "managed_by"}, ""},
@@ -358,7 +358,7 @@ func (l *synthLoader) participant(table string, id int64, prov, village string, 
 	kpj := fmt.Sprintf("%s%09d", prov, l.stats.Participants+1) // the province prefix, as registration makes them
 	l.add(table, id, kpj, prov, village, blind, enc, nik.Mask(p.NIK), p.Name, strings.ToLower(p.Name), p.Birth, string(p.Sex),
 		"petani", string(rules.Other), l.income[min(p.Income, len(l.income)-1)], true, true, p.JHT, "verified", branch, nullZero(wadah), nullZero(agent), at, "synthetic", at, at, nullZero(acquiredBy))
-	l.add("nik_registry", blind, id)
+	l.add("nik_registry", p.NIK[:2], blind, id)
 	l.stats.Participants++
 	return nil
 }

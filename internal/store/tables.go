@@ -26,7 +26,7 @@ var Tables = map[string]TableClass{
 	"participant_status":   Distributed,
 	"participant_changes":  Distributed,
 	"heirs":                Distributed,
-	"nik_registry":         Distributed, // by the NIK's own province digits
+	"nik_registry":         Distributed, // by the NIK's own province digits, not the participant's
 	"payments":             Distributed,
 	"paid_months":          Distributed,
 	"journal_entries":      Distributed,
@@ -84,7 +84,6 @@ var NotYetKeyed = map[string]string{
 	"participant_status":   "no province_code",
 	"participant_changes":  "no province_code",
 	"heirs":                "no province_code",
-	"nik_registry":         "no province_code: to be keyed by the NIK's province digits",
 	"payments":             "primary key (id), unique (receipt_no)",
 	"journal_entries":      "primary key (id); referenced by id",
 	"postings":             "primary key (id)",
@@ -92,7 +91,6 @@ var NotYetKeyed = map[string]string{
 	"deposits":             "no province_code",
 	"bank_lines":           "no province_code",
 	"sponsorship_members":  "no province_code",
-	"audit_log":            "no province_code (its region column holds village codes or nothing)",
 	"idempotency_keys":     "no province_code",
 	"import_rows":          "no province_code",
 	"imports":              "no province_code",
