@@ -423,7 +423,9 @@ func touchAgent(ctx context.Context, tx *Tx, agentID int64, at time.Time) error 
 // recordAgentStatus keeps a status change in the agent's history (agent_status_changes), so
 // that its status on a past day can be told: an inactive agent earns no collection share.
 func recordAgentStatus(ctx context.Context, tx *Tx, id int64, at time.Time, to network.AgentStatus) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO agent_status_changes (agent_id, at, status) VALUES ($1, $2, $3)`, id, at, string(to))
+	// Kept with the province of the agent's wadah (migration 29).
+	_, err := tx.ExecContext(ctx, `INSERT INTO agent_status_changes (province_code, agent_id, at, status)
+SELECT SUBSTR(w.village_code, 1, 2), a.id, $2, $3 FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`, id, at, string(to))
 	if err != nil {
 		return fmt.Errorf("agent %d status history: %w", id, err)
 	}

@@ -199,8 +199,12 @@ AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AN
 	// payment, and a national run must not scan it.
 	since := time.Unix(0, 0).UTC()
 	var last sql.NullInt64
+	var province string // the agent's: its wadah's village's
+	if err := q.QueryRowContext(ctx, `SELECT substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`, agent).Scan(&province); err != nil {
+		return nil, err
+	}
 	if err := q.QueryRowContext(ctx, `SELECT MAX(s.month) FROM incentive_statements s
-WHERE s.province_code = (SELECT substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1) AND s.agent_id = $1 AND s.month < $2`, agent, int(m)).Scan(&last); err != nil {
+WHERE s.province_code = $1 AND s.agent_id = $2 AND s.month < $3`, province, agent, int(m)).Scan(&last); err != nil {
 		return nil, err
 	}
 	if last.Valid {
@@ -210,9 +214,9 @@ WHERE s.province_code = (SELECT substr(w.village_code, 1, 2) FROM agents a JOIN 
 (SELECT COUNT(*) FROM paid_months e WHERE e.province_code = pm.province_code AND e.participant_id = pm.participant_id AND e.month <= pm.month)
 FROM payments p JOIN paid_months pm ON pm.province_code = p.province_code AND pm.participant_id = p.participant_id AND pm.month >= p.first_month AND pm.month <= p.last_month AND pm.payment_id = p.id
 WHERE p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2 AND p.received_at >= $3
-AND COALESCE((SELECT c.status FROM agent_status_changes c WHERE c.agent_id = $1 AND c.at <= p.received_at ORDER BY c.at DESC LIMIT 1), 'active') = 'active'
+AND COALESCE((SELECT c.status FROM agent_status_changes c WHERE c.province_code = $4 AND c.agent_id = $1 AND c.at <= p.received_at ORDER BY c.at DESC LIMIT 1), 'active') = 'active'
 AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
-ORDER BY pm.payment_id, pm.month`, agent, to, since))(func(scan func(...any) error) error {
+ORDER BY pm.payment_id, pm.month`, agent, to, since, province))(func(scan func(...any) error) error {
 		var l IncentiveLine
 		var month, number int
 		if err := scan(&l.PaymentID, &l.ParticipantID, &month, &l.Basis, &number); err != nil {

@@ -622,8 +622,9 @@ func recordChange(ctx context.Context, tx *Tx, act audit.Actor, id int64, field,
 	if act.UserID != 0 {
 		actorID = act.UserID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO participant_changes (id, participant_id, at, actor_id, actor, field, before_value, after_value, reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, idgen.Next(), id, now(), actorID, act.Name, field, before, after, reason)
+	// Kept with the participant's province (migration 29).
+	_, err := tx.ExecContext(ctx, `INSERT INTO participant_changes (province_code, id, participant_id, at, actor_id, actor, field, before_value, after_value, reason)
+SELECT province_code, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM participants WHERE id = $2`, idgen.Next(), id, now(), actorID, act.Name, field, before, after, reason)
 	return err
 }
 
@@ -734,7 +735,7 @@ type Change struct {
 // ParticipantHistory lists a participant's changes, oldest first.
 func (db *DB) ParticipantHistory(ctx context.Context, id int64) ([]Change, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT at, actor, field, before_value, after_value, reason FROM participant_changes
-WHERE participant_id = $1 ORDER BY at, id`, id)
+WHERE province_code = (SELECT province_code FROM participants WHERE id = $1) AND participant_id = $1 ORDER BY at, id`, id)
 	if err != nil {
 		return nil, err
 	}
