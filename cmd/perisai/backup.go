@@ -14,17 +14,10 @@ import (
 // cmdBackup writes a whole copy of the installation (database and claim documents) into one
 // file while the servers run.
 func cmdBackup(ctx context.Context, args []string, e env) error {
-	var to string
 	var d dbFlags
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	d.register(fs)
-	fs.StringVar(&to, "to", "", "the backup file to write (must not exist)")
-	if err := parse(fs, args); err != nil {
+	to, err := fileFlag(e, "backup", "to", "the backup file to write (must not exist)", args, &d)
+	if err != nil {
 		return err
-	}
-	if to == "" {
-		return fmt.Errorf("backup: give --to FILE")
 	}
 	db, err := d.open(ctx)
 	if err != nil {
@@ -41,20 +34,29 @@ func cmdBackup(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
+// fileFlag parses the shared database flags and one required file flag.
+func fileFlag(e env, cmd, name, usage string, args []string, d *dbFlags) (string, error) {
+	var file string
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	d.register(fs)
+	fs.StringVar(&file, name, "", usage)
+	if err := parse(fs, args); err != nil {
+		return "", err
+	}
+	if file == "" {
+		return "", fmt.Errorf("%s: give --%s FILE", cmd, name)
+	}
+	return file, nil
+}
+
 // cmdRestore writes a backup into an empty place (a new data folder, or an empty PostgreSQL
 // database) and checks the ledger of what it restored.
 func cmdRestore(ctx context.Context, args []string, e env) error {
-	var from string
 	var d dbFlags
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	d.register(fs)
-	fs.StringVar(&from, "from", "", "the backup file to restore")
-	if err := parse(fs, args); err != nil {
+	from, err := fileFlag(e, "restore", "from", "the backup file to restore", args, &d)
+	if err != nil {
 		return err
-	}
-	if from == "" {
-		return fmt.Errorf("restore: give --from FILE")
 	}
 	if d.keyFile == "" {
 		d.keyFile = filepath.Join(d.data, "perisai.key")
@@ -80,18 +82,7 @@ func cmdRestore(ctx context.Context, args []string, e env) error {
 	if err := db.ForgetNodes(ctx); err != nil {
 		return err
 	}
-	probs, err := db.VerifyLedger(ctx)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(e.stdout, "restored the backup of %s (%s, schema version %d, %d claim documents) into %s\n",
 		m.TakenAt.Format("2006-01-02 15:04:05 MST"), m.Dialect, m.Schema, m.Documents, db.Redacted())
-	for _, p := range probs {
-		fmt.Fprintf(e.stdout, "BROKEN %s: %s\n", p.What, p.Ref)
-	}
-	if len(probs) > 0 {
-		return fmt.Errorf("restore: ledger verify found %d problem(s)", len(probs))
-	}
-	fmt.Fprintln(e.stdout, "ledger verify: every entry balances, every balance matches its postings, every reversal mirrors its entry")
-	return nil
+	return verifyLedger(ctx, e, db)
 }

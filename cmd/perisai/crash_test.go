@@ -29,19 +29,8 @@ func TestKilledMidLoadLosesNothing(t *testing.T) {
 		data := t.TempDir()
 		base := []string{"--database", db, "--data", data}
 		srv := startServer(t, bin, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0"}, base...))
-		tok, err := exec.Command(bin, append([]string{"token", "add", "--user", "admin", "--name", "crash"}, base...)...).Output()
-		if err != nil {
-			t.Fatalf("token add: %v", err)
-		}
-		c := &apiClient{base: srv.url, token: strings.TrimSpace(string(tok))}
-		var list struct {
-			Items []struct {
-				ID int64 `json:"id"`
-			} `json:"items"`
-		}
-		if code := c.call("GET", "/api/v1/participants?limit=400", "", nil, &list); code != 200 || len(list.Items) < 64 {
-			t.Fatalf("participants: %d, %d", code, len(list.Items))
-		}
+		c := &apiClient{base: srv.url, token: addToken(t, bin, base)}
+		parts := demoParticipants(t, c)
 
 		// 16 clients, each paying one month at a time for its own participants, under keys of
 		// its own, until the server dies.
@@ -63,8 +52,8 @@ func TestKilledMidLoadLosesNothing(t *testing.T) {
 						return
 					default:
 					}
-					p := list.Items[(w+16*n)%len(list.Items)]
-					a := attempt{key: fmt.Sprintf("crash-%d-%d", w, n), body: fmt.Sprintf(`{"participant_id": %d, "months": 1}`, p.ID)}
+					p := parts[(w+16*n)%len(parts)]
+					a := attempt{key: fmt.Sprintf("crash-%d-%d", w, n), body: fmt.Sprintf(`{"participant_id": %d, "months": 1}`, p)}
 					var got struct {
 						ID int64 `json:"id"`
 					}
@@ -124,14 +113,14 @@ func TestKilledMidLoadLosesNothing(t *testing.T) {
 		// Exactly once: each participant's payments are the acknowledged ones plus at most the
 		// unanswered attempts, each once.
 		count := map[int64]int{}
-		for _, p := range list.Items {
+		for _, p := range parts {
 			var pays struct {
 				Items []struct {
 					ID int64 `json:"id"`
 				} `json:"items"`
 			}
-			if code := c.call("GET", fmt.Sprintf("/api/v1/participants/%d/payments", p.ID), "", nil, &pays); code != 200 {
-				t.Fatalf("payments of %d: %d", p.ID, code)
+			if code := c.call("GET", fmt.Sprintf("/api/v1/participants/%d/payments", p), "", nil, &pays); code != 200 {
+				t.Fatalf("payments of %d: %d", p, code)
 			}
 			for _, x := range pays.Items {
 				count[x.ID]++

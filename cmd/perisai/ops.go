@@ -202,20 +202,24 @@ func cmdLedger(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return fmt.Errorf("ledger: give verify")
 	}
-	return withDB(ctx, e, "ledger verify", args[1:], nil, func(db *store.DB) error {
-		probs, err := db.VerifyLedger(ctx)
-		if err != nil {
-			return err
-		}
-		for _, p := range probs {
-			fmt.Fprintf(e.stdout, "BROKEN %s: %s\n", p.What, p.Ref)
-		}
-		if len(probs) > 0 {
-			return fmt.Errorf("ledger verify: %d problem(s)", len(probs))
-		}
-		fmt.Fprintln(e.stdout, "ledger verify: every entry balances, every balance matches its postings, every reversal mirrors its entry")
-		return nil
-	})
+	return withDB(ctx, e, "ledger verify", args[1:], nil, func(db *store.DB) error { return verifyLedger(ctx, e, db) })
+}
+
+// verifyLedger prints every break of the ledger's invariants, or that there is none; a break
+// is an error (a non-zero exit).
+func verifyLedger(ctx context.Context, e env, db *store.DB) error {
+	probs, err := db.VerifyLedger(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range probs {
+		fmt.Fprintf(e.stdout, "BROKEN %s: %s\n", p.What, p.Ref)
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("ledger verify: %d problem(s)", len(probs))
+	}
+	fmt.Fprintln(e.stdout, "ledger verify: every entry balances, every balance matches its postings, every reversal mirrors its entry")
+	return nil
 }
 
 // cmdCoverage moves participants' statuses as months pass (also part of the daily jobs).
