@@ -97,7 +97,7 @@ func setAgentVillages(ctx context.Context, tx *Tx, agentID int64, villages []str
 			continue
 		}
 		seen[v] = true
-		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_villages (agent_id, village_code) VALUES ($1, $2)`, agentID, v); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_villages (agent_id, village_code, province_code) VALUES ($1, $2, $3)`, agentID, v, provinceOf(v)); err != nil {
 			return fmt.Errorf("agent village: %w", err)
 		}
 	}
@@ -383,8 +383,8 @@ func (db *DB) HandOver(ctx context.Context, act audit.Actor, from, to int64) (in
 			return errs.Invalid("to_agent_id", "the receiving agent is %s", toStatus)
 		}
 		// The receiving agent takes over the villages too, so that it may serve the participants.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_villages (agent_id, village_code)
-SELECT $1, v.village_code FROM agent_villages v WHERE v.agent_id = $2
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_villages (agent_id, village_code, province_code)
+SELECT $1, v.village_code, v.province_code FROM agent_villages v WHERE v.agent_id = $2
 AND NOT EXISTS (SELECT 1 FROM agent_villages x WHERE x.agent_id = $1 AND x.village_code = v.village_code)`, to, from); err != nil {
 			return err
 		}

@@ -12,14 +12,6 @@ import (
 
 var auditCols = []string{"province_code", "id", "at", "actor_id", "actor", "action", "entity", "entity_id", "region_code", "detail", "request_id"}
 
-// auditProvince is the province an entry is kept with: its region's (” for none).
-func auditProvince(region string) string {
-	if len(region) < 2 {
-		return ""
-	}
-	return region[:2]
-}
-
 // Audit appends one entry. Call it inside the transaction that makes the change it records.
 func Audit(ctx context.Context, q Querier, a audit.Actor, action, entity string, entityID any, regionCode, detail string) error {
 	_, err := auditEntry(ctx, q, a, action, entity, entityID, regionCode, detail)
@@ -33,7 +25,7 @@ func auditEntry(ctx context.Context, q Querier, a audit.Actor, action, entity st
 		actorID = a.UserID
 	}
 	id := idgen.Next()
-	row := []any{auditProvince(regionCode), id, now(), actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID}
+	row := []any{provinceOf(regionCode), id, now(), actorID, a.Name, action, entity, fmt.Sprint(entityID), regionCode, detail, a.RequestID}
 	if tx, ok := q.(*Tx); ok && tx.buf != nil {
 		tx.buf.add("audit_log", auditCols, row)
 		return id, nil

@@ -71,7 +71,7 @@ func (db *DB) WhoSaw(ctx context.Context, act audit.Actor, q WhoSawQuery) (parti
 		if berr != nil {
 			return who, nil, berr
 		}
-		who, err = db.participantWhere(ctx, audit.Actor{}, "p.id IN (SELECT participant_id FROM nik_registry WHERE province_code = $1 AND nik_blind = $2)", nikProvince(q.NIK), b)
+		who, err = db.participantWhere(ctx, audit.Actor{}, "p.id IN (SELECT participant_id FROM nik_registry WHERE province_code = $1 AND nik_blind = $2)", provinceOf(q.NIK), b)
 	default:
 		return who, nil, errs.Invalid("participant", "name the person by participant id, KPJ or NIK")
 	}

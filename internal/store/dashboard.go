@@ -49,14 +49,6 @@ func (db *DB) currentBuild(ctx context.Context) (DashboardBuild, error) {
 	return b, err
 }
 
-// provinceOf is the province a region code lies in ("" for the nation).
-func provinceOf(code string) string {
-	if len(code) < 2 {
-		return ""
-	}
-	return code[:2]
-}
-
 // Dashboard reads the figures of a region ("" for the nation) and of its children for a
 // period. With regions given, it reads those instead (a branch's regencies) and sums them as
 // the region.

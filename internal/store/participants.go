@@ -267,15 +267,6 @@ func (db *DB) prepare(ctx context.Context, i int, reg *participant.Registration,
 	return pr, nil
 }
 
-// nikProvince is the province digits of a NIK (its first two; a masked NIK keeps them), the
-// key of its registry row.
-func nikProvince(nik string) string {
-	if len(nik) < 2 {
-		return ""
-	}
-	return nik[:2]
-}
-
 var participantCols = []string{"id", "kpj", "province_code", "village_code", "nik_blind", "nik_enc", "nik_masked", "name", "name_lower",
 	"birth_date", "sex", "phone", "address", "occupation", "sector", "declared_income", "jkk", "jkm", "jht", "review",
 	"branch_id", "wadah_id", "agent_id", "registered_by", "consent_at", "consent_by", "import_id", "created_at", "updated_at", "acquired_by"}
@@ -288,7 +279,7 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 	}
 	claims := make([][]any, len(rows))
 	for i, pr := range rows {
-		claims[i] = []any{nikProvince(pr.p.NIKMasked), pr.blind, pr.p.ID}
+		claims[i] = []any{provinceOf(pr.p.NIKMasked), pr.blind, pr.p.ID}
 	}
 	won := map[string]bool{}
 	err := insertRows(ctx, tx, "nik_registry", []string{"province_code", "nik_blind", "participant_id"}, claims, "ON CONFLICT (province_code, nik_blind) DO NOTHING RETURNING nik_blind",
@@ -307,7 +298,7 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 	var registered []prepared
 	for _, pr := range rows {
 		if !won[pr.blind] {
-			dup, err := db.duplicate(ctx, tx, r.p, nikProvince(pr.p.NIKMasked), pr.blind)
+			dup, err := db.duplicate(ctx, tx, r.p, provinceOf(pr.p.NIKMasked), pr.blind)
 			if err != nil {
 				return err
 			}
@@ -566,7 +557,7 @@ func (db *DB) participantWhereClause(f ParticipantFilter) (string, []any, error)
 		if err != nil {
 			return "", nil, err
 		}
-		add("p.id IN (SELECT participant_id FROM nik_registry WHERE province_code = ? AND nik_blind = ?)", nikProvince(query), b)
+		add("p.id IN (SELECT participant_id FROM nik_registry WHERE province_code = ? AND nik_blind = ?)", provinceOf(query), b)
 	default:
 		add("p.name_lower LIKE ?", "%"+strings.ToLower(query)+"%")
 	}

@@ -85,7 +85,7 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 			if _, err := tx.ExecContext(ctx, `UPDATE participants SET nik_enc = $1, nik_blind = $2 WHERE id = $3`, enc, blind, p.id); err != nil {
 				return fmt.Errorf("rotate participant %d: %w", p.id, err)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE nik_registry SET nik_blind = $1 WHERE province_code = $2 AND participant_id = $3`, blind, nikProvince(nikStr), p.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE nik_registry SET nik_blind = $1 WHERE province_code = $2 AND participant_id = $3`, blind, provinceOf(nikStr), p.id); err != nil {
 				return fmt.Errorf("rotate participant %d: %w", p.id, err)
 			}
 			out.Participants++

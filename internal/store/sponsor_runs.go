@@ -86,7 +86,7 @@ func (db *DB) ChargeSponsorship(ctx context.Context, act audit.Actor, rs *rules.
 	if !sc.All {
 		a := args{sh.ID}
 		var outside int
-		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sponsorship_members m JOIN participants p ON p.id = m.participant_id
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sponsorship_members m JOIN participants p ON p.id = m.participant_id AND p.province_code = m.province_code
 WHERE m.sponsorship_id = $1 AND NOT (`+memberCond(sc.Members, &a)+`)`, a...).Scan(&outside); err != nil {
 			return ChargeReport{}, err
 		}

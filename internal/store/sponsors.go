@@ -97,7 +97,7 @@ func (sc SponsorScope) inScope(a *args) string {
 	if sc.All {
 		return "1 = 1"
 	}
-	return `EXISTS (SELECT 1 FROM sponsorship_members m JOIN participants p ON p.id = m.participant_id
+	return `EXISTS (SELECT 1 FROM sponsorship_members m JOIN participants p ON p.id = m.participant_id AND p.province_code = m.province_code
 WHERE m.sponsorship_id = s.id AND ` + memberCond(sc.Members, a) + `)`
 }
 
@@ -153,14 +153,15 @@ func (db *DB) CreateSponsorship(ctx context.Context, act audit.Actor, s *sponsor
 		} else if err != nil {
 			return err
 		}
-		var members []int64
+		var members [][2]any // participant id, province
 		seen := map[int64]bool{}
 		var missing []string
 		for _, k := range kpjs {
 			var id, branch int64
 			var wadah, agent int64
-			err := tx.QueryRowContext(ctx, `SELECT id, branch_id, COALESCE(wadah_id, 0), COALESCE(agent_id, 0) FROM participants WHERE kpj = $1 AND review <> 'rejected'`, k).
-				Scan(&id, &branch, &wadah, &agent)
+			var province string
+			err := tx.QueryRowContext(ctx, `SELECT id, branch_id, COALESCE(wadah_id, 0), COALESCE(agent_id, 0), province_code FROM participants WHERE kpj = $1 AND review <> 'rejected'`, k).
+				Scan(&id, &branch, &wadah, &agent, &province)
 			if isNoRows(err) || (scope.BranchID != 0 && branch != scope.BranchID) || (scope.WadahID != 0 && wadah != scope.WadahID) {
 				missing = append(missing, k)
 				continue
@@ -170,7 +171,7 @@ func (db *DB) CreateSponsorship(ctx context.Context, act audit.Actor, s *sponsor
 			}
 			if !seen[id] {
 				seen[id] = true
-				members = append(members, id)
+				members = append(members, [2]any{id, province})
 			}
 		}
 		if len(missing) > 0 {
@@ -182,13 +183,13 @@ func (db *DB) CreateSponsorship(ctx context.Context, act audit.Actor, s *sponsor
 		s.ID, s.CreatedAt, s.Members = idgen.Next(), now(), len(members)
 		ids := make([][]any, len(members))
 		for i, m := range members {
-			ids[i] = []any{s.ID, m}
+			ids[i] = []any{s.ID, m[0], m[1]}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sponsorships (id, sponsor_id, name, month_from, month_to, jkk, jkm, jht, budget, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, s.ID, s.SponsorID, s.Name, int(s.From), int(s.To), s.JKK, s.JKM, s.JHT, s.Budget, s.CreatedAt); err != nil {
 			return fmt.Errorf("insert sponsorship: %w", err)
 		}
-		if err := insertRows(ctx, tx, "sponsorship_members", []string{"sponsorship_id", "participant_id"}, ids, "", nil); err != nil {
+		if err := insertRows(ctx, tx, "sponsorship_members", []string{"sponsorship_id", "participant_id", "province_code"}, ids, "", nil); err != nil {
 			return fmt.Errorf("sponsorship members: %w", err)
 		}
 		return Audit(ctx, tx, act, "create", "sponsorship", s.ID, "", fmt.Sprintf("%s %s..%s %d participants", s.Name, s.From, s.To, len(ids)))
@@ -304,10 +305,10 @@ func (db *DB) SponsorshipsEnding(ctx context.Context, scope ParticipantFilter, t
 	q := `SELECT ` + participantColumns + `, s.name, sp.name, s.month_to FROM sponsorship_members m
 JOIN sponsorships s ON s.id = m.sponsorship_id
 JOIN sponsors sp ON sp.id = s.sponsor_id
-JOIN participants p ON p.id = m.participant_id
+JOIN participants p ON p.id = m.participant_id AND p.province_code = m.province_code
 WHERE s.month_to >= $1 AND s.month_to <= $2 AND p.review <> 'rejected'
 AND NOT EXISTS (SELECT 1 FROM sponsorship_members m2 JOIN sponsorships s2 ON s2.id = m2.sponsorship_id
-  WHERE m2.participant_id = p.id AND s2.month_from <= s.month_to + 1 AND s2.month_to > s.month_to)`
+  WHERE m2.participant_id = p.id AND m2.province_code = p.province_code AND s2.month_from <= s.month_to + 1 AND s2.month_to > s.month_to)`
 	args := []any{int(today.MonthOf()), int(lastMonth)}
 	add := func(cond string, v any) {
 		args = append(args, v)

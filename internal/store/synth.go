@@ -58,7 +58,7 @@ var synthTables = []synthTable{
 	{"wadah", []string{"id", "branch_id", "village_code", "name", "created_at", "legal_number", "bank_name", "is_participant", "is_perisai"}, ""},
 	{"participants", synthParticipantCols, ""},
 	{"agents", []string{"id", "wadah_id", "name", "created_at", "participant_id", "status", "activated_at", "last_activity_at"}, ""},
-	{"agent_villages", []string{"agent_id", "village_code"}, ""},
+	{"agent_villages", []string{"agent_id", "village_code", "province_code"}, ""},
 	{"participants", synthParticipantCols, "workers"},
 	{"agreements", []string{"id", "branch_id", "wadah_id", "number", "starts_on", "ends_on", "status", "created_at", "updated_at"}, ""},
 	{"nik_registry", []string{"province_code", "nik_blind", "participant_id"}, ""},
@@ -259,7 +259,7 @@ func (l *synthLoader) province(ctx context.Context, prov string, villages []synt
 				}
 				l.add("participant_status", pid, "waiting_first_payment", nil, false)
 				l.add("agents", aid, wadah, p.Name, t, pid, "active", t, t)
-				l.add("agent_villages", aid, v.Code)
+				l.add("agent_villages", aid, v.Code, v.Code[:2])
 				l.stats.Agents++
 				mine = append(mine, &synthAgent{id: aid, wadah: wadah})
 			}

@@ -80,21 +80,28 @@ var Tables = map[string]TableClass{
 // each still fails, so that the list only shrinks, and that every other distributed table is
 // partitioned by province and passes the store tests so.
 var NotYetKeyed = map[string]string{
-	"participants":        "primary key (id), unique (kpj); referenced by id",
-	"participant_status":  "no province_code",
-	"heirs":               "no province_code",
-	"payments":            "primary key (id), unique (receipt_no)",
-	"journal_entries":     "primary key (id); referenced by id",
-	"postings":            "primary key (id)",
-	"ledger_balances":     "no province_code: accounts are national",
-	"deposits":            "no province_code",
-	"bank_lines":          "no province_code",
-	"sponsorship_members": "no province_code",
-	"idempotency_keys":    "no province_code",
-	"import_rows":         "no province_code",
-	"imports":             "no province_code",
-	"wadah":               "no province_code; referenced by id",
-	"agents":              "no province_code; referenced by id",
-	"agent_villages":      "no province_code",
-	"agreements":          "no province_code; referenced by id",
+	"participants":       "primary key (id), unique (kpj); referenced by id",
+	"participant_status": "no province_code",
+	"heirs":              "no province_code",
+	"payments":           "primary key (id), unique (receipt_no)",
+	"journal_entries":    "primary key (id); referenced by id",
+	"postings":           "primary key (id)",
+	"ledger_balances":    "no province_code: accounts are national",
+	"deposits":           "no province_code",
+	"bank_lines":         "no province_code",
+	"idempotency_keys":   "no province_code",
+	"import_rows":        "no province_code",
+	"imports":            "no province_code",
+	"wadah":              "no province_code; referenced by id",
+	"agents":             "no province_code; referenced by id",
+	"agreements":         "no province_code; referenced by id",
+}
+
+// provinceOf is the province a region code, or a NIK's first digits, lie in: the key a
+// distributed row is kept with ("" for the nation, or for no region).
+func provinceOf(code string) string {
+	if len(code) < 2 {
+		return ""
+	}
+	return code[:2]
 }
