@@ -272,10 +272,17 @@ func (db *DB) ImportBankStatement(ctx context.Context, act audit.Actor, branchID
 	out.Lines = len(lines)
 	err = db.Transact(ctx, func(tx *Tx) error {
 		out.Matched, out.Unmatched, out.Duplicate = nil, nil, 0
+		// The lines are kept with the branch's province (migration 31).
+		var province string
+		if err := tx.QueryRowContext(ctx, `SELECT province_code FROM branches WHERE id = $1`, branchID).Scan(&province); isNoRows(err) {
+			return errs.NotFound("branch")
+		} else if err != nil {
+			return err
+		}
 		for _, l := range lines {
-			res, err := tx.ExecContext(ctx, `INSERT INTO bank_lines (id, branch_id, line_date, reference, amount, description, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (branch_id, line_date, reference, amount) DO NOTHING`,
-				l.ID, branchID, l.Date, l.Reference, l.Amount, l.Description, now())
+			res, err := tx.ExecContext(ctx, `INSERT INTO bank_lines (province_code, id, branch_id, line_date, reference, amount, description, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (province_code, branch_id, line_date, reference, amount) DO NOTHING`,
+				province, l.ID, branchID, l.Date, l.Reference, l.Amount, l.Description, now())
 			if err != nil {
 				return err
 			}
@@ -286,8 +293,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (branch_id, line_date, reference
 		// Match every unmatched line of the branch, old and new, to an unmatched deposit with
 		// the same slip reference and the declared amount.
 		rows, err := tx.QueryContext(ctx, `SELECT l.id, d.id FROM bank_lines l JOIN deposits d ON d.branch_id = l.branch_id
-AND d.slip_ref = l.reference AND d.declared = l.amount AND d.bank_line_id IS NULL WHERE l.branch_id = $1 AND l.deposit_id IS NULL
-ORDER BY l.line_date, l.id, d.id`, branchID)
+AND d.slip_ref = l.reference AND d.declared = l.amount AND d.bank_line_id IS NULL WHERE l.province_code = $2 AND l.branch_id = $1 AND l.deposit_id IS NULL
+ORDER BY l.line_date, l.id, d.id`, branchID, province)
 		if err != nil {
 			return err
 		}
@@ -318,7 +325,7 @@ ORDER BY l.line_date, l.id, d.id`, branchID)
 			if n, err := res.RowsAffected(); err != nil || n == 0 {
 				continue
 			}
-			res, err = tx.ExecContext(ctx, `UPDATE bank_lines SET deposit_id = $1 WHERE id = $2 AND deposit_id IS NULL`, p.deposit, p.line)
+			res, err = tx.ExecContext(ctx, `UPDATE bank_lines SET deposit_id = $1 WHERE province_code = $3 AND id = $2 AND deposit_id IS NULL`, p.deposit, p.line, province)
 			if err != nil {
 				return err
 			}
@@ -353,7 +360,7 @@ ORDER BY l.line_date, l.id, d.id`, branchID)
 // BankLines lists a branch's statement lines, newest first.
 func (db *DB) BankLines(ctx context.Context, branchID int64) ([]BankLine, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, line_date, reference, amount, description, COALESCE(deposit_id, 0) FROM bank_lines
-WHERE branch_id = $1 ORDER BY line_date DESC, id DESC LIMIT 5000`, branchID)
+WHERE province_code = (SELECT province_code FROM branches WHERE id = $1) AND branch_id = $1 ORDER BY line_date DESC, id DESC LIMIT 5000`, branchID)
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,6 @@ var NotYetKeyed = map[string]string{
 	"postings":           "primary key (id)",
 	"ledger_balances":    "no province_code: accounts are national",
 	"deposits":           "no province_code",
-	"bank_lines":         "no province_code",
 	"idempotency_keys":   "no province_code",
 	"import_rows":        "no province_code",
 	"imports":            "no province_code",
