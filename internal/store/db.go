@@ -145,8 +145,9 @@ func openSQLite(rawURL string) (*DB, error) {
 // Close closes every connection.
 func (db *DB) Close() error {
 	db.releaseNode()
-	if db.replica != nil {
-		db.replica.close()
+	if r := db.replica; r != nil {
+		db.replica = nil // reports read from the primary from here on; a second Close finds nothing
+		r.close()
 	}
 	if db.w != nil {
 		db.w.mu.Lock()
