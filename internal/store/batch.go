@@ -170,7 +170,7 @@ func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]Pa
 	err := py.db.Transact(context.WithoutCancel(ctx), func(tx *Tx) error {
 		t0, st = time.Now(), PayerStats{Batches: 1, Payments: int64(len(batch))}
 		st.Begin = t0.Sub(begin)
-		tx.deltas = map[int64]int64{}
+		tx.deltas = map[balanceKey]int64{}
 		if fast {
 			tx.buf = newWriteBuffer()
 			items := make([]PayItem, len(batch))

@@ -74,7 +74,9 @@ func (db *DB) RecordDeposit(ctx context.Context, act audit.Actor, req DepositReq
 	var d Deposit
 	err := db.Transact(ctx, func(tx *Tx) error {
 		var branch int64
-		if err := tx.QueryRowContext(ctx, `SELECT w.branch_id FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`, req.AgentID).Scan(&branch); isNoRows(err) {
+		var prov string
+		if err := tx.QueryRowContext(ctx, `SELECT w.branch_id, b.province_code FROM agents a JOIN wadah w ON w.id = a.wadah_id
+JOIN branches b ON b.id = w.branch_id WHERE a.id = $1`, req.AgentID).Scan(&branch, &prov); isNoRows(err) {
 			return errs.Invalid("agent_id", "no such agent")
 		} else if err != nil {
 			return err
@@ -106,14 +108,14 @@ func (db *DB) RecordDeposit(ctx context.Context, act audit.Actor, req DepositReq
 		if d.Variance != 0 {
 			d.Status = "variance_pending"
 		}
-		e := ledger.Entry{Kind: "deposit", RefType: "deposit", RefID: d.ID, Memo: "slip " + d.SlipRef}
+		e := ledger.Entry{Kind: "deposit", RefType: "deposit", RefID: d.ID, Memo: "slip " + d.SlipRef, Region: prov}
 		e.Debit(ledger.BankClearing(branch), d.Declared).Credit(ledger.AgentCash(req.AgentID), expected).Credit(varianceSuspense(branch), d.Variance)
 		entryID, err := post(ctx, tx, e, 0)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO deposits (id, agent_id, branch_id, slip_ref, deposited_on, declared, expected, variance, status, entry_id, created_at, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, d.ID, d.AgentID, branch, d.SlipRef, d.DepositedOn, d.Declared, d.Expected, d.Variance,
+		_, err = tx.ExecContext(ctx, `INSERT INTO deposits (province_code, id, agent_id, branch_id, slip_ref, deposited_on, declared, expected, variance, status, entry_id, created_at, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, prov, d.ID, d.AgentID, branch, d.SlipRef, d.DepositedOn, d.Declared, d.Expected, d.Variance,
 			d.Status, entryID, d.CreatedAt, act.Name)
 		if isUniqueViolation(err) {
 			return errs.Conflict("slip %s was recorded before", d.SlipRef)

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/perisai/perisai/internal/calendar"
+	"github.com/perisai/perisai/internal/ledger"
 	"github.com/perisai/perisai/internal/rules"
 )
 
@@ -55,4 +56,13 @@ func (db *DB) Count(ctx context.Context, query string, args ...any) (int64, erro
 	var n int64
 	err := db.read.QueryRowContext(ctx, `SELECT COALESCE((`+query+`), 0)`, args...).Scan(&n)
 	return n, err
+}
+
+// Post writes a journal entry in its own transaction, as the store's writes do.
+func (db *DB) Post(ctx context.Context, e ledger.Entry) (id int64, err error) {
+	err = db.Transact(ctx, func(tx *Tx) error {
+		id, err = post(ctx, tx, e, 0)
+		return err
+	})
+	return id, err
 }

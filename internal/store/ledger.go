@@ -82,11 +82,12 @@ func post(ctx context.Context, tx *Tx, e ledger.Entry, reverses int64) (int64, e
 		return 0, fmt.Errorf("postings: %w", err)
 	}
 	for _, p := range e.Postings {
+		k := balanceKey{ids[p.Account], e.Region}
 		if tx.deltas != nil {
-			tx.deltas[ids[p.Account]] += p.Amount
+			tx.deltas[k] += p.Amount
 			continue
 		}
-		if err := tx.addBalance(ctx, ids[p.Account], p.Amount); err != nil {
+		if err := tx.addBalance(ctx, k, p.Amount); err != nil {
 			return 0, fmt.Errorf("balance %s: %w", p.Account, err)
 		}
 	}
@@ -123,7 +124,7 @@ func (db *DB) Balance(ctx context.Context, a ledger.Account) (int64, error) {
 func balance(ctx context.Context, q Querier, a ledger.Account) (int64, error) {
 	if tx, ok := q.(*Tx); ok && tx.pre != nil {
 		if b, ok := tx.pre.balance[a]; ok {
-			return b.balance + tx.deltas[b.id], nil
+			return b.balance + tx.delta(b.id), nil
 		}
 	}
 	var b int64
@@ -135,7 +136,7 @@ LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code = $1 GROUP BY a.
 	}
 	// Inside a group commit, add what this transaction has posted but not yet applied.
 	if tx, ok := q.(*Tx); ok && tx.deltas != nil {
-		b += tx.deltas[id]
+		b += tx.delta(id)
 	}
 	return b, err
 }
@@ -147,9 +148,10 @@ type Problem struct {
 }
 
 // VerifyLedger checks every invariant: each entry balances and has two postings or more, each
-// account's balance equals the sum of its postings, each reversal mirrors the entry it undoes,
-// the accounts of the system as a whole sum to zero, and every reference of the money tables
-// points to a row.
+// account's balance in each province equals the sum of its postings there, each posting is
+// kept in its entry's province, each reversal mirrors the entry it undoes, the accounts of each
+// province (and so of the system as a whole) sum to zero, and every reference of the money
+// tables points to a row.
 func (db *DB) VerifyLedger(ctx context.Context) ([]Problem, error) {
 	var out []Problem
 	check := func(what, q string) error {
@@ -181,22 +183,29 @@ func (db *DB) VerifyLedger(ctx context.Context) ([]Problem, error) {
 	checks := []struct{ what, q string }{
 		{"entry does not balance", `SELECT CAST(e.id AS TEXT) FROM journal_entries e LEFT JOIN postings p ON p.entry_id = e.id
 GROUP BY e.id HAVING COALESCE(SUM(p.amount), 0) <> 0 OR COUNT(p.id) < 2`},
-		{"account balance differs from its postings", `SELECT a.code FROM ledger_accounts a
-LEFT JOIN (SELECT account_id, SUM(balance) AS s FROM ledger_balances GROUP BY account_id) b ON b.account_id = a.id
-LEFT JOIN (SELECT account_id, SUM(amount) AS s FROM postings GROUP BY account_id) p ON p.account_id = a.id
+		// Per province: an account's balance is kept in each province it has postings in.
+		{"account balance differs from its postings", `SELECT a.code || ' in ' || k.province_code FROM
+(SELECT account_id, province_code FROM ledger_balances UNION SELECT account_id, province_code FROM postings) k
+JOIN ledger_accounts a ON a.id = k.account_id
+LEFT JOIN (SELECT account_id, province_code, SUM(balance) AS s FROM ledger_balances GROUP BY account_id, province_code) b
+  ON b.account_id = k.account_id AND b.province_code = k.province_code
+LEFT JOIN (SELECT account_id, province_code, SUM(amount) AS s FROM postings GROUP BY account_id, province_code) p
+  ON p.account_id = k.account_id AND p.province_code = k.province_code
 WHERE COALESCE(b.s, 0) <> COALESCE(p.s, 0)`},
+		{"posting kept in another province than its entry", `SELECT CAST(p.id AS TEXT) FROM postings p
+JOIN journal_entries e ON e.id = p.entry_id WHERE e.province_code <> p.province_code`},
 		{"reversal does not mirror the entry it reverses", `SELECT CAST(r.id AS TEXT) FROM journal_entries r
 WHERE r.reverses IS NOT NULL AND EXISTS (
   SELECT 1 FROM (SELECT account_id, SUM(amount) AS s FROM postings WHERE entry_id = r.id GROUP BY account_id) rp
   LEFT JOIN (SELECT account_id, SUM(amount) AS s FROM postings WHERE entry_id = r.reverses GROUP BY account_id) op ON op.account_id = rp.account_id
   WHERE op.s IS NULL OR op.s <> -rp.s)`},
-		{"accounts do not sum to zero", `SELECT 'all' FROM (SELECT COALESCE(SUM(balance), 0) AS total FROM ledger_balances) t WHERE t.total <> 0`},
+		{"accounts do not sum to zero", `SELECT 'province ' || province_code FROM ledger_balances GROUP BY province_code HAVING SUM(balance) <> 0`},
 		{"paid month without a posted payment", `SELECT CAST(m.participant_id AS TEXT) || '/' || CAST(m.month AS TEXT) FROM paid_months m
 JOIN payments p ON p.id = m.payment_id WHERE p.status <> 'posted'`},
 	}
 	// Every reference of the money tables points to a row (PostgreSQL does not enforce them;
 	// migration 14).
-	for _, k := range moneyForeignKeys {
+	for _, k := range verifiedForeignKeys {
 		checks = append(checks, struct{ what, q string }{
 			k.table + "." + k.column + " points to no " + k.references + " row",
 			`SELECT CAST(t.` + k.column + ` AS TEXT) FROM ` + k.table + ` t WHERE t.` + k.column + ` IS NOT NULL

@@ -109,6 +109,14 @@ SELECT id, status, last_paid, review = 'rejected' FROM participants`,
 			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 				return execAll(ctx, tx, rebuildAudit(d, auditUnkeyed, auditColumnList))
 			}}),
+		// The ledger, payments and deposits keyed by province (migrate_ledger.go).
+		goose.NewGoMigration(32,
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, rebuildLedger(d, true))
+			}},
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, rebuildLedger(d, false))
+			}}),
 	}
 }
 
@@ -177,6 +185,12 @@ var moneyForeignKeys = []struct{ table, column, references string }{
 	{"paid_months", "participant_id", "participants"},
 	{"paid_months", "payment_id", "payments"},
 }
+
+// verifiedForeignKeys are all the references `ledger verify` checks: migration 14's, and those
+// that migration 32 stopped declaring.
+var verifiedForeignKeys = append(moneyForeignKeys[:len(moneyForeignKeys):len(moneyForeignKeys)],
+	struct{ table, column, references string }{"deposits", "entry_id", "journal_entries"},
+	struct{ table, column, references string }{"bank_lines", "deposit_id", "deposits"})
 
 // appendOnly makes the database itself refuse UPDATE and DELETE on a table, so that history
 // tables (the audit log, later the ledger) stay whole even against a careless operator.

@@ -300,8 +300,8 @@ func TestVerifyCatchesABrokenPosting(t *testing.T) {
 		}
 		verifyClean(t, db)
 		err = db.Transact(ctx, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO postings (id, entry_id, account_id, amount)
-SELECT $1, entry_id, account_id, 1000 FROM postings WHERE entry_id = (SELECT entry_id FROM payments WHERE id = $2) LIMIT 1`, idgen.Next(), pay.ID)
+			_, err := tx.ExecContext(ctx, `INSERT INTO postings (id, entry_id, account_id, amount, province_code)
+SELECT $1, entry_id, account_id, 1000, province_code FROM postings WHERE entry_id = (SELECT entry_id FROM payments WHERE id = $2) LIMIT 1`, idgen.Next(), pay.ID)
 			return err
 		})
 		if err != nil {

@@ -21,7 +21,7 @@ type Tx struct {
 	// deltas, when set, gathers balance changes to apply once per account at the end of the
 	// transaction (balanceStatements) instead of one UPDATE per posting: a group commit of many
 	// payments then moves the hot program-fund balances once.
-	deltas map[int64]int64
+	deltas map[balanceKey]int64
 	// buf, when set, gathers inserts to write at the end of the transaction (writeBuffer).
 	buf *writeBuffer
 	// pre, when set, holds what a group commit read for its whole batch.
@@ -34,17 +34,17 @@ type Tx struct {
 	conn  *sql.Conn // PostgreSQL: the connection the transaction runs on (pipeline.go)
 }
 
-// balanceStatements are the gathered balance changes, one per account, and forgets them.
-// Accounts are updated in id order so that concurrent transactions take the row locks in the
-// same order and cannot deadlock.
+// balanceStatements are the gathered balance changes, one per account and province, and
+// forgets them. Accounts are updated in one order so that concurrent transactions take the row
+// locks in the same order and cannot deadlock.
 func (tx *Tx) balanceStatements() []statement {
 	var out []statement
-	for _, id := range slices.Sorted(maps.Keys(tx.deltas)) {
-		if d := tx.deltas[id]; d != 0 {
-			out = append(out, tx.balanceStatement(id, d))
+	for _, k := range slices.SortedFunc(maps.Keys(tx.deltas), compareBalanceKeys) {
+		if d := tx.deltas[k]; d != 0 {
+			out = append(out, tx.balanceStatement(k, d))
 		}
 	}
-	tx.deltas = map[int64]int64{}
+	tx.deltas = map[balanceKey]int64{}
 	return out
 }
 
