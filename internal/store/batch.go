@@ -55,6 +55,8 @@ type Payer struct {
 	queue   chan pending
 	maxSize int
 	stats   payerStats
+	// provinces remembers the participants' provinces, to split batches by (batch_province.go).
+	provinces provinceCache
 }
 
 // PayerStats is where the writers' time went, for the benchmark and for tuning.
@@ -136,7 +138,13 @@ func (py *Payer) run(ctx context.Context) {
 				break fill
 			}
 		}
-		py.commit(ctx, batch)
+		parts, err := py.byProvince(ctx, batch)
+		if err != nil { // the batch still commits, only not split: nothing is filtered by province
+			parts = []provinceBatch{{items: batch}}
+		}
+		for _, part := range parts {
+			py.commit(ctx, part.province, part.items)
+		}
 	}
 }
 
@@ -146,13 +154,13 @@ func (py *Payer) run(ctx context.Context) {
 // again the careful way, each payment in a savepoint of its own. If that commit fails too,
 // every item is answered with the failure and nothing is stored, so the clients' retries with
 // the same keys are safe.
-func (py *Payer) commit(ctx context.Context, batch []pending) {
-	results, err := py.runBatch(ctx, batch, true)
+func (py *Payer) commit(ctx context.Context, province string, batch []pending) {
+	results, err := py.runBatch(ctx, province, batch, true)
 	if err != nil {
 		py.stats.mu.Lock()
 		py.stats.s.Careful++
 		py.stats.mu.Unlock()
-		results, err = py.runBatch(ctx, batch, false)
+		results, err = py.runBatch(ctx, province, batch, false)
 	}
 	for i, p := range batch {
 		if err != nil {
@@ -162,7 +170,7 @@ func (py *Payer) commit(ctx context.Context, batch []pending) {
 	}
 }
 
-func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]PayResult, error) {
+func (py *Payer) runBatch(ctx context.Context, province string, batch []pending, fast bool) ([]PayResult, error) {
 	results := make([]PayResult, len(batch))
 	var st PayerStats
 	var t0, done time.Time
@@ -177,7 +185,7 @@ func (py *Payer) runBatch(ctx context.Context, batch []pending, fast bool) ([]Pa
 			for i, p := range batch {
 				items[i] = p.item
 			}
-			pre, err := loadPrefetch(ctx, tx, items)
+			pre, err := loadPrefetch(ctx, tx, province, items)
 			if err != nil {
 				return err
 			}

@@ -104,7 +104,7 @@ func inList(start, n int) string {
 	return b.String()
 }
 
-func loadPrefetch(ctx context.Context, tx *Tx, items []PayItem) (*prefetch, error) {
+func loadPrefetch(ctx context.Context, tx *Tx, province string, items []PayItem) (*prefetch, error) {
 	pf := &prefetch{payees: map[int64]payee{}, paid: map[int64][]calendar.Month{}, balance: map[ledger.Account]acctBalance{}, idem: map[idemID]idemRow{},
 		agents: map[int64]agentRow{}, agreements: map[int64][][2]calendar.Date{}, oldest: map[int64]time.Time{}}
 	seen, seenAgent := map[int64]bool{}, map[int64]bool{}
@@ -169,21 +169,11 @@ FROM agents WHERE id IN (` + in + `) ORDER BY id` + tx.ForUpdate(), agents, "age
 			}})
 	}
 	reads = append(reads, []read{
-		// By participant alone: the batch does not know their provinces until the payees are
-		// read, in this same round trip. The primary key leads with the participant for it
-		// (migration 26); a join through participants to name the province cost the database
-		// about 40 µs a payment.
-		{statement{`SELECT participant_id, month FROM paid_months WHERE participant_id IN (` + inList(1, len(ids)) + `)
-ORDER BY participant_id, month`, ids, "paid months"},
-			func(scan func(...any) error) error {
-				var id int64
-				var m int
-				if err := scan(&id, &m); err != nil {
-					return err
-				}
-				pf.paid[id] = append(pf.paid[id], calendar.Month(m))
-				return nil
-			}},
+		// In the batch's province (a batch is one province's: batch_province.go), checked
+		// against the payees below. The primary key leads with the participant (migration
+		// 26): a join through participants to name the province cost the database about 40 µs
+		// a payment; naming it as a value costs nothing.
+		paidMonthsRead(pf, province, ids),
 		{statement{`SELECT a.code, a.id, COALESCE(SUM(b.balance), 0) FROM ledger_accounts a
 LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code IN (` + inList(1, len(codes)) + `) GROUP BY a.id, a.code`, codes, "credit"},
 			func(scan func(...any) error) error {
@@ -240,7 +230,34 @@ FROM v JOIN idempotency_keys k ON k.user_id = v.user_id AND k.idem_key = v.idem_
 	if err := tx.queryAll(ctx, reads); err != nil {
 		return nil, err
 	}
+	for id, p := range pf.payees {
+		if province != "" && provinceOf(p.village) != province {
+			// A participant of another province than the payer's (whose payment the scope
+			// check will refuse): its months were not read here, so it is read on its own.
+			delete(pf.payees, id)
+			delete(pf.paid, id)
+		}
+	}
 	return pf, nil
+}
+
+// paidMonthsRead reads the batch's participants' paid months, in its province when it has one.
+func paidMonthsRead(pf *prefetch, province string, ids []any) read {
+	q, args := `SELECT participant_id, month FROM paid_months WHERE participant_id IN (`+inList(1, len(ids))+`)`, ids
+	if province != "" {
+		args = append(args[:len(args):len(args)], province)
+		q += ` AND province_code = $` + strconv.Itoa(len(args))
+	}
+	return read{statement{q + ` ORDER BY participant_id, month`, args, "paid months"},
+		func(scan func(...any) error) error {
+			var id int64
+			var m int
+			if err := scan(&id, &m); err != nil {
+				return err
+			}
+			pf.paid[id] = append(pf.paid[id], calendar.Month(m))
+			return nil
+		}}
 }
 
 // oldestReceipts reads each agent's oldest undeposited receipt. PostgreSQL runs the LIMIT 1
