@@ -236,10 +236,12 @@ func (py *Payer) runBatch(ctx context.Context, province string, batch []pending,
 
 // storeAnswer keeps a refusal's answer under its key (buffered with the batch's writes).
 func storeAnswer(tx *Tx, it PayItem, res PayResult) {
-	tx.buf.add("idempotency_keys", idemCols, []any{it.P.UserID, it.Key, it.Hash, res.Status, res.ContentType, string(res.Body), now()})
+	tx.buf.add("idempotency_keys", idemCols, []any{it.P.UserID, it.Key, it.Hash, res.Status, res.ContentType, string(res.Body), now(), it.P.Province})
 }
 
-var idemCols = []string{"user_id", "idem_key", "request_hash", "status", "content_type", "response", "created_at"}
+// idemCols are the columns of a stored answer: the key is kept in the user's province
+// (store.KeyOwner).
+var idemCols = []string{"user_id", "idem_key", "request_hash", "status", "content_type", "response", "created_at", "province_code"}
 
 // one runs one payment inside the batch's transaction, in a savepoint of its own.
 func (py *Payer) one(ctx context.Context, tx *Tx, i int, it PayItem) PayResult {
@@ -266,8 +268,8 @@ func (py *Payer) one(ctx context.Context, tx *Tx, i int, it PayItem) PayResult {
 	}
 	if res.Err == storeAnswerLater { // a refusal: its answer is kept for replays
 		res.Err = nil
-		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, content_type, response, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`, it.P.UserID, it.Key, it.Hash, res.Status, res.ContentType, string(res.Body), now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, content_type, response, created_at, province_code)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, it.P.UserID, it.Key, it.Hash, res.Status, res.ContentType, string(res.Body), now(), it.P.Province); err != nil {
 			return PayResult{Err: err}
 		}
 	}
@@ -287,8 +289,8 @@ func (py *Payer) try(ctx context.Context, tx *Tx, it PayItem) (PayResult, bool) 
 			err = sql.ErrNoRows
 		}
 	} else {
-		err = tx.QueryRowContext(ctx, `SELECT request_hash, status, content_type, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2`,
-			it.P.UserID, it.Key).Scan(&hash, &status, &ctype, &body)
+		err = tx.QueryRowContext(ctx, `SELECT request_hash, status, content_type, response FROM idempotency_keys
+WHERE user_id = $1 AND idem_key = $2 AND province_code = $3`, it.P.UserID, it.Key, it.P.Province).Scan(&hash, &status, &ctype, &body)
 	}
 	if isNoRows(err) && tx.buf != nil { // the same key earlier in this batch
 		for _, r := range tx.buf.rows("idempotency_keys") {
@@ -328,7 +330,7 @@ func (py *Payer) try(ctx context.Context, tx *Tx, it PayItem) (PayResult, bool) 
 		// A refused payment wrote nothing; roll its work back, then store the refusal.
 		return PayResult{Status: s, ContentType: ct, Body: b, Err: storeAnswerLater}, false
 	}
-	if err := tx.insert(ctx, "idempotency_keys", idemCols, []any{it.P.UserID, it.Key, it.Hash, s, ct, string(b), now()}); err != nil {
+	if err := tx.insert(ctx, "idempotency_keys", idemCols, []any{it.P.UserID, it.Key, it.Hash, s, ct, string(b), now(), it.P.Province}); err != nil {
 		return PayResult{Err: err}, false
 	}
 	return PayResult{Status: s, ContentType: ct, Body: b}, true

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/perisai/perisai/internal/access"
 	"github.com/perisai/perisai/internal/errs"
 )
 
@@ -34,21 +35,31 @@ const carriedOut = -1
 // stale is how long a key whose first request never finished (a crash) blocks a retry.
 const stale = 2 * time.Minute
 
+// KeyOwner is whose idempotency key it is: the user, and the province the key is kept in (the
+// user's; "" for a national user), which every read of the key names (migration 33).
+type KeyOwner struct {
+	UserID   int64
+	Province string
+}
+
+// OwnerOf is the owner of the keys a principal sends.
+func OwnerOf(p access.Principal) KeyOwner { return KeyOwner{UserID: p.UserID, Province: p.Province} }
+
 // ClaimIdempotencyKey records that a request with this key and body hash is being served. It
 // returns a Replay when the same request was answered before, and ErrConflict when the key was
 // used with a different body or its first request is still being served.
-func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, hash string) (*Replay, error) {
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, o KeyOwner, key, hash string) (*Replay, error) {
 	var out *Replay
 	err := db.Transact(ctx, func(tx *Tx) error {
 		var gotHash, ctype, body string
 		var status int
 		var created time.Time
 		err := tx.QueryRowContext(ctx, `SELECT request_hash, status, content_type, response, created_at FROM idempotency_keys
-WHERE user_id = $1 AND idem_key = $2`+tx.ForUpdate(), userID, key).Scan(&gotHash, &status, &ctype, &body, &created)
+WHERE user_id = $1 AND idem_key = $2 AND province_code = $3`+tx.ForUpdate(), o.UserID, key, o.Province).Scan(&gotHash, &status, &ctype, &body, &created)
 		switch {
 		case isNoRows(err):
-			_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4)`,
-				userID, key, hash, now())
+			_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (province_code, user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				o.Province, o.UserID, key, hash, now())
 			if isUniqueViolation(err) {
 				return ErrKeyInUse
 			}
@@ -62,7 +73,8 @@ WHERE user_id = $1 AND idem_key = $2`+tx.ForUpdate(), userID, key).Scan(&gotHash
 		case status == carriedOut:
 			return ErrKeyDone
 		case status == 0: // the first attempt died before its commit (which would have marked the key): this one takes over
-			_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND idem_key = $3`, now(), userID, key)
+			_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND idem_key = $3 AND province_code = $4`,
+				now(), o.UserID, key, o.Province)
 			return err
 		default:
 			out = &Replay{Status: status, ContentType: ctype, Body: body}
@@ -77,17 +89,17 @@ WHERE user_id = $1 AND idem_key = $2`+tx.ForUpdate(), userID, key).Scan(&gotHash
 
 // keyMark is the key a request is served under, carried in its context.
 type keyMark struct {
-	userID int64
-	key    string
-	done   atomic.Bool
+	owner KeyOwner
+	key   string
+	done  atomic.Bool
 }
 
 type keyMarkCtx struct{}
 
 // WithIdempotencyKey returns a context under which the first transaction that commits also marks
 // the claimed key as carried out, in the same commit.
-func WithIdempotencyKey(ctx context.Context, userID int64, key string) context.Context {
-	return context.WithValue(ctx, keyMarkCtx{}, &keyMark{userID: userID, key: key})
+func WithIdempotencyKey(ctx context.Context, o KeyOwner, key string) context.Context {
+	return context.WithValue(ctx, keyMarkCtx{}, &keyMark{owner: o, key: key})
 }
 
 // markKey is run by a transaction before it commits (transactOnce).
@@ -96,16 +108,16 @@ func markKey(ctx context.Context, tx *sql.Tx) (*keyMark, error) {
 	if m == nil || m.done.Load() {
 		return nil, nil
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1 WHERE user_id = $2 AND idem_key = $3 AND status = 0`,
-		carriedOut, m.userID, m.key)
+	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1 WHERE user_id = $2 AND idem_key = $3 AND province_code = $4 AND status = 0`,
+		carriedOut, m.owner.UserID, m.key, m.owner.Province)
 	return m, err
 }
 
 // FinishIdempotencyKey stores the answer so that a replay gets it.
-func (db *DB) FinishIdempotencyKey(ctx context.Context, userID int64, key string, r Replay) error {
+func (db *DB) FinishIdempotencyKey(ctx context.Context, o KeyOwner, key string, r Replay) error {
 	return db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, content_type = $2, response = $3 WHERE user_id = $4 AND idem_key = $5`,
-			r.Status, r.ContentType, r.Body, userID, key)
+		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, content_type = $2, response = $3
+WHERE user_id = $4 AND idem_key = $5 AND province_code = $6`, r.Status, r.ContentType, r.Body, o.UserID, key, o.Province)
 		return err
 	})
 }
@@ -113,13 +125,13 @@ func (db *DB) FinishIdempotencyKey(ctx context.Context, userID int64, key string
 // ReleaseIdempotencyKey forgets a key whose request failed on the server's side, so that the
 // client may retry it; a key whose request has already committed a change is kept, unless the
 // request was refused (a refusal changes nothing, though it may have been audited).
-func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string, refused bool) error {
-	q := `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status = 0`
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, o KeyOwner, key string, refused bool) error {
+	q := `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND province_code = $3 AND status = 0`
 	if refused {
-		q = `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status <= 0`
+		q = `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND province_code = $3 AND status <= 0`
 	}
 	return db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, q, userID, key)
+		_, err := tx.ExecContext(ctx, q, o.UserID, key, o.Province)
 		return err
 	})
 }
@@ -137,8 +149,8 @@ func (db *DB) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, 
 	for {
 		var n int64
 		err := db.Transact(ctx, func(tx *Tx) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE (user_id, idem_key) IN
-(SELECT user_id, idem_key FROM idempotency_keys WHERE created_at < $1 LIMIT `+fmt.Sprint(purgeChunk)+`)`, before)
+			res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE (user_id, idem_key, province_code) IN
+(SELECT user_id, idem_key, province_code FROM idempotency_keys WHERE created_at < $1 LIMIT `+fmt.Sprint(purgeChunk)+`)`, before)
 			if err != nil {
 				return err
 			}

@@ -101,10 +101,10 @@ func TestGroupCommitPayer(t *testing.T) {
 		}
 		// A key whose request (the same payment, taken the one-request way) committed without its
 		// answer being kept is refused, not paid again.
-		if _, err := db.ClaimIdempotencyKey(ctx, p.UserID, "lost", "h-lost-1"); err != nil {
+		if _, err := db.ClaimIdempotencyKey(ctx, store.OwnerOf(p), "lost", "h-lost-1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Transact(store.WithIdempotencyKey(ctx, p.UserID, "lost"), func(*store.Tx) error { return nil }); err != nil {
+		if err := db.Transact(store.WithIdempotencyKey(ctx, store.OwnerOf(p), "lost"), func(*store.Tx) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if r := payer.Pay(ctx, item("lost", 1)); r.Err != nil || r.Status != 409 || !strings.Contains(string(r.Body), "answer was not kept") {

@@ -64,31 +64,32 @@ func padIn(vals []any) []any {
 	return vals
 }
 
-// padPairs pads a list of (user, key) pairs to a power of two pairs, as padIn does values.
-func padPairs(vals []any) []any {
+// padKeys pads a list of (user, key, province) triples to a power of two triples, as padIn does
+// values.
+func padKeys(vals []any) []any {
 	n := 1
-	for n < len(vals)/2 {
+	for n < len(vals)/3 {
 		n *= 2
 	}
-	for len(vals)/2 < n && len(vals) > 0 {
-		vals = append(vals, vals[len(vals)-2], vals[len(vals)-1])
+	for len(vals)/3 < n && len(vals) > 0 {
+		vals = append(vals, vals[len(vals)-3:]...)
 	}
 	return vals
 }
 
-// pairList is n rows of a VALUES list of (user id, key) parameters; PostgreSQL is told their
-// types, which a VALUES list does not give it.
-func pairList(d Dialect, n int) string {
-	row := "($%d, $%d)"
+// keyList is n rows of a VALUES list of (user id, key, province) parameters; PostgreSQL is told
+// their types, which a VALUES list does not give it.
+func keyList(d Dialect, n int) string {
+	row := "($%d, $%d, $%d)"
 	if d == Postgres {
-		row = "($%d::bigint, $%d::text)"
+		row = "($%d::bigint, $%d::text, $%d::text)"
 	}
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, row, 2*i+1, 2*i+2)
+		fmt.Fprintf(&b, row, 3*i+1, 3*i+2, 3*i+3)
 	}
 	return b.String()
 }
@@ -124,7 +125,7 @@ func loadPrefetch(ctx context.Context, tx *Tx, province string, items []PayItem)
 		}
 		if k := (idemID{it.P.UserID, it.Key}); !seenKey[k] {
 			seenKey[k] = true
-			keys = append(keys, it.P.UserID, it.Key)
+			keys = append(keys, it.P.UserID, it.Key, it.P.Province)
 		}
 	}
 	ids, codes = padIn(ids), padIn(codes)
@@ -214,10 +215,10 @@ AND wadah_id IN (SELECT wadah_id FROM agents WHERE id IN (` + in + `))`, agents,
 	}
 	// Every key of the batch in one statement: the batch's pairs as a VALUES list joined to the
 	// index (each user's keys apart cost a statement per agent in the batch).
-	keys = padPairs(keys)
-	reads = append(reads, read{statement{`WITH v (user_id, idem_key) AS (VALUES ` + pairList(tx.Dialect, len(keys)/2) + `)
+	keys = padKeys(keys)
+	reads = append(reads, read{statement{`WITH v (user_id, idem_key, province_code) AS (VALUES ` + keyList(tx.Dialect, len(keys)/3) + `)
 SELECT k.user_id, k.idem_key, k.request_hash, k.status, k.content_type, k.response
-FROM v JOIN idempotency_keys k ON k.user_id = v.user_id AND k.idem_key = v.idem_key`, keys, "idempotency keys"},
+FROM v JOIN idempotency_keys k ON k.user_id = v.user_id AND k.idem_key = v.idem_key AND k.province_code = v.province_code`, keys, "idempotency keys"},
 		func(scan func(...any) error) error {
 			var k idemID
 			var r idemRow

@@ -83,7 +83,6 @@ var NotYetKeyed = map[string]string{
 	"participants":       "primary key (id), unique (kpj); referenced by id",
 	"participant_status": "no province_code",
 	"heirs":              "no province_code",
-	"idempotency_keys":   "no province_code",
 	"import_rows":        "no province_code",
 	"imports":            "no province_code",
 	"wadah":              "no province_code; referenced by id",

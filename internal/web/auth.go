@@ -139,7 +139,7 @@ func (s *Server) apiWrite(h handlerFunc) http.Handler {
 			return err
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		replay, err := s.db.ClaimIdempotencyKey(r.Context(), p.UserID, key, hash)
+		replay, err := s.db.ClaimIdempotencyKey(r.Context(), store.OwnerOf(p), key, hash)
 		if err != nil {
 			return err
 		}
@@ -152,12 +152,12 @@ func (s *Server) apiWrite(h handlerFunc) http.Handler {
 		}
 		buf := &bufferedWriter{header: http.Header{}}
 		ctx := context.WithoutCancel(r.Context()) // the answer is kept even if the client left
-		if err := h(buf, r.WithContext(store.WithIdempotencyKey(r.Context(), p.UserID, key)), p); err != nil {
+		if err := h(buf, r.WithContext(store.WithIdempotencyKey(r.Context(), store.OwnerOf(p), key)), p); err != nil {
 			s.writeProblem(buf, r, err)
 		}
 		if buf.status >= 500 {
-			_ = s.db.ReleaseIdempotencyKey(ctx, p.UserID, key, false)
-		} else if err := s.db.FinishIdempotencyKey(ctx, p.UserID, key, store.Replay{
+			_ = s.db.ReleaseIdempotencyKey(ctx, store.OwnerOf(p), key, false)
+		} else if err := s.db.FinishIdempotencyKey(ctx, store.OwnerOf(p), key, store.Replay{
 			Status: buf.status, ContentType: buf.header.Get("Content-Type"), Body: buf.body.String()}); err != nil {
 			return err
 		}

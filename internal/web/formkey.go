@@ -65,7 +65,7 @@ func (s *Server) uiWrite(h handlerFunc) http.Handler {
 		if err != nil {
 			return err
 		}
-		replay, err := s.claimForm(r.Context(), p.UserID, key, hash)
+		replay, err := s.claimForm(r.Context(), store.OwnerOf(p), key, hash)
 		if err != nil {
 			return err
 		}
@@ -74,7 +74,7 @@ func (s *Server) uiWrite(h handlerFunc) http.Handler {
 			return nil
 		}
 		buf := &bufferedWriter{header: http.Header{}}
-		herr := h(buf, r.WithContext(store.WithIdempotencyKey(r.Context(), p.UserID, key)), p)
+		herr := h(buf, r.WithContext(store.WithIdempotencyKey(r.Context(), store.OwnerOf(p), key)), p)
 		ctx := context.WithoutCancel(r.Context()) // what was done is recorded even if the browser left
 		code := buf.status
 		if herr != nil {
@@ -83,11 +83,11 @@ func (s *Server) uiWrite(h handlerFunc) http.Handler {
 		to := sentTo(r, buf)
 		switch {
 		case herr == nil && to != "":
-			err = s.db.FinishIdempotencyKey(ctx, p.UserID, key, store.Replay{Status: http.StatusSeeOther, Body: to})
+			err = s.db.FinishIdempotencyKey(ctx, store.OwnerOf(p), key, store.Replay{Status: http.StatusSeeOther, Body: to})
 		case code < 500: // refused: nothing was done (at most the refusal audited), the form may be sent again corrected
-			err = s.db.ReleaseIdempotencyKey(ctx, p.UserID, key, true)
+			err = s.db.ReleaseIdempotencyKey(ctx, store.OwnerOf(p), key, true)
 		default:
-			err = s.db.ReleaseIdempotencyKey(ctx, p.UserID, key, false)
+			err = s.db.ReleaseIdempotencyKey(ctx, store.OwnerOf(p), key, false)
 		}
 		if err != nil {
 			return err
@@ -117,10 +117,10 @@ func sentTo(r *http.Request, buf *bufferedWriter) string {
 }
 
 // claimForm claims a form key, waiting while its first submission is being served.
-func (s *Server) claimForm(ctx context.Context, userID int64, key, hash string) (*store.Replay, error) {
+func (s *Server) claimForm(ctx context.Context, owner store.KeyOwner, key, hash string) (*store.Replay, error) {
 	deadline := time.Now().Add(formWait)
 	for {
-		replay, err := s.db.ClaimIdempotencyKey(ctx, userID, key, hash)
+		replay, err := s.db.ClaimIdempotencyKey(ctx, owner, key, hash)
 		switch {
 		case err == nil:
 			return replay, nil
