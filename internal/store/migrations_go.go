@@ -117,6 +117,14 @@ SELECT id, status, last_paid, review = 'rejected' FROM participants`,
 			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 				return execAll(ctx, tx, rebuildLedger(d, false))
 			}}),
+		// A participant's status and heirs keyed by province (migrate_people.go).
+		goose.NewGoMigration(34,
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, rebuildPeople(d, true))
+			}},
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				return execAll(ctx, tx, rebuildPeople(d, false))
+			}}),
 	}
 }
 

@@ -262,7 +262,7 @@ func (db *DB) prepare(ctx context.Context, i int, reg *participant.Registration,
 			masked = nik.Mask(h.NIK)
 		}
 		pr.p.Heirs = append(pr.p.Heirs, participant.Heir{ID: idgen.Next(), Name: h.Name, Relationship: h.Relationship, BirthDate: h.BirthDate, NIKMasked: masked})
-		pr.heirs = append(pr.heirs, []any{pr.p.Heirs[len(pr.p.Heirs)-1].ID, pr.p.ID, h.Name, string(h.Relationship), h.BirthDate, henc, masked, t})
+		pr.heirs = append(pr.heirs, []any{pr.p.Province(), pr.p.Heirs[len(pr.p.Heirs)-1].ID, pr.p.ID, h.Name, string(h.Relationship), h.BirthDate, henc, masked, t})
 	}
 	return pr, nil
 }
@@ -314,7 +314,7 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 			p.BirthDate, string(p.Sex), p.Phone, p.Address, p.Occupation, string(p.Sector), p.DeclaredIncome, p.Programs.JKK, p.Programs.JKM,
 			p.Programs.JHT, string(p.Review), p.BranchID, nullZero(p.WadahID), nullZero(p.AgentID), registeredBy,
 			p.ConsentAt, p.ConsentBy, nullZero(pr.importID), p.CreatedAt, p.CreatedAt, nullZero(p.AgentID)})
-		statuses = append(statuses, []any{p.ID, string(p.Status)})
+		statuses = append(statuses, []any{p.Province(), p.ID, string(p.Status)})
 		heirs = append(heirs, pr.heirs...)
 		registered = append(registered, pr)
 	}
@@ -325,10 +325,10 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 		}
 		return fmt.Errorf("insert participants: %w", err)
 	}
-	if err := insertRows(ctx, tx, "participant_status", []string{"participant_id", "status"}, statuses, "", nil); err != nil {
+	if err := insertRows(ctx, tx, "participant_status", []string{"province_code", "participant_id", "status"}, statuses, "", nil); err != nil {
 		return fmt.Errorf("insert participant statuses: %w", err)
 	}
-	if err := insertRows(ctx, tx, "heirs", []string{"id", "participant_id", "name", "relationship", "birth_date", "nik_enc", "nik_masked", "created_at"},
+	if err := insertRows(ctx, tx, "heirs", []string{"province_code", "id", "participant_id", "name", "relationship", "birth_date", "nik_enc", "nik_masked", "created_at"},
 		heirs, "", nil); err != nil {
 		return fmt.Errorf("insert heirs: %w", err)
 	}
@@ -413,7 +413,8 @@ func (db *DB) participantWhere(ctx context.Context, act audit.Actor, where strin
 	if err != nil {
 		return p, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, relationship, birth_date, nik_masked FROM heirs WHERE participant_id = $1 ORDER BY id`, p.ID)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, relationship, birth_date, nik_masked FROM heirs WHERE participant_id = $1 AND province_code = $2 ORDER BY id`,
+		p.ID, p.Province())
 	if err != nil {
 		return p, err
 	}
@@ -575,8 +576,8 @@ func (db *DB) SetReview(ctx context.Context, act audit.Actor, id int64, to parti
 		return errs.Invalid("review", "one of verified, flagged, rejected")
 	}
 	return db.Transact(ctx, func(tx *Tx) error {
-		var before string
-		err := tx.QueryRowContext(ctx, `SELECT review FROM participants WHERE id = $1`+tx.ForUpdate(), id).Scan(&before)
+		var before, province string
+		err := tx.QueryRowContext(ctx, `SELECT review, province_code FROM participants WHERE id = $1`+tx.ForUpdate(), id).Scan(&before, &province)
 		if isNoRows(err) {
 			return errs.NotFound("participant")
 		}
@@ -597,7 +598,7 @@ func (db *DB) SetReview(ctx context.Context, act audit.Actor, id int64, to parti
 (SELECT SUBSTR(nik_masked, 1, 2), nik_blind FROM participants WHERE id = $1) AND participant_id = $1`, id); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = 'ended', held = TRUE WHERE participant_id = $1`, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = 'ended', held = TRUE WHERE participant_id = $1 AND province_code = $2`, id, province); err != nil {
 				return err
 			}
 		}

@@ -357,9 +357,9 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 		after := pl.after
 		out.Coverage = &after
 		if tx.buf != nil {
-			tx.buf.statuses[py.id] = statusUpdate{string(after.Status), lastPaid(mergeMonths(pl.paid, alloc.Months))}
-		} else if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = $1, last_paid = $2 WHERE participant_id = $3`,
-			string(after.Status), lastPaid(mergeMonths(pl.paid, alloc.Months)), py.id); err != nil {
+			tx.buf.statuses[py.id] = statusUpdate{py.province(), string(after.Status), lastPaid(mergeMonths(pl.paid, alloc.Months))}
+		} else if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = $1, last_paid = $2 WHERE participant_id = $3 AND province_code = $4`,
+			string(after.Status), lastPaid(mergeMonths(pl.paid, alloc.Months)), py.id, py.province()); err != nil {
 			return err
 		}
 		if agentID != 0 {
@@ -563,8 +563,8 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = $1, last_paid = $2 WHERE participant_id = $3`,
-			string(contribution.Assess(paid, today, pr).Status), lastPaid(paid), participantID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = $1, last_paid = $2 WHERE participant_id = $3 AND province_code = $4`,
+			string(contribution.Assess(paid, today, pr).Status), lastPaid(paid), participantID, province); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, act, "reverse", "payment", paymentID, "", reason)

@@ -62,7 +62,7 @@ var synthTables = []synthTable{
 	{"participants", synthParticipantCols, "workers"},
 	{"agreements", []string{"id", "branch_id", "wadah_id", "number", "starts_on", "ends_on", "status", "created_at", "updated_at"}, ""},
 	{"nik_registry", []string{"province_code", "nik_blind", "participant_id"}, ""},
-	{"participant_status", []string{"participant_id", "status", "last_paid", "held"}, ""},
+	{"participant_status", []string{"participant_id", "status", "last_paid", "held", "province_code"}, ""},
 	{"payments", []string{"id", "receipt_no", "participant_id", "province_code", "branch_id", "wadah_id", "agent_id", "funding", "amount", "months",
 		"first_month", "last_month", "status", "entry_id", "received_at", "received_by", "managed_by"}, ""},
 	{"paid_months", []string{"participant_id", "month", "payment_id", "base", "discount", "due", "jkk", "jkm", "jht", "funding", "paid_at", "province_code"}, ""},
@@ -257,7 +257,7 @@ func (l *synthLoader) province(ctx context.Context, prov string, villages []synt
 				if err := l.participant("participants", pid, prov, v.Code, p, branch, wadah, 0, today.AddMonths(-7), 0); err != nil {
 					return err
 				}
-				l.add("participant_status", pid, "waiting_first_payment", nil, false)
+				l.add("participant_status", pid, "waiting_first_payment", nil, false, prov)
 				l.add("agents", aid, wadah, p.Name, t, pid, "active", t, t)
 				l.add("agent_villages", aid, v.Code, v.Code[:2])
 				l.stats.Agents++
@@ -311,7 +311,7 @@ func (l *synthLoader) province(ctx context.Context, prov string, villages []synt
 				last = int(pay.Last)
 				l.stats.Payments++
 			}
-			l.add("participant_status", id, "waiting_first_payment", last, false)
+			l.add("participant_status", id, "waiting_first_payment", last, false, prov)
 			if rng.IntN(500) == 0 {
 				l.claim(rng, prov, id, v.Code, p.Name, branch, wadah, agentID)
 			}

@@ -23,6 +23,7 @@ type writeBuffer struct {
 }
 
 type statusUpdate struct {
+	province string
 	status   string
 	lastPaid any
 }
@@ -99,8 +100,8 @@ func (b *writeBuffer) statements(d Dialect) []statement {
 // statusStatement moves every participant the batch paid for in one statement.
 func (b *writeBuffer) statusStatement(d Dialect) statement {
 	var q strings.Builder
-	q.WriteString("WITH v(id, status, last_paid) AS (VALUES ")
-	args := make([]any, 0, 3*len(b.statuses))
+	q.WriteString("WITH v(id, province, status, last_paid) AS (VALUES ")
+	args := make([]any, 0, 4*len(b.statuses))
 	for _, id := range slices.Sorted(maps.Keys(b.statuses)) { // in id order, as the rows were locked
 		u := b.statuses[id]
 		if len(args) > 0 {
@@ -108,13 +109,14 @@ func (b *writeBuffer) statusStatement(d Dialect) statement {
 		}
 		n := len(args)
 		if d == Postgres { // VALUES gives PostgreSQL no column types to infer the parameters' from
-			fmt.Fprintf(&q, "($%d::bigint, $%d::text, $%d::integer)", n+1, n+2, n+3)
+			fmt.Fprintf(&q, "($%d::bigint, $%d::text, $%d::text, $%d::integer)", n+1, n+2, n+3, n+4)
 		} else {
-			fmt.Fprintf(&q, "($%d, $%d, $%d)", n+1, n+2, n+3)
+			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
 		}
-		args = append(args, id, u.status, u.lastPaid)
+		args = append(args, id, u.province, u.status, u.lastPaid)
 	}
-	q.WriteString(") UPDATE participant_status SET status = v.status, last_paid = v.last_paid FROM v WHERE participant_status.participant_id = v.id")
+	q.WriteString(`) UPDATE participant_status SET status = v.status, last_paid = v.last_paid FROM v
+WHERE participant_status.participant_id = v.id AND participant_status.province_code = v.province`)
 	return statement{q.String(), args, "statuses"}
 }
 
