@@ -94,7 +94,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		act := audit.Actor{UserID: u.ID, Name: u.Username + " (cli)"}
-		im, err := db.StartImport(ctx, act, filepath.Base(file), bulkimport.Hash(data), len(rows))
+		im, err := db.StartImport(ctx, store.OwnerOf(p), act, filepath.Base(file), bulkimport.Hash(data), len(rows))
 		if err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 		if out == "" {
 			out = file + ".report.csv"
 		}
-		if err := writeReport(ctx, db, im.ID, out); err != nil {
+		if err := writeReport(ctx, db, im, out); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "import %d: %d rows, %d imported, %d already registered, %d refused; report in %s\n",
@@ -121,8 +121,8 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 	})
 }
 
-func writeReport(ctx context.Context, db *store.DB, id int64, path string) error {
-	rows, err := db.ImportRows(ctx, id)
+func writeReport(ctx context.Context, db *store.DB, im store.Import, path string) error {
+	rows, err := db.ImportRows(ctx, im)
 	if err != nil {
 		return err
 	}

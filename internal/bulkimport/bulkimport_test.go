@@ -52,7 +52,7 @@ func importFile(t *testing.T, db *store.DB, p access.Principal, act audit.Actor,
 	if err != nil {
 		t.Fatal(err)
 	}
-	im, err := db.StartImport(ctx, act, "cohort.csv", bulkimport.Hash(data), len(rows))
+	im, err := db.StartImport(ctx, store.OwnerOf(p), act, "cohort.csv", bulkimport.Hash(data), len(rows))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func importFile(t *testing.T, db *store.DB, p access.Principal, act audit.Actor,
 		t.Error("no progress reported")
 	}
 	im, _ = db.GetImport(ctx, im.ID)
-	report, _ := db.ImportRows(ctx, im.ID)
+	report, _ := db.ImportRows(ctx, im)
 	return im, report
 }
 
@@ -209,7 +209,7 @@ func BenchmarkImport100k(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			im, _ := db.StartImport(ctx, act, "bench.csv", "", len(rows))
+			im, _ := db.StartImport(ctx, store.OwnerOf(p), act, "bench.csv", "", len(rows))
 			if err := bulkimport.Run(ctx, bulkimport.Job{DB: db, Rules: rules.Default(), P: p, Actor: act, Rows: rows, Today: calendar.Today()}, im.ID, nil); err != nil {
 				b.Fatal(err)
 			}

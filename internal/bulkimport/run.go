@@ -38,7 +38,7 @@ func Hash(data []byte) string {
 // calling progress after each chunk, and closes the record.
 func Run(ctx context.Context, j Job, importID int64, progress func(done, total int)) error {
 	err := run(ctx, j, importID, progress)
-	if ferr := j.DB.FinishImport(context.WithoutCancel(ctx), j.Actor, importID, err); ferr != nil && err == nil {
+	if ferr := j.DB.FinishImport(context.WithoutCancel(ctx), j.Actor, j.P.Province, importID, err); ferr != nil && err == nil {
 		err = ferr
 	}
 	return err

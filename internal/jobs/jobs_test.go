@@ -112,10 +112,10 @@ func TestRunDayOnceAcrossServers(t *testing.T) {
 func TestKeysExpire(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if _, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k", "h"); err != nil {
+		if _, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "k", "h"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.FinishIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k", store.Replay{Status: 201, Body: "first"}); err != nil {
+		if err := db.FinishIdempotencyKey(ctx, store.Owner{UserID: 1}, "k", store.Replay{Status: 201, Body: "first"}); err != nil {
 			t.Fatal(err)
 		}
 		today := calendar.Today()
@@ -123,13 +123,13 @@ func TestKeysExpire(t *testing.T) {
 		if err != nil || r.ExpiredKeys != 0 {
 			t.Fatalf("day 30: %+v %v", r, err)
 		}
-		if rp, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k", "h"); err != nil || rp == nil || rp.Body != "first" {
+		if rp, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "k", "h"); err != nil || rp == nil || rp.Body != "first" {
 			t.Fatalf("day 30: the key is not replayed: %+v %v", rp, err)
 		}
 		if r, err = RunDaily(ctx, db, rules.Default(), today.AddDays(31)); err != nil || r.ExpiredKeys != 1 {
 			t.Fatalf("day 31: %+v %v", r, err)
 		}
-		if rp, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k", "other body"); err != nil || rp != nil {
+		if rp, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "k", "other body"); err != nil || rp != nil {
 			t.Fatalf("day 31: the key is still known: %+v %v", rp, err)
 		}
 	})

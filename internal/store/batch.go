@@ -240,7 +240,7 @@ func storeAnswer(tx *Tx, it PayItem, res PayResult) {
 }
 
 // idemCols are the columns of a stored answer: the key is kept in the user's province
-// (store.KeyOwner).
+// (store.Owner).
 var idemCols = []string{"user_id", "idem_key", "request_hash", "status", "content_type", "response", "created_at", "province_code"}
 
 // one runs one payment inside the batch's transaction, in a savepoint of its own.

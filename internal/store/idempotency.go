@@ -35,20 +35,20 @@ const carriedOut = -1
 // stale is how long a key whose first request never finished (a crash) blocks a retry.
 const stale = 2 * time.Minute
 
-// KeyOwner is whose idempotency key it is: the user, and the province the key is kept in (the
-// user's; "" for a national user), which every read of the key names (migration 33).
-type KeyOwner struct {
+// Owner is whose idempotency key or import it is: the user, and the province it is kept in
+// (the user's; "" for a national user), which every read of a key names (migrations 33, 35).
+type Owner struct {
 	UserID   int64
 	Province string
 }
 
-// OwnerOf is the owner of the keys a principal sends.
-func OwnerOf(p access.Principal) KeyOwner { return KeyOwner{UserID: p.UserID, Province: p.Province} }
+// OwnerOf is the owner of the keys a principal sends and the files it imports.
+func OwnerOf(p access.Principal) Owner { return Owner{UserID: p.UserID, Province: p.Province} }
 
 // ClaimIdempotencyKey records that a request with this key and body hash is being served. It
 // returns a Replay when the same request was answered before, and ErrConflict when the key was
 // used with a different body or its first request is still being served.
-func (db *DB) ClaimIdempotencyKey(ctx context.Context, o KeyOwner, key, hash string) (*Replay, error) {
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, o Owner, key, hash string) (*Replay, error) {
 	var out *Replay
 	err := db.Transact(ctx, func(tx *Tx) error {
 		var gotHash, ctype, body string
@@ -89,7 +89,7 @@ WHERE user_id = $1 AND idem_key = $2 AND province_code = $3`+tx.ForUpdate(), o.U
 
 // keyMark is the key a request is served under, carried in its context.
 type keyMark struct {
-	owner KeyOwner
+	owner Owner
 	key   string
 	done  atomic.Bool
 }
@@ -98,7 +98,7 @@ type keyMarkCtx struct{}
 
 // WithIdempotencyKey returns a context under which the first transaction that commits also marks
 // the claimed key as carried out, in the same commit.
-func WithIdempotencyKey(ctx context.Context, o KeyOwner, key string) context.Context {
+func WithIdempotencyKey(ctx context.Context, o Owner, key string) context.Context {
 	return context.WithValue(ctx, keyMarkCtx{}, &keyMark{owner: o, key: key})
 }
 
@@ -114,7 +114,7 @@ func markKey(ctx context.Context, tx *sql.Tx) (*keyMark, error) {
 }
 
 // FinishIdempotencyKey stores the answer so that a replay gets it.
-func (db *DB) FinishIdempotencyKey(ctx context.Context, o KeyOwner, key string, r Replay) error {
+func (db *DB) FinishIdempotencyKey(ctx context.Context, o Owner, key string, r Replay) error {
 	return db.Transact(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, content_type = $2, response = $3
 WHERE user_id = $4 AND idem_key = $5 AND province_code = $6`, r.Status, r.ContentType, r.Body, o.UserID, key, o.Province)
@@ -125,7 +125,7 @@ WHERE user_id = $4 AND idem_key = $5 AND province_code = $6`, r.Status, r.Conten
 // ReleaseIdempotencyKey forgets a key whose request failed on the server's side, so that the
 // client may retry it; a key whose request has already committed a change is kept, unless the
 // request was refused (a refusal changes nothing, though it may have been audited).
-func (db *DB) ReleaseIdempotencyKey(ctx context.Context, o KeyOwner, key string, refused bool) error {
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, o Owner, key string, refused bool) error {
 	q := `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND province_code = $3 AND status = 0`
 	if refused {
 		q = `DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND province_code = $3 AND status <= 0`

@@ -18,6 +18,7 @@ import (
 type Import struct {
 	ID         int64      `json:"id"`
 	UserID     int64      `json:"user_id"`
+	Province   string     `json:"-"` // the user's, where the import is kept
 	Filename   string     `json:"filename"`
 	Status     string     `json:"status"` // running, done, failed, interrupted
 	Total      int        `json:"total"`
@@ -38,12 +39,12 @@ type ImportRow struct {
 	Message string  `json:"message,omitempty"`
 }
 
-// StartImport records a new import of total rows.
-func (db *DB) StartImport(ctx context.Context, act audit.Actor, filename, fileHash string, total int) (Import, error) {
-	im := Import{ID: idgen.Next(), UserID: act.UserID, Filename: filename, Status: "running", Total: total, CreatedAt: now()}
+// StartImport records a new import of total rows by its owner.
+func (db *DB) StartImport(ctx context.Context, o Owner, act audit.Actor, filename, fileHash string, total int) (Import, error) {
+	im := Import{ID: idgen.Next(), UserID: o.UserID, Province: o.Province, Filename: filename, Status: "running", Total: total, CreatedAt: now()}
 	err := db.Transact(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO imports (id, user_id, filename, file_hash, status, total, created_at, node) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			im.ID, im.UserID, filename, fileHash, im.Status, total, im.CreatedAt, db.Node()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO imports (province_code, id, user_id, filename, file_hash, status, total, created_at, node)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, im.Province, im.ID, im.UserID, filename, fileHash, im.Status, total, im.CreatedAt, db.Node()); err != nil {
 			return fmt.Errorf("insert import: %w", err)
 		}
 		return Audit(ctx, tx, act, "start", "import", im.ID, "", fmt.Sprintf("%s, %d rows", filename, total))
@@ -51,7 +52,7 @@ func (db *DB) StartImport(ctx context.Context, act audit.Actor, filename, fileHa
 	return im, err
 }
 
-// ImportChunk registers one chunk of an import and, in the same transaction, writes the chunk's
+// ImportChunk registers one chunk of an import (kept in p's province, as StartImport keeps it) and, in the same transaction, writes the chunk's
 // report rows and advances the counters: an interrupted import leaves whole chunks only.
 // lines are the rows' numbers in the file; refused holds reasons found while reading.
 func (db *DB) ImportChunk(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, importID int64, lines []int,
@@ -76,25 +77,25 @@ func (db *DB) ImportChunk(ctx context.Context, p access.Principal, act audit.Act
 			default:
 				refusedN++
 			}
-			rows[i] = []any{importID, lines[i], string(r.Outcome), kpj, msg}
+			rows[i] = []any{p.Province, importID, lines[i], string(r.Outcome), kpj, msg}
 		}
-		if err := insertRows(ctx, tx, "import_rows", []string{"import_id", "row_no", "outcome", "kpj", "message"}, rows, "", nil); err != nil {
+		if err := insertRows(ctx, tx, "import_rows", []string{"province_code", "import_id", "row_no", "outcome", "kpj", "message"}, rows, "", nil); err != nil {
 			return fmt.Errorf("import report: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE imports SET processed = processed + $1, imported = imported + $2, already = already + $3, refused = refused + $4
-WHERE id = $5`, len(results), imported, already, refusedN, importID)
+WHERE id = $5 AND province_code = $6`, len(results), imported, already, refusedN, importID, p.Province)
 		return err
 	})
 }
 
-// FinishImport closes an import as done or failed.
-func (db *DB) FinishImport(ctx context.Context, act audit.Actor, id int64, failure error) error {
+// FinishImport closes an import, kept in province, as done or failed.
+func (db *DB) FinishImport(ctx context.Context, act audit.Actor, province string, id int64, failure error) error {
 	status, msg := "done", ""
 	if failure != nil {
 		status, msg = "failed", failure.Error()
 	}
 	return db.Transact(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE imports SET status = $1, error = $2, finished_at = $3 WHERE id = $4`, status, msg, now(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE imports SET status = $1, error = $2, finished_at = $3 WHERE id = $4 AND province_code = $5`, status, msg, now(), id, province); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, act, status, "import", id, "", msg)
@@ -119,11 +120,12 @@ AND (node = $2 OR node IN (SELECT node FROM nodes WHERE expires_at IS NULL OR ex
 	return int(n), err
 }
 
-// GetImport returns an import's progress.
+// GetImport returns an import's progress. It is found by id alone (the primary key leads with
+// it): an admin may look at anyone's import without knowing its province.
 func (db *DB) GetImport(ctx context.Context, id int64) (Import, error) {
 	var im Import
-	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, filename, status, total, processed, imported, already, refused, error, created_at, finished_at
-FROM imports WHERE id = $1`, id).Scan(&im.ID, &im.UserID, &im.Filename, &im.Status, &im.Total, &im.Processed, &im.Imported, &im.Already,
+	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, province_code, filename, status, total, processed, imported, already, refused, error, created_at, finished_at
+FROM imports WHERE id = $1`, id).Scan(&im.ID, &im.UserID, &im.Province, &im.Filename, &im.Status, &im.Total, &im.Processed, &im.Imported, &im.Already,
 		&im.Refused, &im.Error, &im.CreatedAt, &im.FinishedAt)
 	if isNoRows(err) {
 		return im, errs.NotFound("import")
@@ -132,8 +134,9 @@ FROM imports WHERE id = $1`, id).Scan(&im.ID, &im.UserID, &im.Filename, &im.Stat
 }
 
 // ImportRows returns an import's report in row order.
-func (db *DB) ImportRows(ctx context.Context, id int64) ([]ImportRow, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT row_no, outcome, kpj, message FROM import_rows WHERE import_id = $1 ORDER BY row_no`, id)
+func (db *DB) ImportRows(ctx context.Context, im Import) ([]ImportRow, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT row_no, outcome, kpj, message FROM import_rows WHERE import_id = $1 AND province_code = $2 ORDER BY row_no`,
+		im.ID, im.Province)
 	if err != nil {
 		return nil, err
 	}

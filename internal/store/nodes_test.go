@@ -109,7 +109,7 @@ func TestInterruptImportsLeavesLiveServers(t *testing.T) {
 		if _, err := b.ClaimNode(ctx); err != nil {
 			t.Fatal(err)
 		}
-		im, err := a.StartImport(ctx, audit.Actor{UserID: u.ID, Name: "imp"}, "f.csv", "h", 10)
+		im, err := a.StartImport(ctx, store.Owner{UserID: u.ID}, audit.Actor{UserID: u.ID, Name: "imp"}, "f.csv", "h", 10)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -81,8 +81,6 @@ var Tables = map[string]TableClass{
 // partitioned by province and passes the store tests so.
 var NotYetKeyed = map[string]string{
 	"participants": "primary key (id), unique (kpj); referenced by id",
-	"import_rows":  "no province_code",
-	"imports":      "no province_code",
 	"wadah":        "no province_code; referenced by id",
 	"agents":       "no province_code; referenced by id",
 	"agreements":   "no province_code; referenced by id",

@@ -166,44 +166,44 @@ func TestIdempotencyKeyMarkedInTheSameCommit(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		noop := func(*store.Tx) error { return nil }
-		if _, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", "h"); err != nil {
+		if _, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", "h"); err != nil {
 			t.Fatal(err)
 		}
 		// The request's transaction fails: nothing was done, the server's failure frees the key.
-		if err := db.Transact(store.WithIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit"), func(*store.Tx) error { return errors.New("boom") }); err == nil {
+		if err := db.Transact(store.WithIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit"), func(*store.Tx) error { return errors.New("boom") }); err == nil {
 			t.Fatal("no error")
 		}
-		if err := db.ReleaseIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", false); err != nil {
+		if err := db.ReleaseIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", false); err != nil {
 			t.Fatal(err)
 		}
-		if r, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", "h"); err != nil || r != nil {
+		if r, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", "h"); err != nil || r != nil {
 			t.Fatalf("retry after a rolled-back request: %v %v", r, err)
 		}
 		// Now it commits, and the answer is never stored (a crash, or a failure after the commit).
-		if err := db.Transact(store.WithIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit"), noop); err != nil {
+		if err := db.Transact(store.WithIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit"), noop); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.ReleaseIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", false); err != nil {
+		if err := db.ReleaseIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", "h"); !errors.Is(err, store.ErrKeyDone) {
+		if _, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", "h"); !errors.Is(err, store.ErrKeyDone) {
 			t.Fatalf("retry of a request that took effect: %v", err)
 		}
 		// A refusal changes nothing (at most it is audited): its key is forgotten.
-		if err := db.ReleaseIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", true); err != nil {
+		if err := db.ReleaseIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", true); err != nil {
 			t.Fatal(err)
 		}
-		if r, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", "h2"); err != nil || r != nil {
+		if r, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", "h2"); err != nil || r != nil {
 			t.Fatalf("after a refusal: %v %v", r, err)
 		}
 		// Marked, then answered: the answer is replayed.
-		if err := db.Transact(store.WithIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit"), noop); err != nil {
+		if err := db.Transact(store.WithIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit"), noop); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.FinishIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", store.Replay{Status: 201, Body: "ok"}); err != nil {
+		if err := db.FinishIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", store.Replay{Status: 201, Body: "ok"}); err != nil {
 			t.Fatal(err)
 		}
-		if r, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "deposit", "h2"); err != nil || r == nil || r.Body != "ok" {
+		if r, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "deposit", "h2"); err != nil || r == nil || r.Body != "ok" {
 			t.Fatalf("replay: %v %v", r, err)
 		}
 	})
@@ -212,30 +212,30 @@ func TestIdempotencyKeyMarkedInTheSameCommit(t *testing.T) {
 func TestIdempotencyKeys(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		r, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k1", "h1")
+		r, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "k1", "h1")
 		if err != nil || r != nil {
 			t.Fatalf("first claim: %v %v", r, err)
 		}
-		if _, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k1", "h1"); !errors.Is(err, errs.ErrConflict) {
+		if _, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "k1", "h1"); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("claim while in flight: %v", err)
 		}
-		if err := db.FinishIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k1", store.Replay{Status: 201, ContentType: "application/json", Body: `{"id":1}`}); err != nil {
+		if err := db.FinishIdempotencyKey(ctx, store.Owner{UserID: 1}, "k1", store.Replay{Status: 201, ContentType: "application/json", Body: `{"id":1}`}); err != nil {
 			t.Fatal(err)
 		}
-		r, err = db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k1", "h1")
+		r, err = db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "k1", "h1")
 		if err != nil || r == nil || r.Status != 201 || r.Body != `{"id":1}` {
 			t.Fatalf("replay: %+v %v", r, err)
 		}
-		if _, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 1}, "k1", "h2"); !errors.Is(err, errs.ErrConflict) {
+		if _, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 1}, "k1", "h2"); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("different body: %v", err)
 		}
-		if r, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 2}, "k1", "h2"); err != nil || r != nil {
+		if r, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 2}, "k1", "h2"); err != nil || r != nil {
 			t.Fatalf("keys are per user: %v %v", r, err)
 		}
-		if err := db.ReleaseIdempotencyKey(ctx, store.KeyOwner{UserID: 2}, "k1", false); err != nil {
+		if err := db.ReleaseIdempotencyKey(ctx, store.Owner{UserID: 2}, "k1", false); err != nil {
 			t.Fatal(err)
 		}
-		if r, err := db.ClaimIdempotencyKey(ctx, store.KeyOwner{UserID: 2}, "k1", "h3"); err != nil || r != nil {
+		if r, err := db.ClaimIdempotencyKey(ctx, store.Owner{UserID: 2}, "k1", "h3"); err != nil || r != nil {
 			t.Fatalf("after release: %v %v", r, err)
 		}
 	})

@@ -119,7 +119,7 @@ func (s *Server) startImport(r *http.Request, p access.Principal) (store.Import,
 		}
 	}
 	act := actor(r, p)
-	im, err := s.db.StartImport(r.Context(), act, name, bulkimport.Hash(data), len(rows))
+	im, err := s.db.StartImport(r.Context(), store.OwnerOf(p), act, name, bulkimport.Hash(data), len(rows))
 	if err != nil {
 		return im, err
 	}
@@ -186,7 +186,7 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request, p access.P
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.ImportRows(r.Context(), im.ID)
+	rows, err := s.db.ImportRows(r.Context(), im)
 	if err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func sentTo(r *http.Request, buf *bufferedWriter) string {
 }
 
 // claimForm claims a form key, waiting while its first submission is being served.
-func (s *Server) claimForm(ctx context.Context, owner store.KeyOwner, key, hash string) (*store.Replay, error) {
+func (s *Server) claimForm(ctx context.Context, owner store.Owner, key, hash string) (*store.Replay, error) {
 	deadline := time.Now().Add(formWait)
 	for {
 		replay, err := s.db.ClaimIdempotencyKey(ctx, owner, key, hash)

@@ -509,7 +509,7 @@ func matrixFixture(t *testing.T, e *env) (x ids, everyone, gianyar []string) {
 	// Imports and tokens belong to their users: each role has its own; the "out" ones are
 	// kc.gianyar's.
 	officerOut := principal("kc.gianyar")
-	imOut, err := db.StartImport(ctx, audit.Actor{UserID: officerOut.UserID, Name: "kc.gianyar"}, "gianyar.csv", "", 0)
+	imOut, err := db.StartImport(ctx, store.OwnerOf(officerOut), audit.Actor{UserID: officerOut.UserID, Name: "kc.gianyar"}, "gianyar.csv", "", 0)
 	must(err)
 	x["import_out"] = id(imOut.ID)
 	_, tokOut, err := db.CreateToken(ctx, act, officerOut.UserID, "gianyar")
@@ -566,7 +566,11 @@ func ownIDs(t *testing.T, e *env, user string, x ids) ids {
 	for k, v := range x {
 		own[k] = v
 	}
-	im, err := e.db.StartImport(ctx, audit.Actor{UserID: u.ID, Name: user}, user+".csv", "", 0)
+	owner, err := e.db.Principal(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := e.db.StartImport(ctx, store.OwnerOf(owner), audit.Actor{UserID: u.ID, Name: user}, user+".csv", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

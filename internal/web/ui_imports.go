@@ -44,7 +44,7 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, p access.Pri
 	}
 	var rows []store.ImportRow
 	if im.Status != "running" {
-		if rows, err = s.db.ImportRows(r.Context(), im.ID); err != nil {
+		if rows, err = s.db.ImportRows(r.Context(), im); err != nil {
 			return err
 		}
 		problems := rows[:0:0]

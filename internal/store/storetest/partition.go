@@ -44,8 +44,9 @@ func PartitionAll(ctx context.Context, url string) error {
 }
 
 // PartitionTable recreates one table as PARTITION BY LIST (province_code), with its rows, its
-// indexes and constraints, the foreign keys from and to it, and its triggers, in one
-// transaction: nothing changes when PostgreSQL refuses it.
+// indexes and constraints, the foreign keys from and to it (a key from a partitioned table is
+// dropped and made again on the table itself, not on its partitions, which inherit it), and its
+// triggers, in one transaction: nothing changes when PostgreSQL refuses it.
 func PartitionTable(ctx context.Context, conn *sql.DB, table string) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -57,7 +58,7 @@ func PartitionTable(ctx context.Context, conn *sql.DB, table string) error {
 	var incoming, outgoing []def
 	var triggers []string
 	rows, err := tx.QueryContext(ctx, `SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.conrelid = $1::regclass
-FROM pg_constraint c WHERE c.contype = 'f' AND (c.confrelid = $1::regclass OR c.conrelid = $1::regclass)`, table)
+FROM pg_constraint c WHERE c.contype = 'f' AND c.conparentid = 0 AND (c.confrelid = $1::regclass OR c.conrelid = $1::regclass)`, table)
 	if err != nil {
 		return fmt.Errorf("%s: %w", table, err)
 	}
