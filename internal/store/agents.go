@@ -26,7 +26,8 @@ func (db *DB) CreateAgent(ctx context.Context, act audit.Actor, ag *network.Agen
 	tree := region.MustDefault()
 	return db.Transact(ctx, func(tx *Tx) error {
 		var branch int64
-		err := tx.QueryRowContext(ctx, `SELECT branch_id FROM wadah WHERE id = $1`, ag.WadahID).Scan(&branch)
+		var province string
+		err := tx.QueryRowContext(ctx, `SELECT branch_id, province_code FROM wadah WHERE id = $1`, ag.WadahID).Scan(&branch, &province)
 		if isNoRows(err) {
 			return errs.Invalid("wadah_id", "no such wadah")
 		}
@@ -56,8 +57,9 @@ func (db *DB) CreateAgent(ctx context.Context, act audit.Actor, ag *network.Agen
 		ag.ID, ag.Name, ag.KPJ, ag.NIKMasked, ag.Status, ag.StatusChanged, ag.CreatedAt = idgen.Next(), name, kpj, nikMasked, network.AgentActive, t, t
 		masked := network.MaskAccount(ag.BankAccount)
 		_, err = tx.ExecContext(ctx, `INSERT INTO agents (id, wadah_id, name, created_at, participant_id, phone, bank_name, bank_account_enc,
-bank_account_masked, trained_on, status, status_changed_at, activated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $4, $4)`,
-			ag.ID, ag.WadahID, name, t, ag.ParticipantID, ag.Phone, ag.BankName, acct, masked, ag.TrainedOn)
+bank_account_masked, trained_on, status, status_changed_at, activated_at, province_code)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $4, $4, $11)`,
+			ag.ID, ag.WadahID, name, t, ag.ParticipantID, ag.Phone, ag.BankName, acct, masked, ag.TrainedOn, province)
 		if isUniqueViolation(err) {
 			return errs.Conflict("participant %s is already an agent", kpj)
 		}

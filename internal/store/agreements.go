@@ -55,8 +55,10 @@ func insertAgreement(ctx context.Context, tx *Tx, act audit.Actor, ag *network.A
 	if ag.RenewalOf != 0 {
 		renewal = ag.RenewalOf
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO agreements (id, branch_id, wadah_id, number, starts_on, ends_on, status, renewal_of, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, ag.ID, ag.BranchID, ag.WadahID, ag.Number, ag.Starts, ag.Ends, string(ag.Status), renewal, ag.CreatedAt)
+	// Kept in its wadah's province.
+	_, err := tx.ExecContext(ctx, `INSERT INTO agreements (id, branch_id, wadah_id, number, starts_on, ends_on, status, renewal_of, created_at, updated_at, province_code)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, w.province_code FROM wadah w WHERE w.id = $3`,
+		ag.ID, ag.BranchID, ag.WadahID, ag.Number, ag.Starts, ag.Ends, string(ag.Status), renewal, ag.CreatedAt)
 	if isUniqueViolation(err) {
 		return errs.Conflict("agreement number %s is taken", ag.Number)
 	}

@@ -80,9 +80,7 @@ func TestLedgerProvinceMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		before, _ := db.Balance(ctx, ledger.ProgramFund("jkm"))
-		if err := db.MigrateTo(ctx, 31); err != nil {
-			t.Fatal(err)
-		}
+		migrateTo(t, db, 31)
 		// A deposit as the code before migration 32 wrote it: its entry has no province.
 		entry, deposit, at := idgen.Next(), idgen.Next(), time.Now().UTC()
 		ag := f.mungguAgents[0]

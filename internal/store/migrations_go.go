@@ -125,6 +125,10 @@ SELECT id, status, last_paid, review = 'rejected' FROM participants`,
 			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 				return execAll(ctx, tx, rebuildPeople(d, false))
 			}}),
+		// Participants and the network keyed by province (migrate_network.go).
+		goose.NewGoMigration(36,
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return keyNetwork(ctx, tx, d) }},
+			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return unkeyNetwork(ctx, tx, d) }}),
 	}
 }
 
@@ -195,10 +199,11 @@ var moneyForeignKeys = []struct{ table, column, references string }{
 }
 
 // verifiedForeignKeys are all the references `ledger verify` checks: migration 14's, and those
-// that migration 32 stopped declaring.
-var verifiedForeignKeys = append(moneyForeignKeys[:len(moneyForeignKeys):len(moneyForeignKeys)],
+// that migrations 32 and 36 stopped declaring.
+var verifiedForeignKeys = append(append(moneyForeignKeys[:len(moneyForeignKeys):len(moneyForeignKeys)],
 	struct{ table, column, references string }{"deposits", "entry_id", "journal_entries"},
-	struct{ table, column, references string }{"bank_lines", "deposit_id", "deposits"})
+	struct{ table, column, references string }{"bank_lines", "deposit_id", "deposits"}),
+	networkVerified...) // migration 36
 
 // appendOnly makes the database itself refuse UPDATE and DELETE on a table, so that history
 // tables (the audit log, later the ledger) stay whole even against a careless operator.

@@ -23,9 +23,7 @@ func TestIdempotencyKeyProvinceMigration(t *testing.T) {
 		if err != nil || p.Province != "51" {
 			t.Fatalf("%+v %v", p, err)
 		}
-		if err := db.MigrateTo(ctx, 32); err != nil {
-			t.Fatal(err)
-		}
+		migrateTo(t, db, 32)
 		err = db.Transact(ctx, func(tx *store.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, content_type, response, created_at)
 VALUES ($1, 'pay-1', 'h', 201, 'application/json', '{"receipt_no":"KW-1"}', CURRENT_TIMESTAMP)`, agentUser)
@@ -61,9 +59,7 @@ func TestImportProvinceMigration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.MigrateTo(ctx, 34); err != nil {
-			t.Fatal(err)
-		}
+		migrateTo(t, db, 34)
 		err = db.Transact(ctx, func(tx *store.Tx) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO imports (id, user_id, filename, file_hash, status, total, processed, imported, created_at)
 VALUES (77, $1, 'cohort.csv', 'h', 'done', 2, 2, 1, CURRENT_TIMESTAMP)`, officer); err != nil {

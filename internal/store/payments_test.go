@@ -472,13 +472,9 @@ func TestParticipantStatusMigration(t *testing.T) {
 			}
 		}
 		check("now", read(`SELECT participant_id, status, last_paid FROM participant_status`))
-		if err := db.MigrateTo(ctx, 11); err != nil {
-			t.Fatal(err)
-		}
+		migrateTo(t, db, 11)
 		check("down", read(`SELECT id, status, last_paid FROM participants`))
-		if err := db.MigrateTo(ctx, 12); err != nil {
-			t.Fatal(err)
-		}
+		migrateTo(t, db, 12)
 		check("up again", read(`SELECT participant_id, status, last_paid FROM participant_status`))
 		// The rejected registration is held: the daily move does not bring it back.
 		if _, err := db.RefreshStatuses(ctx, rs, aug10); err != nil {

@@ -17,9 +17,7 @@ func TestPeopleProvinceMigration(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		newFixture(t, db)
-		if err := db.MigrateTo(ctx, 33); err != nil {
-			t.Fatal(err)
-		}
+		migrateTo(t, db, 33)
 		// An heir added as the code of the time wrote it, without a province.
 		w := heirBefore34(t, db)
 		heirs, err := db.Count(ctx, `SELECT COUNT(*) FROM heirs WHERE participant_id = $1`, w)
@@ -74,4 +72,55 @@ VALUES ($1, $2, 'Ni Made Istri', 'spouse', $3, '', '5103********0001', CURRENT_T
 		t.Fatal(err)
 	}
 	return id
+}
+
+// migrateTo moves the schema to version v, or skips the test on a schema partitioned by
+// province: the partitioned-schema run (CI) recreates the tables after the migrations, under
+// names of its own, and the migrations are not run back over it.
+func migrateTo(t *testing.T, db *store.DB, v int64) {
+	t.Helper()
+	if db.Dialect == store.Postgres && storetest.Partitioned() {
+		t.Skip("migrations are not run down over a partitioned schema")
+	}
+	if err := db.MigrateTo(context.Background(), v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Migration 36 keys participants and the network: a network made before it is kept in its
+// villages' provinces after it, and on PostgreSQL a row that names its participant in another
+// province than the participant's is refused.
+func TestNetworkProvinceMigration(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		migrateTo(t, db, 35)
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for what, q := range map[string]string{
+			"wadah":      `SELECT COUNT(*) FROM wadah WHERE province_code <> SUBSTR(village_code, 1, 2)`,
+			"agents":     `SELECT COUNT(*) FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.province_code <> w.province_code`,
+			"agreements": `SELECT COUNT(*) FROM agreements a JOIN wadah w ON w.id = a.wadah_id WHERE a.province_code <> w.province_code`,
+		} {
+			if n, err := db.Count(ctx, q); err != nil || n != 0 {
+				t.Errorf("%s outside their wadah's province: %d (%v)", what, n, err)
+			}
+		}
+		if n, err := db.Count(ctx, `SELECT COUNT(*) FROM agents WHERE province_code = '51'`); err != nil || n != int64(len(f.mungguAgents)+len(f.batubulanAgents)) {
+			t.Errorf("%d agents in Bali (%v)", n, err)
+		}
+		verifyClean(t, db)
+		if db.Dialect != store.Postgres {
+			return
+		}
+		err := db.Transact(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO heirs (province_code, id, participant_id, name, relationship, birth_date, created_at)
+SELECT '52', 1, MIN(id), 'Ni Luh', 'child', CURRENT_DATE, CURRENT_TIMESTAMP FROM participants`)
+			return err
+		})
+		if err == nil {
+			t.Fatal("an heir kept in NTB for a participant of Bali was accepted")
+		}
+	})
 }

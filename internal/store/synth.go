@@ -55,12 +55,12 @@ var synthParticipantCols = []string{"id", "kpj", "province_code", "village_code"
 
 // The tables in the order their rows must be written (a row before the rows that point at it).
 var synthTables = []synthTable{
-	{"wadah", []string{"id", "branch_id", "village_code", "name", "created_at", "legal_number", "bank_name", "is_participant", "is_perisai"}, ""},
+	{"wadah", []string{"id", "branch_id", "village_code", "name", "created_at", "legal_number", "bank_name", "is_participant", "is_perisai", "province_code"}, ""},
 	{"participants", synthParticipantCols, ""},
-	{"agents", []string{"id", "wadah_id", "name", "created_at", "participant_id", "status", "activated_at", "last_activity_at"}, ""},
+	{"agents", []string{"id", "wadah_id", "name", "created_at", "participant_id", "status", "activated_at", "last_activity_at", "province_code"}, ""},
 	{"agent_villages", []string{"agent_id", "village_code", "province_code"}, ""},
 	{"participants", synthParticipantCols, "workers"},
-	{"agreements", []string{"id", "branch_id", "wadah_id", "number", "starts_on", "ends_on", "status", "created_at", "updated_at"}, ""},
+	{"agreements", []string{"id", "branch_id", "wadah_id", "number", "starts_on", "ends_on", "status", "created_at", "updated_at", "province_code"}, ""},
 	{"nik_registry", []string{"province_code", "nik_blind", "participant_id"}, ""},
 	{"participant_status", []string{"participant_id", "status", "last_paid", "held", "province_code"}, ""},
 	{"payments", []string{"id", "receipt_no", "participant_id", "province_code", "branch_id", "wadah_id", "agent_id", "funding", "amount", "months",
@@ -245,12 +245,12 @@ func (l *synthLoader) province(ctx context.Context, prov string, villages []synt
 			if a, ok := tree.Get(v.Code); ok {
 				name = a.Name
 			}
-			l.add("wadah", wadah, branch, v.Code, "Bumdes "+name, t, "AHU-SYN-"+v.Code, "BRI", v.Member, v.Perisai)
+			l.add("wadah", wadah, branch, v.Code, "Bumdes "+name, t, "AHU-SYN-"+v.Code, "BRI", v.Member, v.Perisai, prov)
 		}
 		if v.Perisai {
 			l.stats.Wadah++
 			start := this.Add(-6).First()
-			l.add("agreements", idgen.Next(), branch, wadah, "PKS/SYN/"+v.Code, start, start.AddMonths(12).AddDays(-1), "active", t, t)
+			l.add("agreements", idgen.Next(), branch, wadah, "PKS/SYN/"+v.Code, start, start.AddMonths(12).AddDays(-1), "active", t, t, prov)
 			for range synth.AgentsPerWadah {
 				p := person()
 				pid, aid := idgen.Next(), idgen.Next()
@@ -258,7 +258,7 @@ func (l *synthLoader) province(ctx context.Context, prov string, villages []synt
 					return err
 				}
 				l.add("participant_status", pid, "waiting_first_payment", nil, false, prov)
-				l.add("agents", aid, wadah, p.Name, t, pid, "active", t, t)
+				l.add("agents", aid, wadah, p.Name, t, pid, "active", t, t, prov)
 				l.add("agent_villages", aid, v.Code, v.Code[:2])
 				l.stats.Agents++
 				mine = append(mine, &synthAgent{id: aid, wadah: wadah})

@@ -35,10 +35,10 @@ func (db *DB) CreateWadah(ctx context.Context, a audit.Actor, w *network.Wadah) 
 			masked = network.MaskAccount(w.BankAccount)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO wadah (id, branch_id, village_code, name, legal_number, contact_name, contact_phone,
-bank_name, bank_account_enc, bank_account_masked, is_participant, is_perisai, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+bank_name, bank_account_enc, bank_account_masked, is_participant, is_perisai, created_at, province_code)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			w.ID, w.BranchID, w.Village, w.Name, w.LegalNumber, w.ContactName, w.ContactPhone, w.BankName, acct, masked,
-			w.IsParticipant, w.IsPerisai, w.CreatedAt); err != nil {
+			w.IsParticipant, w.IsPerisai, w.CreatedAt, provinceOf(w.Village)); err != nil {
 			return fmt.Errorf("insert wadah: %w", err)
 		}
 		w.BankAccount = masked
