@@ -11,10 +11,9 @@ import (
 )
 
 // The schema can be distributed by province (issue 21): every table is classified
-// (store.Tables); every distributed table is partitioned by province_code on PostgreSQL, which
-// refuses a primary key or unique constraint without it as Citus does, except those listed as
-// not yet keyed, and each of those is still refused (fix one: take it off the list). The store
-// tests then run on the partitioned schema (CI: PERISAI_TEST_PARTITIONED).
+// (store.Tables), and every distributed table carries province_code and is partitioned by it on
+// PostgreSQL, which refuses a primary key or unique constraint without it as Citus does. The
+// store tests then run on the partitioned schema (CI: PERISAI_TEST_PARTITIONED).
 func TestSchemaDistributesByProvince(t *testing.T) {
 	if os.Getenv(storetest.EnvPostgres) == "" {
 		t.Skip("PostgreSQL not configured")
@@ -55,22 +54,17 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 
 		}
 	}
 	for name, class := range store.Tables {
-		_, notYet := store.NotYetKeyed[name]
-		switch {
-		case class != store.Distributed && notYet:
-			t.Errorf("%s is not distributed but listed as not yet keyed", name)
-		case class != store.Distributed:
-		case notYet:
-			if err := storetest.PartitionTable(ctx, conn, name); err == nil {
-				t.Errorf("%s now partitions by province: take it off store.NotYetKeyed", name)
-			}
-		default:
-			if err := storetest.PartitionTable(ctx, conn, name); err != nil {
-				t.Errorf("distributed table %s: %v", name, err)
-			}
+		if class == store.Distributed && !hasProvince[name] {
+			t.Errorf("distributed table %s has no province_code", name)
+		}
+		if class != store.Distributed {
+			continue
+		}
+		if err := storetest.PartitionTable(ctx, conn, name); err != nil {
+			t.Errorf("distributed table %s: %v", name, err)
 		}
 	}
-	t.Logf("%d tables: %d distributed (%d not yet keyed by province)", len(tables), count(store.Distributed), len(store.NotYetKeyed))
+	t.Logf("%d tables: %d distributed by province", len(tables), count(store.Distributed))
 }
 
 func count(c store.TableClass) int {

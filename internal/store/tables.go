@@ -75,13 +75,6 @@ var Tables = map[string]TableClass{
 	"goose_db_version": Local,
 }
 
-// NotYetKeyed lists the distributed tables whose keys do not include province_code yet, and
-// what is missing (issue 21 moves them one at a time). The partitioned-schema test checks that
-// each still fails, so that the list only shrinks, and that every other distributed table is
-// partitioned by province and passes the store tests so.
-var NotYetKeyed = map[string]string{
-}
-
 // provinceOf is the province a region code, or a NIK's first digits, lie in: the key a
 // distributed row is kept with ("" for the nation, or for no region).
 func provinceOf(code string) string {

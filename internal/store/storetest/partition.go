@@ -12,14 +12,14 @@ import (
 )
 
 // EnvPartitioned names the variable that makes Run's PostgreSQL databases partitioned by
-// province (issue 21): every distributed table whose keys include province_code is recreated
+// province (issue 21): every distributed table is recreated
 // as PARTITION BY LIST (province_code), which PostgreSQL refuses for the same keys Citus does.
 const EnvPartitioned = "PERISAI_TEST_PARTITIONED"
 
 // Partitioned reports whether Run's PostgreSQL databases are partitioned.
 func Partitioned() bool { return os.Getenv(EnvPartitioned) != "" }
 
-// PartitionAll recreates every keyed distributed table of the database at url as a table
+// PartitionAll recreates every distributed table of the database at url as a table
 // partitioned by province (one partition for Bali, where the tests' data lives, and a default
 // one). It returns the first table PostgreSQL refuses, with why.
 func PartitionAll(ctx context.Context, url string) error {
@@ -30,7 +30,7 @@ func PartitionAll(ctx context.Context, url string) error {
 	defer conn.Close()
 	var tables []string
 	for t, c := range store.Tables {
-		if _, notYet := store.NotYetKeyed[t]; c == store.Distributed && !notYet {
+		if c == store.Distributed {
 			tables = append(tables, t)
 		}
 	}
