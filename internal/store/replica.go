@@ -120,7 +120,7 @@ func (r *replica) check(ctx context.Context, db *DB) {
 	}
 	r.mu.Lock()
 	r.seen = append(r.seen, walMark{now, primary})
-	for len(r.seen) > 1 && now.Sub(r.seen[0].at) > time.Minute {
+	for len(r.seen) > 1 && now.Sub(r.seen[0].at) > max(time.Minute, 2*r.maxLag) {
 		r.seen = r.seen[1:]
 	}
 	// The newest moment the primary stood at or behind what the replica has replayed.
@@ -131,12 +131,16 @@ func (r *replica) check(ctx context.Context, db *DB) {
 			break
 		}
 	}
-	if lag < 0 { // behind everything noted: at least as old as the oldest note
+	// Behind everything noted (at the first checks, or far behind): at least as old as the
+	// oldest note, and how much older is unknown, so it is not used until it has caught up
+	// with a position noted.
+	fresh := lag >= 0 && lag <= r.maxLag
+	if lag < 0 {
 		lag = now.Sub(r.seen[0].at) + replicaEvery
 	}
 	r.mu.Unlock()
 	r.lag.Store(int64(lag))
-	r.fresh.Store(lag <= r.maxLag)
+	r.fresh.Store(fresh)
 }
 
 func (r *replica) close() {

@@ -11,6 +11,7 @@ import (
 	"github.com/perisai/perisai/internal/calendar"
 	"github.com/perisai/perisai/internal/dashboard"
 	"github.com/perisai/perisai/internal/demo"
+	"github.com/perisai/perisai/internal/store"
 	"github.com/perisai/perisai/internal/store/storetest"
 )
 
@@ -85,5 +86,52 @@ func TestReplicaServesDashboardsAndFallsBack(t *testing.T) {
 	waitFor("replica back in use", inUse)
 	if got, err := db.Dashboard(ctx, "", nil, period); err != nil || got.Build.ID != b.ID {
 		t.Fatalf("after catching up: build %d, want %d (%v)", got.Build.ID, b.ID, err)
+	}
+}
+
+// A replica found behind the primary when the server starts is not used until it has replayed
+// what the primary had then: how far behind it is cannot be known from one look.
+func TestReplicaBehindAtStartWaits(t *testing.T) {
+	if os.Getenv(storetest.EnvPostgres) == "" {
+		t.Skip("PostgreSQL not configured")
+	}
+	ctx := context.Background()
+	db := storetest.Postgres(t)
+	repURL := storetest.Replica(t, db)
+	rep, err := sql.Open("pgx", repURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	if _, err := rep.Exec(`SELECT pg_wal_replay_pause()`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rep.Exec(`SELECT pg_wal_replay_resume()`) })
+	if _, err := demo.Load(ctx, db, demo.Small); err != nil { // WAL the replica has not replayed
+		t.Fatal(err)
+	}
+	if err := db.UseReplica(ctx, repURL, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	for range 8 { // four checks or more
+		time.Sleep(250 * time.Millisecond)
+		if lag, use, _ := db.ReplicaLag(); use {
+			t.Fatalf("a replica behind at the start was used (lag %v)", lag)
+		}
+	}
+	if _, err := rep.Exec(`SELECT pg_wal_replay_resume()`); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if _, use, _ := db.ReplicaLag(); use {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the replica was not used after catching up")
+		}
+	}
+	n, err := db.CountParticipants(ctx, store.ParticipantFilter{})
+	if err != nil || n == 0 {
+		t.Fatalf("participants through the replica: %d %v", n, err)
 	}
 }
