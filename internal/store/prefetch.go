@@ -137,10 +137,17 @@ func loadPrefetch(ctx context.Context, tx *Tx, province string, items []PayItem)
 		agents = padIn(agents)
 		in = inList(1, len(agents))
 	}
+	// The payees in the batch's province: a participant of another province than the payer's
+	// (whose payment the scope check will refuse) is not read here, and is read on its own.
+	payees, payeeArgs := `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
+COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id IN (`+inList(1, len(ids))+`)`, ids
+	if province != "" {
+		payeeArgs = append(ids[:len(ids):len(ids)], province)
+		payees += ` AND province_code = $` + strconv.Itoa(len(payeeArgs))
+	}
 	reads := []read{
 		// Ascending ids: concurrent writers lock participants in the same order.
-		{statement{`SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
-COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id IN (` + inList(1, len(ids)) + `) ORDER BY id` + tx.ForUpdate(), ids, "payees"},
+		{statement{payees + ` ORDER BY id` + tx.ForUpdate(), payeeArgs, "payees"},
 			func(scan func(...any) error) error {
 				var p payee
 				var sector string
@@ -230,14 +237,6 @@ FROM v JOIN idempotency_keys k ON k.user_id = v.user_id AND k.idem_key = v.idem_
 		}})
 	if err := tx.queryAll(ctx, reads); err != nil {
 		return nil, err
-	}
-	for id, p := range pf.payees {
-		if province != "" && provinceOf(p.village) != province {
-			// A participant of another province than the payer's (whose payment the scope
-			// check will refuse): its months were not read here, so it is read on its own.
-			delete(pf.payees, id)
-			delete(pf.paid, id)
-		}
 	}
 	return pf, nil
 }
