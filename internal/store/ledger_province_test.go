@@ -47,24 +47,11 @@ WHERE a.code = $1 AND b.province_code = $2`, string(jkm), prov)
 		verifyClean(t, db)
 
 		// A balance moved in one province behind the ledger's back: verify names the province.
-		err = db.Transact(ctx, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO ledger_balances (province_code, account_id, shard, balance)
+		execSQL(t, db, `INSERT INTO ledger_balances (province_code, account_id, shard, balance)
 SELECT '52', id, 99, 500 FROM ledger_accounts WHERE code = $1`, string(jkm))
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		probs, err := db.VerifyLedger(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := map[string]string{}
-		for _, p := range probs {
-			found[p.What] = p.Ref
-		}
-		if found["accounts do not sum to zero"] != "province 52" || found["account balance differs from its postings"] != string(jkm)+" in 52" || len(probs) != 2 {
-			t.Fatalf("verify found %+v", probs)
+		found := verifyProblems(t, db)
+		if found["accounts do not sum to zero"] != "province 52" || found["account balance differs from its postings"] != string(jkm)+" in 52" || len(found) != 2 {
+			t.Fatalf("verify found %v", found)
 		}
 	})
 }

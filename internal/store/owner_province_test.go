@@ -24,14 +24,8 @@ func TestIdempotencyKeyProvinceMigration(t *testing.T) {
 			t.Fatalf("%+v %v", p, err)
 		}
 		migrateTo(t, db, 32)
-		err = db.Transact(ctx, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, content_type, response, created_at)
+		execSQL(t, db, `INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, content_type, response, created_at)
 VALUES ($1, 'pay-1', 'h', 201, 'application/json', '{"receipt_no":"KW-1"}', CURRENT_TIMESTAMP)`, agentUser)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		if _, err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -60,18 +54,10 @@ func TestImportProvinceMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		migrateTo(t, db, 34)
-		err = db.Transact(ctx, func(tx *store.Tx) error {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO imports (id, user_id, filename, file_hash, status, total, processed, imported, created_at)
-VALUES (77, $1, 'cohort.csv', 'h', 'done', 2, 2, 1, CURRENT_TIMESTAMP)`, officer); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO import_rows (import_id, row_no, outcome, kpj, message)
+		execSQL(t, db, `INSERT INTO imports (id, user_id, filename, file_hash, status, total, processed, imported, created_at)
+VALUES (77, $1, 'cohort.csv', 'h', 'done', 2, 2, 1, CURRENT_TIMESTAMP)`, officer)
+		execSQL(t, db, `INSERT INTO import_rows (import_id, row_no, outcome, kpj, message)
 VALUES (77, 2, 'imported', '51000000001', ''), (77, 3, 'refused', '', 'NIK: 16 digits')`)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		if _, err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -52,6 +52,29 @@ func verifyClean(t *testing.T, db *store.DB) {
 
 var act = audit.Actor{Name: "kc.denpasar"}
 
+// execSQL runs a statement in a transaction of its own, behind the store's back.
+func execSQL(t *testing.T, db *store.DB, q string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.Transact(ctx, func(tx *store.Tx) error { _, err := tx.ExecContext(ctx, q, args...); return err }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// verifyProblems runs ledger verify and returns what it found, each problem with its last ref.
+func verifyProblems(t *testing.T, db *store.DB) map[string]string {
+	t.Helper()
+	probs, err := db.VerifyLedger(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, p := range probs {
+		found[p.What] = p.Ref
+	}
+	return found
+}
+
 // Nov 2026, other sector: PP 50/2025 halves JKK+JKM to Rp 8,400 until December; Rp 16,800 after.
 func TestPayMonthsAndCoverage(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
@@ -299,24 +322,14 @@ func TestVerifyCatchesABrokenPosting(t *testing.T) {
 			t.Fatal(err)
 		}
 		verifyClean(t, db)
-		err = db.Transact(ctx, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO postings (id, entry_id, account_id, amount, province_code)
+		execSQL(t, db, `INSERT INTO postings (id, entry_id, account_id, amount, province_code)
 SELECT $1, entry_id, account_id, 1000, province_code FROM postings WHERE entry_id = (SELECT entry_id FROM payments WHERE id = $2) LIMIT 1`, idgen.Next(), pay.ID)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
+		found := verifyProblems(t, db)
+		if _, ok := found["entry does not balance"]; !ok {
+			t.Fatalf("verify found %v", found)
 		}
-		probs, err := db.VerifyLedger(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		whats := map[string]bool{}
-		for _, p := range probs {
-			whats[p.What] = true
-		}
-		if !whats["entry does not balance"] || !whats["account balance differs from its postings"] {
-			t.Fatalf("verify found %+v", probs)
+		if _, ok := found["account balance differs from its postings"]; !ok {
+			t.Fatalf("verify found %v", found)
 		}
 		// And the ledger refuses to be edited in place.
 		err = db.Transact(ctx, func(tx *store.Tx) error {

@@ -59,15 +59,7 @@ func TestReplicaServesDashboardsAndFallsBack(t *testing.T) {
 	}
 
 	// The replica stops replaying: a new build on the primary is not there.
-	rep, err := sql.Open("pgx", repURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rep.Close()
-	if _, err := rep.Exec(`SELECT pg_wal_replay_pause()`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rep.Exec(`SELECT pg_wal_replay_resume()`) })
+	resume := pauseReplay(t, repURL)
 	b, err := db.RebuildDashboard(ctx, calendar.Today())
 	if err != nil {
 		t.Fatal(err)
@@ -80,9 +72,7 @@ func TestReplicaServesDashboardsAndFallsBack(t *testing.T) {
 		t.Fatalf("while the replica lags: build %d, want the primary's new %d (%v)", got.Build.ID, b.ID, err)
 	}
 
-	if _, err := rep.Exec(`SELECT pg_wal_replay_resume()`); err != nil {
-		t.Fatal(err)
-	}
+	resume()
 	waitFor("replica back in use", inUse)
 	if got, err := db.Dashboard(ctx, "", nil, period); err != nil || got.Build.ID != b.ID {
 		t.Fatalf("after catching up: build %d, want %d (%v)", got.Build.ID, b.ID, err)
@@ -98,15 +88,7 @@ func TestReplicaBehindAtStartWaits(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Postgres(t)
 	repURL := storetest.Replica(t, db)
-	rep, err := sql.Open("pgx", repURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rep.Close()
-	if _, err := rep.Exec(`SELECT pg_wal_replay_pause()`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rep.Exec(`SELECT pg_wal_replay_resume()`) })
+	resume := pauseReplay(t, repURL)
 	if _, err := demo.Load(ctx, db, demo.Small); err != nil { // WAL the replica has not replayed
 		t.Fatal(err)
 	}
@@ -119,9 +101,7 @@ func TestReplicaBehindAtStartWaits(t *testing.T) {
 			t.Fatalf("a replica behind at the start was used (lag %v)", lag)
 		}
 	}
-	if _, err := rep.Exec(`SELECT pg_wal_replay_resume()`); err != nil {
-		t.Fatal(err)
-	}
+	resume()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if _, use, _ := db.ReplicaLag(); use {
 			break
@@ -134,4 +114,25 @@ func TestReplicaBehindAtStartWaits(t *testing.T) {
 	if err != nil || n == 0 {
 		t.Fatalf("participants through the replica: %d %v", n, err)
 	}
+}
+
+// pauseReplay stops the replica at url replaying the primary's WAL, until the returned function
+// (or the test's end) resumes it.
+func pauseReplay(t *testing.T, url string) (resume func()) {
+	t.Helper()
+	rep, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rep.Exec(`SELECT pg_wal_replay_pause()`); err != nil {
+		rep.Close()
+		t.Fatal(err)
+	}
+	resume = func() {
+		if _, err := rep.Exec(`SELECT pg_wal_replay_resume()`); err != nil {
+			t.Error(err)
+		}
+	}
+	t.Cleanup(func() { rep.Exec(`SELECT pg_wal_replay_resume()`); rep.Close() })
+	return resume
 }
