@@ -45,8 +45,8 @@ func (db *DB) CreateAgent(ctx context.Context, act audit.Actor, ag *network.Agen
 		if err := ag.ValidateNew(villageOK, today); err != nil {
 			return err
 		}
-		var nikMasked, kpj, name string
-		err = tx.QueryRowContext(ctx, `SELECT name, kpj, nik_masked FROM participants WHERE id = $1`, ag.ParticipantID).Scan(&name, &kpj, &nikMasked)
+		var nikMasked, kpj, name, own string
+		err = tx.QueryRowContext(ctx, `SELECT name, kpj, nik_masked, province_code FROM participants WHERE id = $1`, ag.ParticipantID).Scan(&name, &kpj, &nikMasked, &own)
 		if isNoRows(err) {
 			return errs.Invalid("participant_id", "an agent must be a registered BPU participant: no participant %d", ag.ParticipantID)
 		}
@@ -69,8 +69,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $4, $4, $11)`,
 		ag.BankAccount = masked
 		// The agent's own participant record now belongs to its wadah (unless an agent already
 		// manages it): its manager sees it, other agents of the branch do not.
-		if _, err := tx.ExecContext(ctx, `UPDATE participants SET wadah_id = $1, updated_at = $2 WHERE id = $3 AND agent_id IS NULL`,
-			ag.WadahID, t, ag.ParticipantID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET wadah_id = $1, updated_at = $2 WHERE id = $3 AND province_code = $4 AND agent_id IS NULL`,
+			ag.WadahID, t, ag.ParticipantID, own); err != nil {
 			return fmt.Errorf("agent's own record: %w", err)
 		}
 		if err := setAgentVillages(ctx, tx, ag.ID, ag.Villages); err != nil {
@@ -219,8 +219,8 @@ func (db *DB) SetAgentCashLimits(ctx context.Context, act audit.Actor, id int64,
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET max_cash_on_hand = $1, max_receipt_age_days = $2 WHERE id = $3`,
-			nullZero(lim.MaxCashOnHand), nullZero(int64(lim.MaxReceiptAgeDays)), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET max_cash_on_hand = $1, max_receipt_age_days = $2 WHERE id = $3 AND province_code = $4`,
+			nullZero(lim.MaxCashOnHand), nullZero(int64(lim.MaxReceiptAgeDays)), id, provinceOf(village)); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, act, "cash_limits", "agent", id, village,
@@ -238,7 +238,9 @@ func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set
 		var status network.AgentStatus
 		var changedAt *time.Time
 		var changed time.Time
-		err := tx.QueryRowContext(ctx, `SELECT status, status_changed_at, created_at FROM agents WHERE id = $1`+tx.ForUpdate(), id).Scan(&status, &changedAt, &changed)
+		var province string
+		err := tx.QueryRowContext(ctx, `SELECT status, status_changed_at, created_at, province_code FROM agents WHERE id = $1`+tx.ForUpdate(), id).
+			Scan(&status, &changedAt, &changed, &province)
 		if changedAt != nil {
 			changed = *changedAt
 		}
@@ -275,8 +277,8 @@ func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set
 		if to == network.AgentActive {
 			activated = "$1" // a returning agent's idle window starts again
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = $2, status_reason = $3, status_changed_at = $1, activated_at = `+activated+` WHERE id = $4`,
-			t, string(to), reason, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = $2, status_reason = $3, status_changed_at = $1, activated_at = `+activated+`
+WHERE id = $4 AND province_code = $5`, t, string(to), reason, id, province); err != nil {
 			return err
 		}
 		if err := recordAgentStatus(ctx, tx, id, t, to); err != nil {
@@ -298,16 +300,18 @@ func (db *DB) DeactivateIdleAgents(ctx context.Context, act audit.Actor, rs *rul
 	var ids []int64
 	err = db.Transact(ctx, func(tx *Tx) error {
 		ids = nil
-		rows, err := tx.QueryContext(ctx, `SELECT id, last_activity_at, activated_at, created_at FROM agents WHERE status = 'active'
+		var provs []string
+		rows, err := tx.QueryContext(ctx, `SELECT id, province_code, last_activity_at, activated_at, created_at FROM agents WHERE status = 'active'
 AND COALESCE(last_activity_at, activated_at, created_at) < $1 AND COALESCE(activated_at, created_at) < $1`, since)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var id int64
+			var prov string
 			var last, activatedAt *time.Time
 			var activated time.Time
-			if err := rows.Scan(&id, &last, &activatedAt, &activated); err != nil {
+			if err := rows.Scan(&id, &prov, &last, &activatedAt, &activated); err != nil {
 				rows.Close()
 				return err
 			}
@@ -320,13 +324,15 @@ AND COALESCE(last_activity_at, activated_at, created_at) < $1 AND COALESCE(activ
 			}
 			if network.ShouldDeactivate(network.AgentActive, l, activated, today, n) {
 				ids = append(ids, id)
+				provs = append(provs, prov)
 			}
 		}
 		rows.Close()
 		t := now()
 		reason := fmt.Sprintf("no transaction since %s (%d whole months)", network.IdleSince(today, n), n.InactiveAfterMonths)
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = 'inactive', status_reason = $1, status_changed_at = $2 WHERE id = $3`, reason, t, id); err != nil {
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = 'inactive', status_reason = $1, status_changed_at = $2 WHERE id = $3 AND province_code = $4`,
+				reason, t, id, provs[i]); err != nil {
 				return err
 			}
 			if err := recordAgentStatus(ctx, tx, id, t, network.AgentInactive); err != nil {
@@ -352,15 +358,15 @@ func (db *DB) HandOver(ctx context.Context, act audit.Actor, from, to int64) (in
 		// Both agents locked, in id order: a status change of the receiving agent waits, or
 		// this sees it (read unlocked, an agent deactivated meanwhile received participants).
 		type agentState struct {
-			wadah  int64
-			status string
+			wadah            int64
+			status, province string
 		}
 		agents := map[int64]agentState{}
-		err := scanAll(tx.QueryContext(ctx, `SELECT id, wadah_id, status FROM agents WHERE id IN ($1, $2) ORDER BY id`+tx.ForUpdate(), from, to))(
+		err := scanAll(tx.QueryContext(ctx, `SELECT id, wadah_id, status, province_code FROM agents WHERE id IN ($1, $2) ORDER BY id`+tx.ForUpdate(), from, to))(
 			func(scan func(...any) error) error {
 				var id int64
 				var a agentState
-				if err := scan(&id, &a.wadah, &a.status); err != nil {
+				if err := scan(&id, &a.wadah, &a.status, &a.province); err != nil {
 					return err
 				}
 				agents[id] = a
@@ -390,7 +396,9 @@ SELECT $1, v.village_code, v.province_code FROM agent_villages v WHERE v.agent_i
 AND NOT EXISTS (SELECT 1 FROM agent_villages x WHERE x.agent_id = $1 AND x.village_code = v.village_code)`, to, from); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE participants SET agent_id = $1, updated_at = $2 WHERE agent_id = $3`, to, now(), from)
+		// The participants an agent serves are of its wadah's province.
+		res, err := tx.ExecContext(ctx, `UPDATE participants SET agent_id = $1, updated_at = $2 WHERE province_code = $3 AND agent_id = $4`,
+			to, now(), fromAgent.province, from)
 		if err != nil {
 			return err
 		}
@@ -404,21 +412,22 @@ AND NOT EXISTS (SELECT 1 FROM agent_villages x WHERE x.agent_id = $1 AND x.villa
 // touchAgent records an agent's transaction, which keeps it active. A group commit writes an
 // agent's activity at most once a minute (the idle check counts whole months): every payment
 // rewriting the agent's row would cost a page write each, and make two PostgreSQL writers
-// whose batches hold one agent's payments wait for each other's commit.
-func touchAgent(ctx context.Context, tx *Tx, agentID int64, at time.Time) error {
+// whose batches hold one agent's payments wait for each other's commit. province is the
+// agent's: that of the participants it serves.
+func touchAgent(ctx context.Context, tx *Tx, agentID int64, province string, at time.Time) error {
 	if tx.buf != nil && tx.pre != nil {
 		if a, ok := tx.pre.agents[agentID]; ok {
 			last := a.lastActivity
 			if t, ok := tx.buf.touched[agentID]; ok {
-				last = &t
+				last = &t.at
 			}
 			if last == nil || at.Sub(*last) >= time.Minute {
-				tx.buf.touched[agentID] = at
+				tx.buf.touched[agentID] = touch{at, province}
 			}
 			return nil
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE agents SET last_activity_at = $1 WHERE id = $2`, at, agentID)
+	_, err := tx.ExecContext(ctx, `UPDATE agents SET last_activity_at = $1 WHERE id = $2 AND province_code = $3`, at, agentID, province)
 	return err
 }
 

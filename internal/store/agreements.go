@@ -227,22 +227,24 @@ func (db *DB) RenewAgreement(ctx context.Context, act audit.Actor, rs *rules.Set
 func (db *DB) ExpireAgreements(ctx context.Context, act audit.Actor, today calendar.Date) (int, error) {
 	var n int
 	err := db.Transact(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM agreements WHERE status = 'active' AND ends_on < $1`, today)
+		rows, err := tx.QueryContext(ctx, `SELECT id, province_code FROM agreements WHERE status = 'active' AND ends_on < $1`, today)
 		if err != nil {
 			return err
 		}
 		var ids []int64
+		var provs []string
 		for rows.Next() {
 			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var prov string
+			if err := rows.Scan(&id, &prov); err != nil {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
+			ids, provs = append(ids, id), append(provs, prov)
 		}
 		rows.Close()
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `UPDATE agreements SET status = 'expired', updated_at = $1 WHERE id = $2`, now(), id); err != nil {
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE agreements SET status = 'expired', updated_at = $1 WHERE id = $2 AND province_code = $3`, now(), id, provs[i]); err != nil {
 				return err
 			}
 			if err := Audit(ctx, tx, act, "expire", "agreement", id, "", "ended "+today.AddDays(-1).String()); err != nil {

@@ -87,7 +87,8 @@ JOIN branches b ON b.id = w.branch_id WHERE a.id = $1`, req.AgentID).Scan(&branc
 			var amount int64
 			var status string
 			var deposit *int64
-			err := tx.QueryRowContext(ctx, `SELECT COALESCE(agent_id, 0), amount, status, deposit_id FROM payments WHERE id = $1`+tx.ForUpdate(), pid).
+			// In the branch's province: an agent takes payments of its own province only.
+			err := tx.QueryRowContext(ctx, `SELECT COALESCE(agent_id, 0), amount, status, deposit_id FROM payments WHERE id = $1 AND province_code = $2`+tx.ForUpdate(), pid, prov).
 				Scan(&agent, &amount, &status, &deposit)
 			switch {
 			case isNoRows(err):
@@ -124,7 +125,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, prov, d.ID, d.
 			return err
 		}
 		for _, pid := range req.PaymentIDs {
-			if _, err := tx.ExecContext(ctx, `UPDATE payments SET deposit_id = $1 WHERE id = $2`, d.ID, pid); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE payments SET deposit_id = $1 WHERE id = $2 AND province_code = $3`, d.ID, pid, prov); err != nil {
 				return err
 			}
 		}
@@ -142,8 +143,9 @@ func (db *DB) ResolveVariance(ctx context.Context, act audit.Actor, depositID in
 	}
 	return db.Transact(ctx, func(tx *Tx) error {
 		var branch, variance int64
-		var status string
-		err := tx.QueryRowContext(ctx, `SELECT branch_id, variance, status FROM deposits WHERE id = $1`+tx.ForUpdate(), depositID).Scan(&branch, &variance, &status)
+		var status, province string
+		err := tx.QueryRowContext(ctx, `SELECT branch_id, variance, status, province_code FROM deposits WHERE id = $1`+tx.ForUpdate(), depositID).
+			Scan(&branch, &variance, &status, &province)
 		if isNoRows(err) {
 			return errs.NotFound("deposit")
 		}
@@ -154,12 +156,12 @@ func (db *DB) ResolveVariance(ctx context.Context, act audit.Actor, depositID in
 			return errs.Conflict("the deposit is %s: nothing to resolve", status)
 		}
 		// An overage (variance > 0) sits as a credit in suspense; a shortage as a debit.
-		e := ledger.Entry{Kind: "deposit_variance", RefType: "deposit", RefID: depositID, Memo: note}
+		e := ledger.Entry{Kind: "deposit_variance", RefType: "deposit", RefID: depositID, Memo: note, Region: province}
 		e.Debit(varianceSuspense(branch), variance).Credit(ledger.CashShortOver(branch), variance)
 		if _, err := post(ctx, tx, e, 0); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE deposits SET status = 'variance_resolved', note = $1 WHERE id = $2`, note, depositID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE deposits SET status = 'variance_resolved', note = $1 WHERE id = $2 AND province_code = $3`, note, depositID, province); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, act, "resolve_variance", "deposit", depositID, "", note)
@@ -294,7 +296,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (province_code, branch_id, l
 		}
 		// Match every unmatched line of the branch, old and new, to an unmatched deposit with
 		// the same slip reference and the declared amount.
-		rows, err := tx.QueryContext(ctx, `SELECT l.id, d.id FROM bank_lines l JOIN deposits d ON d.branch_id = l.branch_id
+		rows, err := tx.QueryContext(ctx, `SELECT l.id, d.id FROM bank_lines l JOIN deposits d ON d.province_code = l.province_code AND d.branch_id = l.branch_id
 AND d.slip_ref = l.reference AND d.declared = l.amount AND d.bank_line_id IS NULL WHERE l.province_code = $2 AND l.branch_id = $1 AND l.deposit_id IS NULL
 ORDER BY l.line_date, l.id, d.id`, branchID, province)
 		if err != nil {
@@ -320,7 +322,7 @@ ORDER BY l.line_date, l.id, d.id`, branchID, province)
 			if usedLine[p.line] || usedDeposit[p.deposit] {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, `UPDATE deposits SET bank_line_id = $1 WHERE id = $2 AND bank_line_id IS NULL`, p.line, p.deposit)
+			res, err := tx.ExecContext(ctx, `UPDATE deposits SET bank_line_id = $1 WHERE id = $2 AND province_code = $3 AND bank_line_id IS NULL`, p.line, p.deposit, province)
 			if err != nil {
 				return err
 			}
@@ -332,7 +334,7 @@ ORDER BY l.line_date, l.id, d.id`, branchID, province)
 				return err
 			}
 			if n, err := res.RowsAffected(); err != nil || n == 0 { // the line went to another deposit meanwhile
-				if _, err := tx.ExecContext(ctx, `UPDATE deposits SET bank_line_id = NULL WHERE id = $1`, p.deposit); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE deposits SET bank_line_id = NULL WHERE id = $1 AND province_code = $2`, p.deposit, province); err != nil {
 					return err
 				}
 				continue

@@ -346,7 +346,7 @@ func (db *DB) insertPrepared(ctx context.Context, tx *Tx, r registrar, rows []pr
 		}
 	}
 	if r.agentID != 0 && len(registered) > 0 {
-		return touchAgent(ctx, tx, r.agentID, now())
+		return touchAgent(ctx, tx, r.agentID, registered[0].p.Province(), now()) // an agent registers in its own villages
 	}
 	return nil
 }
@@ -587,8 +587,8 @@ func (db *DB) SetReview(ctx context.Context, act audit.Actor, id int64, to parti
 		if before == string(participant.Rejected) {
 			return errs.Conflict("the registration was rejected already")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE participants SET review = $1, review_reason = $2, updated_at = $3 WHERE id = $4`,
-			string(to), reason, now(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET review = $1, review_reason = $2, updated_at = $3 WHERE id = $4 AND province_code = $5`,
+			string(to), reason, now(), id, province); err != nil {
 			return err
 		}
 		if to == participant.Rejected {
@@ -696,14 +696,14 @@ func (db *DB) EditParticipant(ctx context.Context, act audit.Actor, rs *rules.Se
 	err = db.Transact(ctx, func(tx *Tx) error {
 		t := now()
 		for _, ch := range changes {
-			if _, err := tx.ExecContext(ctx, `UPDATE participants SET `+ch.col+` = $1, updated_at = $2 WHERE id = $3`, ch.value, t, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE participants SET `+ch.col+` = $1, updated_at = $2 WHERE id = $3 AND province_code = $4`, ch.value, t, id, cur.Province()); err != nil {
 				return err
 			}
 			if err := recordChange(ctx, tx, act, id, ch.field, ch.before, ch.after, e.Reason); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE participants SET name_lower = $1, sector = $2 WHERE id = $3`, strings.ToLower(reg.Name), string(c.Sector), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET name_lower = $1, sector = $2 WHERE id = $3 AND province_code = $4`, strings.ToLower(reg.Name), string(c.Sector), id, cur.Province()); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, act, "edit", "participant", id, cur.Village, fmt.Sprintf("%d field(s)", len(changes)))

@@ -363,7 +363,7 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 			return err
 		}
 		if agentID != 0 {
-			if err := touchAgent(ctx, tx, agentID, t); err != nil {
+			if err := touchAgent(ctx, tx, agentID, py.province(), t); err != nil { // the agent's villages are the payee's province
 				return err
 			}
 		}
@@ -555,8 +555,8 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 		if _, err := tx.ExecContext(ctx, `DELETE FROM paid_months WHERE province_code = $1 AND participant_id = $2 AND payment_id = $3`, province, participantID, paymentID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'reversed', reversal_entry = $1, reversal_reason = $2 WHERE id = $3`,
-			revID, reason, paymentID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'reversed', reversal_entry = $1, reversal_reason = $2 WHERE id = $3 AND province_code = $4`,
+			revID, reason, paymentID, province); err != nil {
 			return err
 		}
 		paid, err := paidMonths(ctx, tx, province, participantID)

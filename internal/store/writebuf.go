@@ -19,7 +19,13 @@ type writeBuffer struct {
 	// statuses are the participants' new status and last paid month, applied in one UPDATE.
 	statuses map[int64]statusUpdate
 	// touched are the agents whose activity the batch records, with when (touchAgent).
-	touched map[int64]time.Time
+	touched map[int64]touch
+}
+
+// touch is when an agent of a province was last active.
+type touch struct {
+	at       time.Time
+	province string
 }
 
 type statusUpdate struct {
@@ -34,7 +40,7 @@ type bufTable struct {
 }
 
 func newWriteBuffer() *writeBuffer {
-	return &writeBuffer{tables: map[string]*bufTable{}, statuses: map[int64]statusUpdate{}, touched: map[int64]time.Time{}}
+	return &writeBuffer{tables: map[string]*bufTable{}, statuses: map[int64]statusUpdate{}, touched: map[int64]touch{}}
 }
 
 func (b *writeBuffer) add(table string, cols []string, rows ...[]any) {
@@ -59,7 +65,7 @@ func (b *writeBuffer) rows(table string) [][]any {
 type bufMark struct {
 	rows     map[string]int
 	statuses map[int64]statusUpdate
-	touched  map[int64]time.Time
+	touched  map[int64]touch
 }
 
 func (b *writeBuffer) mark() bufMark {
@@ -91,9 +97,10 @@ func (b *writeBuffer) statements(d Dialect) []statement {
 		b.statuses = map[int64]statusUpdate{}
 	}
 	for _, id := range slices.Sorted(maps.Keys(b.touched)) { // in id order: concurrent writers lock rows in one order
-		out = append(out, statement{`UPDATE agents SET last_activity_at = $1 WHERE id = $2`, []any{b.touched[id], id}, "agent activity"})
+		tc := b.touched[id]
+		out = append(out, statement{`UPDATE agents SET last_activity_at = $1 WHERE id = $2 AND province_code = $3`, []any{tc.at, id, tc.province}, "agent activity"})
 	}
-	b.touched = map[int64]time.Time{}
+	b.touched = map[int64]touch{}
 	return out
 }
 
