@@ -143,7 +143,7 @@ func (db *DB) receiver(ctx context.Context, tx *Tx, p access.Principal, py payee
 	var own network.CashLimits
 	switch p.Role {
 	case access.Agent:
-		a, batch, err := payingAgent(ctx, tx, p.AgentID)
+		a, batch, err := payingAgent(ctx, tx, p.AgentID, p.Province)
 		if err != nil {
 			return "", 0, own, err
 		}
@@ -196,8 +196,9 @@ func checkCashLimits(ctx context.Context, tx *Tx, rs *rules.Set, agentID int64, 
 	return nil
 }
 
-// payingAgent reads the agent taking a payment; batch tells that it came from the batch's read.
-func payingAgent(ctx context.Context, tx *Tx, id int64) (a agentRow, batch bool, err error) {
+// payingAgent reads the agent taking a payment, kept in province (its principal's, when the
+// principal names one); batch tells that it came from the batch's read.
+func payingAgent(ctx context.Context, tx *Tx, id int64, province string) (a agentRow, batch bool, err error) {
 	if tx.pre != nil {
 		if a, ok := tx.pre.agents[id]; ok {
 			return a, true, nil
@@ -205,8 +206,12 @@ func payingAgent(ctx context.Context, tx *Tx, id int64) (a agentRow, batch bool,
 	}
 	// Locked before the agent's cash and receipts are read, so that concurrent payments by one
 	// agent take turns and cannot pass its cash limit together.
-	err = tx.QueryRowContext(ctx, `SELECT status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
-FROM agents WHERE id = $1`+tx.ForUpdate(), id).Scan(&a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity)
+	q, args := `SELECT status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
+FROM agents WHERE id = $1`, []any{id}
+	if province != "" {
+		q, args = q+` AND province_code = $2`, append(args, province)
+	}
+	err = tx.QueryRowContext(ctx, q+tx.ForUpdate(), args...).Scan(&a.status, &a.wadah, &a.limits.MaxCashOnHand, &a.limits.MaxReceiptAgeDays, &a.lastActivity)
 	if isNoRows(err) { // a user whose agent record is gone: refused alone, not a failure of its batch
 		return a, false, errs.Forbidden("agent %d does not exist", id)
 	}

@@ -164,8 +164,14 @@ COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id 
 		// The agents are locked (on PostgreSQL, in id order as the payees) before their cash and
 		// receipts are read: two batches on two writers with payments by one agent take turns,
 		// so that together they cannot pass the agent's cash limit.
-		reads = append(reads, read{statement{`SELECT id, status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
-FROM agents WHERE id IN (` + in + `) ORDER BY id` + tx.ForUpdate(), agents, "agents"},
+		// In the batch's province: an agent's principal names its own, which the batch is of.
+		q, args := `SELECT id, status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
+FROM agents WHERE id IN (`+in+`)`, agents
+		if province != "" {
+			args = append(agents[:len(agents):len(agents)], province)
+			q += ` AND province_code = $` + strconv.Itoa(len(args))
+		}
+		reads = append(reads, read{statement{q + ` ORDER BY id` + tx.ForUpdate(), args, "agents"},
 			func(scan func(...any) error) error {
 				var id int64
 				var a agentRow
