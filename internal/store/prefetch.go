@@ -139,12 +139,9 @@ func loadPrefetch(ctx context.Context, tx *Tx, province string, items []PayItem)
 	}
 	// The payees in the batch's province: a participant of another province than the payer's
 	// (whose payment the scope check will refuse) is not read here, and is read on its own.
-	payees, payeeArgs := `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
-COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id IN (`+inList(1, len(ids))+`)`, ids
-	if province != "" {
-		payeeArgs = append(ids[:len(ids):len(ids)], province)
-		payees += ` AND province_code = $` + strconv.Itoa(len(payeeArgs))
-	}
+	inProv, payeeArgs := inProvince("province_code", province, ids)
+	payees := `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
+COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id IN (` + inList(1, len(ids)) + `)` + inProv
 	reads := []read{
 		// Ascending ids: concurrent writers lock participants in the same order.
 		{statement{payees + ` ORDER BY id` + tx.ForUpdate(), payeeArgs, "payees"},
@@ -165,13 +162,9 @@ COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id 
 		// receipts are read: two batches on two writers with payments by one agent take turns,
 		// so that together they cannot pass the agent's cash limit.
 		// In the batch's province: an agent's principal names its own, which the batch is of.
-		q, args := `SELECT id, status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
-FROM agents WHERE id IN (`+in+`)`, agents
-		if province != "" {
-			args = append(agents[:len(agents):len(agents)], province)
-			q += ` AND province_code = $` + strconv.Itoa(len(args))
-		}
-		reads = append(reads, read{statement{q + ` ORDER BY id` + tx.ForUpdate(), args, "agents"},
+		inProv, args := inProvince("province_code", province, agents)
+		reads = append(reads, read{statement{`SELECT id, status, wadah_id, COALESCE(max_cash_on_hand, 0), COALESCE(max_receipt_age_days, 0), last_activity_at
+FROM agents WHERE id IN (` + in + `)` + inProv + ` ORDER BY id` + tx.ForUpdate(), args, "agents"},
 			func(scan func(...any) error) error {
 				var id int64
 				var a agentRow
@@ -188,22 +181,16 @@ FROM agents WHERE id IN (`+in+`)`, agents
 		// 26): a join through participants to name the province cost the database about 40 µs
 		// a payment; naming it as a value costs nothing.
 		paidMonthsRead(pf, province, ids),
-		{statement{`SELECT a.code, a.id, COALESCE(SUM(b.balance), 0) FROM ledger_accounts a
-LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code IN (` + inList(1, len(codes)) + `) GROUP BY a.id, a.code`, codes, "credit"},
-			func(scan func(...any) error) error {
-				var code string
-				var b acctBalance
-				if err := scan(&code, &b.id, &b.balance); err != nil {
-					return err
-				}
-				pf.balance[ledger.Account(code)] = b
-				return nil
-			}},
+		// The participants' credit and the agents' cash, in the batch's province: every posting
+		// to them is (a payment's is its participant's province, a deposit's its branch's).
+		balanceRead(pf, province, codes),
 	}...)
 	if len(agents) > 0 {
+		inAgreements, args := inProvince("province_code", province, agents)
+		inAgents, _ := inProvince("a.province_code", province, agents)
 		reads = append(reads,
-			read{statement{`SELECT wadah_id, starts_on, ends_on FROM agreements WHERE status = 'active'
-AND wadah_id IN (SELECT wadah_id FROM agents WHERE id IN (` + in + `))`, agents, "agreements"},
+			read{statement{`SELECT wadah_id, starts_on, ends_on FROM agreements WHERE status = 'active'` + inAgreements + `
+AND wadah_id IN (SELECT wadah_id FROM agents WHERE id IN (` + in + `)` + inAgreements + `)`, args, "agreements"},
 				func(scan func(...any) error) error {
 					var w int64
 					var p [2]calendar.Date
@@ -215,7 +202,7 @@ AND wadah_id IN (SELECT wadah_id FROM agents WHERE id IN (` + in + `))`, agents,
 				}},
 			// Each agent's oldest undeposited receipt: one look each in the index on (agent_id,
 			// deposit_id, received_at).
-			read{statement{oldestReceipts(tx.Dialect, in), agents, "oldest receipts"},
+			read{statement{oldestReceipts(tx.Dialect, in+")"+inAgents), args, "oldest receipts"},
 				func(scan func(...any) error) error {
 					var id int64
 					var t time.Time
@@ -249,12 +236,9 @@ FROM v JOIN idempotency_keys k ON k.user_id = v.user_id AND k.idem_key = v.idem_
 
 // paidMonthsRead reads the batch's participants' paid months, in its province when it has one.
 func paidMonthsRead(pf *prefetch, province string, ids []any) read {
-	q, args := `SELECT participant_id, month FROM paid_months WHERE participant_id IN (`+inList(1, len(ids))+`)`, ids
-	if province != "" {
-		args = append(args[:len(args):len(args)], province)
-		q += ` AND province_code = $` + strconv.Itoa(len(args))
-	}
-	return read{statement{q + ` ORDER BY participant_id, month`, args, "paid months"},
+	inProv, args := inProvince("province_code", province, ids)
+	return read{statement{`SELECT participant_id, month FROM paid_months WHERE participant_id IN (` + inList(1, len(ids)) + `)` + inProv +
+		` ORDER BY participant_id, month`, args, "paid months"},
 		func(scan func(...any) error) error {
 			var id int64
 			var m int
@@ -266,15 +250,43 @@ func paidMonthsRead(pf *prefetch, province string, ids []any) read {
 		}}
 }
 
-// oldestReceipts reads each agent's oldest undeposited receipt. PostgreSQL runs the LIMIT 1
-// per agent as a lateral join; SQLite, which has none, finds the payment's id in a scalar
-// subquery per agent and joins it back, so that received_at comes as a typed column (a
-// subquery's value comes untyped).
-func oldestReceipts(d Dialect, in string) string {
-	const first = `FROM payments o WHERE o.agent_id = a.id AND o.deposit_id IS NULL AND o.status = 'posted' AND o.amount > 0
-ORDER BY o.received_at LIMIT 1`
+// oldestReceipts reads each agent's oldest undeposited receipt, of the agent's province; where
+// ends the agents' condition (their IN list's closing parenthesis and what follows it).
+// PostgreSQL runs the LIMIT 1 per agent as a lateral join; SQLite, which has none, finds the
+// payment's id in a scalar subquery per agent and joins it back, so that received_at comes as
+// a typed column (a subquery's value comes untyped).
+func oldestReceipts(d Dialect, where string) string {
+	const first = `FROM payments o WHERE o.agent_id = a.id AND o.province_code = a.province_code AND o.deposit_id IS NULL
+AND o.status = 'posted' AND o.amount > 0 ORDER BY o.received_at LIMIT 1`
 	if d == Postgres {
-		return `SELECT a.id, o.received_at FROM agents a CROSS JOIN LATERAL (SELECT o.received_at ` + first + `) o WHERE a.id IN (` + in + `)`
+		return `SELECT a.id, o.received_at FROM agents a CROSS JOIN LATERAL (SELECT o.received_at ` + first + `) o WHERE a.id IN (` + where
 	}
-	return `SELECT p.agent_id, p.received_at FROM agents a JOIN payments p ON p.id = (SELECT o.id ` + first + `) WHERE a.id IN (` + in + `)`
+	return `SELECT p.agent_id, p.received_at FROM agents a JOIN payments p ON p.id = (SELECT o.id ` + first + `) WHERE a.id IN (` + where
+}
+
+// inProvince is the condition that col is the batch's province, to add to a query whose
+// parameters are args, with the parameters it then takes ("" and args when the batch names no
+// province).
+func inProvince(col, province string, args []any) (string, []any) {
+	if province == "" {
+		return "", args
+	}
+	out := append(args[:len(args):len(args)], province)
+	return ` AND ` + col + ` = $` + strconv.Itoa(len(out)), out
+}
+
+// balanceRead reads the balances of the batch's accounts, in its province when it has one.
+func balanceRead(pf *prefetch, province string, codes []any) read {
+	inProv, args := inProvince("b.province_code", province, codes)
+	return read{statement{`SELECT a.code, a.id, COALESCE(SUM(b.balance), 0) FROM ledger_accounts a
+LEFT JOIN ledger_balances b ON b.account_id = a.id` + inProv + ` WHERE a.code IN (` + inList(1, len(codes)) + `) GROUP BY a.id, a.code`, args, "credit"},
+		func(scan func(...any) error) error {
+			var code string
+			var b acctBalance
+			if err := scan(&code, &b.id, &b.balance); err != nil {
+				return err
+			}
+			pf.balance[ledger.Account(code)] = b
+			return nil
+		}}
 }
