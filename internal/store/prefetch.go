@@ -20,11 +20,13 @@ import (
 // on hand and their oldest undeposited receipt. Reads inside the batch consult it first; what
 // the batch itself writes is added by the write buffer and the balance deltas.
 type prefetch struct {
-	payees  map[int64]payee
-	paid    map[int64][]calendar.Month
-	balance map[ledger.Account]acctBalance
-	idem    map[idemID]idemRow
-	agents  map[int64]agentRow
+	// province is the batch's ("" when it names none): every row it reads and writes is of it.
+	province string
+	payees   map[int64]payee
+	paid     map[int64][]calendar.Month
+	balance  map[ledger.Account]acctBalance
+	idem     map[idemID]idemRow
+	agents   map[int64]agentRow
 	// agreements are the periods of each wadah's agreements in force (status active).
 	agreements map[int64][][2]calendar.Date
 	// oldest is each agent's oldest undeposited receipt; absent when there is none.
@@ -106,7 +108,7 @@ func inList(start, n int) string {
 }
 
 func loadPrefetch(ctx context.Context, tx *Tx, province string, items []PayItem) (*prefetch, error) {
-	pf := &prefetch{payees: map[int64]payee{}, paid: map[int64][]calendar.Month{}, balance: map[ledger.Account]acctBalance{}, idem: map[idemID]idemRow{},
+	pf := &prefetch{province: province, payees: map[int64]payee{}, paid: map[int64][]calendar.Month{}, balance: map[ledger.Account]acctBalance{}, idem: map[idemID]idemRow{},
 		agents: map[int64]agentRow{}, agreements: map[int64][][2]calendar.Date{}, oldest: map[int64]time.Time{}}
 	seen, seenAgent := map[int64]bool{}, map[int64]bool{}
 	var ids, codes, agents []any
