@@ -112,7 +112,7 @@ func loadPrefetch(ctx context.Context, tx *Tx, province string, items []PayItem)
 		agents: map[int64]agentRow{}, agreements: map[int64][][2]calendar.Date{}, oldest: map[int64]time.Time{}}
 	seen, seenAgent := map[int64]bool{}, map[int64]bool{}
 	var ids, codes, agents []any
-	var keys []any // user, key, user, key …: the key's index is (user_id, idem_key)
+	var keys []any // user, key, province, user, key, province …: the key's index is (user_id, idem_key, province_code)
 	seenKey := map[idemID]bool{}
 	for _, it := range items {
 		if !seen[it.Req.ParticipantID] {

@@ -38,30 +38,49 @@ func qrFromCard(t *testing.T, e *env, kpj string) string {
 
 // readQR reads the text of the QR code in an image. gozxing, unlike a phone's scanner, misreads
 // about one printed code in forty (a finder pattern misplaced, or a Reed-Solomon failure): it
-// is given the image as it is and, failing that, twice as large, with each of its two
-// binarizers, and the code counts as read if any of them reads it.
+// is given the image as it is, twice as large, and turned a quarter and a half, with each of
+// its two binarizers, and the code counts as read if any of them reads it.
 func readQR(t *testing.T, img image.Image) string {
 	t.Helper()
+	text, err := decodeQR(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+func decodeQR(img image.Image) (string, error) {
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
 	var first error
-	for _, im := range []image.Image{img, double(img)} {
+	for _, im := range []image.Image{img, double(img), turn(img), turn(turn(img))} {
 		src := gozxing.NewLuminanceSourceFromImage(im)
 		for _, bin := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(src), gozxing.NewGlobalHistgramBinarizer(src)} {
 			bmp, err := gozxing.NewBinaryBitmap(bin)
 			if err != nil {
-				t.Fatal(err)
+				return "", err
 			}
 			res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
 			if err == nil {
-				return res.GetText()
+				return res.GetText(), nil
 			}
 			if first == nil {
 				first = err
 			}
 		}
 	}
-	t.Fatal(first)
-	return ""
+	return "", first
+}
+
+// turn is img turned a quarter clockwise.
+func turn(img image.Image) image.Image {
+	b := img.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dy(), b.Dx()))
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			out.Set(b.Max.Y-1-y, x-b.Min.X, img.At(x, y))
+		}
+	}
+	return out
 }
 
 // double is img at twice its size, each pixel a square of four.
