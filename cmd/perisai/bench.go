@@ -278,7 +278,7 @@ func benchSetup(ctx context.Context, db *store.DB, agents, n int) (benchFixture,
 	}
 	fx := benchFixture{act: act}
 	for i, ag := range list[:agents] {
-		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: money.Max}); err != nil {
+		if err := db.SetAgentCashLimits(ctx, act, store.RefIn(ag.Province, ag.ID), network.CashLimits{MaxCashOnHand: money.Max}); err != nil {
 			return fx, err
 		}
 		au, err := db.CreateUser(ctx, act, access.NewUser{Username: fmt.Sprintf("bench.agent%d", i), Name: ag.Name, Role: access.Agent,

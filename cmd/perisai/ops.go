@@ -104,7 +104,7 @@ func cmdImport(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		fmt.Fprintln(e.stderr)
-		im, err = db.GetImport(ctx, im.ID)
+		im, err = db.GetImport(ctx, store.RefIn(im.Province, im.ID))
 		if err != nil {
 			return err
 		}

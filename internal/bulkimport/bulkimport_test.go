@@ -64,7 +64,7 @@ func importFile(t *testing.T, db *store.DB, p access.Principal, act audit.Actor,
 	if calls == 0 {
 		t.Error("no progress reported")
 	}
-	im, _ = db.GetImport(ctx, im.ID)
+	im, _ = db.GetImport(ctx, store.Ref{ID: im.ID})
 	report, _ := db.ImportRows(ctx, im)
 	return im, report
 }
@@ -113,7 +113,7 @@ func TestImportReportsEachRowAndImportsOnce(t *testing.T) {
 		if len(found) != 1 || len(found[0].Heirs) != 0 && found[0].Name != "I Wayan Sudarma" {
 			t.Fatalf("participants with row 2's NIK: %+v", found)
 		}
-		full, _ := db.Participant(context.Background(), audit.Actor{}, found[0].ID)
+		full, _ := db.Participant(context.Background(), audit.Actor{}, store.Ref{ID: found[0].ID})
 		if len(full.Heirs) != 1 || full.Heirs[0].Name != "Putu Ayu" || !full.Programs.JHT {
 			t.Fatalf("imported participant: %+v", full)
 		}
@@ -213,7 +213,7 @@ func BenchmarkImport100k(b *testing.B) {
 			if err := bulkimport.Run(ctx, bulkimport.Job{DB: db, Rules: rules.Default(), P: p, Actor: act, Rows: rows, Today: calendar.Today()}, im.ID, nil); err != nil {
 				b.Fatal(err)
 			}
-			got, _ := db.GetImport(ctx, im.ID)
+			got, _ := db.GetImport(ctx, store.Ref{ID: im.ID})
 			if got.Imported+got.Already != benchRows {
 				b.Fatalf("%+v", got)
 			}

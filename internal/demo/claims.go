@@ -60,18 +60,18 @@ func (l *loader) claims(ctx context.Context) error {
 		if n == len(steps) {
 			break
 		}
-		full, err := l.db.Participant(ctx, audit.Actor{}, p.ID)
+		full, err := l.db.Participant(ctx, audit.Actor{}, store.RefIn(p.Village, p.ID))
 		if err != nil || len(full.Heirs) == 0 || full.Status != "active" {
 			continue
 		}
 		st := steps[n]
-		c := claim.Claim{ParticipantID: p.ID, Program: st.program, Reason: st.reason, EventDate: l.today.AddDays(-n - 1),
+		c := claim.Claim{Program: st.program, Reason: st.reason, EventDate: l.today.AddDays(-n - 1),
 			Claimant: claim.Claimant{Name: full.Name, BankName: "BPD Bali", BankAccount: fmt.Sprintf("20%08d", p.ID%100_000_000)},
 			Facts:    claim.Facts{WorkRelated: st.program == benefit.JKK, Bills: 750_000 + int64(n)*125_000}}
 		if st.reason == benefit.Death {
 			c.Claimant.Name, c.Claimant.HeirID = full.Heirs[0].Name, full.Heirs[0].ID
 		}
-		if err := l.db.CreateClaim(ctx, agent.p, agent.act, &c, l.today); err != nil {
+		if err := l.db.CreateClaim(ctx, agent.p, agent.act, store.RefIn(p.Village, p.ID), &c, l.today); err != nil {
 			return fmt.Errorf("demo claim: %w", err)
 		}
 		cr, err := l.rs.ClaimRulesAt(c.EventDate)
@@ -92,7 +92,7 @@ func (l *loader) claims(ctx context.Context) error {
 			if a == claim.Submit {
 				by = agent
 			}
-			if _, err := l.db.MoveClaim(ctx, by.p, by.act, l.rs, c.ID, a, st.note, l.today); err != nil {
+			if _, err := l.db.MoveClaim(ctx, by.p, by.act, l.rs, store.RefIn(c.Village, c.ID), a, st.note, l.today); err != nil {
 				return fmt.Errorf("demo claim %s: %w", a, err)
 			}
 		}

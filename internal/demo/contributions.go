@@ -27,7 +27,7 @@ type registered struct {
 // of the village budget (APBDes), for six months.
 func (l *loader) mungguAtWork(ctx context.Context, regs []registered, munggu network.Wadah, mungguAgents []int64) error {
 	made := mungguAgents[0]
-	a, err := l.db.Agent(ctx, made)
+	a, err := l.db.Agent(ctx, store.RefIn(munggu.Village, made))
 	if err != nil {
 		return err
 	}

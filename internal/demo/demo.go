@@ -168,11 +168,13 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 	// Every wadah gets five agents, each first registered as a participant, then an agreement in
 	// force since the start of the month six months ago.
 	agentsOf := map[int64][]int64{}
+	provinceOf := map[int64]string{} // wadah → province
 	for n, wid := range wadahIDs {
-		w, err := l.db.Wadah(ctx, wid)
+		w, err := l.db.Wadah(ctx, store.Ref{ID: wid}) // located: the demo's admin names no province
 		if err != nil {
 			return err
 		}
+		provinceOf[wid] = w.Village[:2]
 		for range 5 {
 			reg := l.worker(w.Village, true, l.today)
 			p, err := l.db.Register(ctx, l.admin, actor, l.rs, reg, l.today)
@@ -193,7 +195,7 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 			if err := l.db.CreateAgreement(ctx, actor, l.rs, &old); err != nil {
 				return fmt.Errorf("demo agreement of 2022: %w", err)
 			}
-			if _, err := l.db.ActivateAgreement(ctx, actor, l.rs, old.ID, old.Starts); err != nil {
+			if _, err := l.db.ActivateAgreement(ctx, actor, l.rs, store.RefIn(old.Province, old.ID), old.Starts); err != nil {
 				return fmt.Errorf("demo agreement of 2022: %w", err)
 			}
 		}
@@ -202,7 +204,7 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 		if err := l.db.CreateAgreement(ctx, actor, l.rs, &ag); err != nil {
 			return fmt.Errorf("demo agreement: %w", err)
 		}
-		if _, err := l.db.ActivateAgreement(ctx, actor, l.rs, ag.ID, l.today); err != nil {
+		if _, err := l.db.ActivateAgreement(ctx, actor, l.rs, store.RefIn(ag.Province, ag.ID), l.today); err != nil {
 			return fmt.Errorf("demo agreement: %w", err)
 		}
 	}
@@ -217,7 +219,7 @@ func (l *loader) load(ctx context.Context, scale Scale) error {
 	for i := range workers {
 		wid := wadahIDs[i%len(wadahIDs)]
 		agent := agentsOf[wid][i%5]
-		a, err := l.db.Agent(ctx, agent)
+		a, err := l.db.Agent(ctx, store.RefIn(provinceOf[wid], agent))
 		if err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ func (l *loader) pastStatements(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := l.db.Agent(ctx, agent.AgentID)
+	a, err := l.db.Agent(ctx, store.RefIn(agent.Province, agent.AgentID))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (l *loader) pastStatements(ctx context.Context) error {
 	}
 	older := sts[1] // newest month first
 	by := audit.Actor{UserID: officer.ID, Name: officer.Username}
-	if err := l.db.ApproveIncentive(ctx, by, older.BranchID, older.ID); err != nil {
+	if err := l.db.ApproveIncentive(ctx, by, older.BranchID, store.RefIn(older.Province, older.ID)); err != nil {
 		return fmt.Errorf("demo statement approval: %w", err)
 	}
 	if _, _, err := l.db.PayIncentives(ctx, by, older.BranchID); err != nil {

@@ -22,6 +22,7 @@ const (
 type Agent struct {
 	ID             int64         `json:"id"`
 	WadahID        int64         `json:"wadah_id"`
+	Province       string        `json:"province"` // its wadah's, where it is kept
 	ParticipantID  int64         `json:"participant_id"`
 	KPJ            string        `json:"kpj,omitempty"`
 	Name           string        `json:"name"`

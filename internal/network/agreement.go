@@ -23,6 +23,7 @@ type Agreement struct {
 	ID           int64           `json:"id"`
 	BranchID     int64           `json:"branch_id"`
 	WadahID      int64           `json:"wadah_id"`
+	Province     string          `json:"province"` // its wadah's, where it is kept
 	Number       string          `json:"number"`
 	Starts       calendar.Date   `json:"starts"`
 	Ends         calendar.Date   `json:"ends"`

@@ -105,7 +105,7 @@ func TestRegistrationRules(t *testing.T) {
 
 		// A wadah whose agreement was terminated cannot register.
 		ags, _ := db.Agreements(ctx, store.AgreementFilter{WadahID: f.munggu.ID})
-		if err := db.TerminateAgreement(ctx, act, ags[0].ID, "audit finding"); err != nil {
+		if err := db.TerminateAgreement(ctx, act, store.Ref{ID: ags[0].ID}, "audit finding"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Register(ctx, p, act, rs, worker("5103021203850904", ag.Villages[0]), f.today); !errors.Is(err, errs.ErrForbidden) ||
@@ -114,10 +114,10 @@ func TestRegistrationRules(t *testing.T) {
 		}
 
 		// Deactivating keeps a reason (issue 17); an inactive agent cannot register.
-		if err := db.SetAgentStatus(ctx, act, rs, other.ID, network.AgentInactive, "", f.today); !errors.Is(err, errs.ErrInvalid) {
+		if err := db.SetAgentStatus(ctx, act, rs, store.Ref{ID: other.ID}, network.AgentInactive, "", f.today); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("deactivated without a reason: %v", err)
 		}
-		if err := db.SetAgentStatus(ctx, act, rs, other.ID, network.AgentInactive, "cuti panjang", f.today); err != nil {
+		if err := db.SetAgentStatus(ctx, act, rs, store.Ref{ID: other.ID}, network.AgentInactive, "cuti panjang", f.today); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Register(ctx, agentPrincipal(other), act, rs, worker("5104011203850905", other.Villages[0]), f.today); !errors.Is(err, errs.ErrForbidden) {
@@ -218,23 +218,23 @@ func TestReviewAndEdits(t *testing.T) {
 		if len(queue) == 0 {
 			t.Fatal("empty review queue")
 		}
-		if err := db.SetReview(ctx, act, p.ID, participant.Flagged, ""); !errors.Is(err, errs.ErrInvalid) {
+		if err := db.SetReview(ctx, act, store.Ref{ID: p.ID}, participant.Flagged, ""); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("flag without reason: %v", err)
 		}
-		if err := db.SetReview(ctx, act, p.ID, participant.Flagged, "KTP photo unreadable"); err != nil {
+		if err := db.SetReview(ctx, act, store.Ref{ID: p.ID}, participant.Flagged, "KTP photo unreadable"); err != nil {
 			t.Fatal(err)
 		}
 		income := int64(2_000_000)
 		phone := "0813 1111 2222"
 		jht := true
-		if _, err := db.EditParticipant(ctx, act, rs, p.ID, store.Edit{DeclaredIncome: &income, Phone: &phone, JHT: &jht, Reason: "worker asked"}, f.today); err != nil {
+		if _, err := db.EditParticipant(ctx, act, rs, store.Ref{ID: p.ID}, store.Edit{DeclaredIncome: &income, Phone: &phone, JHT: &jht, Reason: "worker asked"}, f.today); err != nil {
 			t.Fatal(err)
 		}
 		bad := int64(1_234)
-		if _, err := db.EditParticipant(ctx, act, rs, p.ID, store.Edit{DeclaredIncome: &bad}, f.today); !errors.Is(err, errs.ErrInvalid) {
+		if _, err := db.EditParticipant(ctx, act, rs, store.Ref{ID: p.ID}, store.Edit{DeclaredIncome: &bad}, f.today); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("bad income: %v", err)
 		}
-		hist, err := db.ParticipantHistory(ctx, p.ID)
+		hist, err := db.ParticipantHistory(ctx, store.Ref{ID: p.ID})
 		if err != nil || len(hist) != 4 {
 			t.Fatalf("history: %+v %v", hist, err)
 		}
@@ -243,7 +243,7 @@ func TestReviewAndEdits(t *testing.T) {
 			t.Fatalf("history: %+v", hist)
 		}
 		// Rejecting frees the NIK for a correct registration.
-		if err := db.SetReview(ctx, act, p.ID, participant.Rejected, "wrong person"); err != nil {
+		if err := db.SetReview(ctx, act, store.Ref{ID: p.ID}, participant.Rejected, "wrong person"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Register(ctx, agentPrincipal(ag), act, rs, worker("5103021203850701", ag.Villages[0]), f.today); err != nil {
@@ -277,11 +277,11 @@ func TestAgreementRules(t *testing.T) {
 		if err := db.CreateAgreement(ctx, act, rs, &second); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ActivateAgreement(ctx, act, rs, second.ID, f.today); !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "another agreement") {
+		if _, err := db.ActivateAgreement(ctx, act, rs, store.Ref{ID: second.ID}, f.today); !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "another agreement") {
 			t.Fatalf("overlap: %v", err)
 		}
 		// With only four active agents the wadah cannot sign (min 5, rule in data).
-		if err := db.SetAgentStatus(ctx, act, rs, f.mungguAgents[4].ID, network.AgentTerminated, "fraud", f.today); err != nil {
+		if err := db.SetAgentStatus(ctx, act, rs, store.Ref{ID: f.mungguAgents[4].ID}, network.AgentTerminated, "fraud", f.today); err != nil {
 			t.Fatal(err)
 		}
 		ags, _ := db.Agreements(ctx, store.AgreementFilter{WadahID: f.munggu.ID})
@@ -291,7 +291,7 @@ func TestAgreementRules(t *testing.T) {
 				current = a
 			}
 		}
-		if _, err := db.RenewAgreement(ctx, act, rs, current.ID, "PKS/RENEW"); !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "at least 5") {
+		if _, err := db.RenewAgreement(ctx, act, rs, store.Ref{ID: current.ID}, "PKS/RENEW"); !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "at least 5") {
 			t.Fatalf("renewal with 4 agents: %v", err)
 		}
 		// The expiry job ends agreements past their end.
@@ -301,7 +301,7 @@ func TestAgreementRules(t *testing.T) {
 		}
 		// Renewal of Batubulan's agreement starts the day after it ends.
 		bags, _ := db.Agreements(ctx, store.AgreementFilter{WadahID: f.batubulan.ID})
-		renewed, err := db.RenewAgreement(ctx, act, rs, bags[0].ID, "PKS/BTB/2")
+		renewed, err := db.RenewAgreement(ctx, act, rs, store.Ref{ID: bags[0].ID}, "PKS/BTB/2")
 		if err != nil || renewed.Starts != bags[0].Ends.AddDays(1) || renewed.Status != network.InForce {
 			t.Fatalf("renewal: %+v %v", renewed, err)
 		}
@@ -335,21 +335,21 @@ func TestInactivityJobAndHandover(t *testing.T) {
 			t.Fatalf("second run deactivated %d", len(again))
 		}
 		idle := f.mungguAgents[1]
-		got, _ := db.Agent(ctx, idle.ID)
+		got, _ := db.Agent(ctx, store.Ref{ID: idle.ID})
 		if got.Status != network.AgentInactive || !strings.Contains(got.StatusReason, "no transaction") {
 			t.Fatalf("%+v", got)
 		}
 		// Back no earlier than 6 months after deactivation.
-		if err := db.SetAgentStatus(ctx, act, rs, idle.ID, network.AgentActive, "", calendar.Today().AddMonths(5)); !errors.Is(err, errs.ErrConflict) {
+		if err := db.SetAgentStatus(ctx, act, rs, store.Ref{ID: idle.ID}, network.AgentActive, "", calendar.Today().AddMonths(5)); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("early return: %v", err)
 		}
-		if err := db.SetAgentStatus(ctx, act, rs, idle.ID, network.AgentActive, "", calendar.Today().AddMonths(6).AddDays(1)); err != nil {
+		if err := db.SetAgentStatus(ctx, act, rs, store.Ref{ID: idle.ID}, network.AgentActive, "", calendar.Today().AddMonths(6).AddDays(1)); err != nil {
 			t.Fatalf("return after 6 months: %v", err)
 		}
 
 		// Handover: Munggu's first agent's participants move to the second, in one action.
 		mine, _ := db.Participants(ctx, audit.Actor{}, store.ParticipantFilter{AgentID: ag.ID, Limit: 500})
-		moved, err := db.HandOver(ctx, act, ag.ID, idle.ID)
+		moved, err := db.HandOver(ctx, act, store.Ref{ID: ag.ID}, idle.ID)
 		if err != nil || moved != len(mine) || moved == 0 {
 			t.Fatalf("moved %d of %d: %v", moved, len(mine), err)
 		}
@@ -357,7 +357,7 @@ func TestInactivityJobAndHandover(t *testing.T) {
 		if len(left) != 0 {
 			t.Fatalf("%d left with the old agent", len(left))
 		}
-		if _, err := db.HandOver(ctx, act, idle.ID, f.batubulanAgents[0].ID); !errors.Is(err, errs.ErrInvalid) {
+		if _, err := db.HandOver(ctx, act, store.Ref{ID: idle.ID}, f.batubulanAgents[0].ID); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("handover across wadah: %v", err)
 		}
 		log, _ := db.ListAudit(ctx, store.AuditFilter{Entity: "agent", EntityID: idString(ag.ID)})
@@ -367,9 +367,9 @@ func TestInactivityJobAndHandover(t *testing.T) {
 		// Handing them back while the receiving agent is being deactivated waits for it, and is
 		// refused.
 		errSet, errHand := whileHeld(t, db, func() error {
-			return db.SetAgentStatus(ctx, act, rs, ag.ID, network.AgentInactive, "leave", calendar.Today())
+			return db.SetAgentStatus(ctx, act, rs, store.Ref{ID: ag.ID}, network.AgentInactive, "leave", calendar.Today())
 		}, func() error {
-			_, err := db.HandOver(ctx, act, idle.ID, ag.ID)
+			_, err := db.HandOver(ctx, act, store.Ref{ID: idle.ID}, ag.ID)
 			return err
 		})
 		if errSet != nil || !errors.Is(errHand, errs.ErrInvalid) {

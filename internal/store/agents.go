@@ -55,11 +55,12 @@ func (db *DB) CreateAgent(ctx context.Context, act audit.Actor, ag *network.Agen
 		}
 		t := now()
 		ag.ID, ag.Name, ag.KPJ, ag.NIKMasked, ag.Status, ag.StatusChanged, ag.CreatedAt = idgen.Next(), name, kpj, nikMasked, network.AgentActive, t, t
+		ag.Province = province
 		masked := network.MaskAccount(ag.BankAccount)
 		_, err = tx.ExecContext(ctx, `INSERT INTO agents (id, wadah_id, name, created_at, participant_id, phone, bank_name, bank_account_enc,
-bank_account_masked, trained_on, status, status_changed_at, activated_at, province_code)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $4, $4, $11)`,
-			ag.ID, ag.WadahID, name, t, ag.ParticipantID, ag.Phone, ag.BankName, acct, masked, ag.TrainedOn, province)
+bank_account_masked, trained_on, status, status_changed_at, activated_at, province_code, participant_province)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $4, $4, $11, $12)`,
+			ag.ID, ag.WadahID, name, t, ag.ParticipantID, ag.Phone, ag.BankName, acct, masked, ag.TrainedOn, province, own)
 		if isUniqueViolation(err) {
 			return errs.Conflict("participant %s is already an agent", kpj)
 		}
@@ -106,7 +107,7 @@ func setAgentVillages(ctx context.Context, tx *Tx, agentID int64, villages []str
 	return nil
 }
 
-const agentColumns = `a.id, a.wadah_id, COALESCE(a.participant_id, 0), COALESCE(p.kpj, ''), a.name, COALESCE(p.nik_masked, ''), a.phone,
+const agentColumns = `a.id, a.wadah_id, a.province_code, COALESCE(a.participant_id, 0), COALESCE(p.kpj, ''), a.name, COALESCE(p.nik_masked, ''), a.phone,
 a.bank_name, a.bank_account_masked, a.trained_on, a.status, a.status_reason, a.status_changed_at, a.last_activity_at, a.created_at,
 COALESCE(a.max_cash_on_hand, 0), COALESCE(a.max_receipt_age_days, 0)`
 
@@ -115,7 +116,7 @@ COALESCE(a.max_cash_on_hand, 0), COALESCE(a.max_receipt_age_days, 0)`
 func scanAgent(row interface{ Scan(...any) error }) (network.Agent, error) {
 	var a network.Agent
 	var changed *time.Time
-	err := row.Scan(&a.ID, &a.WadahID, &a.ParticipantID, &a.KPJ, &a.Name, &a.NIKMasked, &a.Phone, &a.BankName, &a.BankAccount,
+	err := row.Scan(&a.ID, &a.WadahID, &a.Province, &a.ParticipantID, &a.KPJ, &a.Name, &a.NIKMasked, &a.Phone, &a.BankName, &a.BankAccount,
 		&a.TrainedOn, &a.Status, &a.StatusReason, &changed, &a.LastActivityAt, &a.CreatedAt, &a.CashLimits.MaxCashOnHand, &a.CashLimits.MaxReceiptAgeDays)
 	a.StatusChanged = a.CreatedAt
 	if changed != nil {
@@ -125,20 +126,29 @@ func scanAgent(row interface{ Scan(...any) error }) (network.Agent, error) {
 }
 
 // Agent returns an agent with the villages it serves.
-func (db *DB) Agent(ctx context.Context, id int64) (network.Agent, error) {
-	a, err := scanAgent(db.read.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents a LEFT JOIN participants p ON p.id = a.participant_id WHERE a.id = $1`, id))
+func (db *DB) Agent(ctx context.Context, ref Ref) (network.Agent, error) {
+	ref, err := db.locate(ctx, "agents", "agent", ref)
+	if err != nil {
+		return network.Agent{}, err
+	}
+	where, args := ref.match("a")
+	a, err := scanAgent(db.read.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents a
+LEFT JOIN participants p ON p.id = a.participant_id AND p.province_code = a.participant_province WHERE `+where, args...))
 	if isNoRows(err) {
 		return a, errs.NotFound("agent")
 	}
 	if err != nil {
 		return a, err
 	}
-	a.Villages, err = agentVillages(ctx, db.read, id)
+	a.Villages, err = agentVillages(ctx, db.read, ref.ID, ref.Province)
 	return a, err
 }
 
-func agentVillages(ctx context.Context, q Querier, agentID int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT village_code FROM agent_villages WHERE agent_id = $1 ORDER BY village_code`, agentID)
+// agentVillages lists the villages an agent serves, which lie in its province ("" when the
+// caller does not know it).
+func agentVillages(ctx context.Context, q Querier, agentID int64, province string) ([]string, error) {
+	inProv, args := inProvince("province_code", province, []any{agentID})
+	rows, err := q.QueryContext(ctx, `SELECT village_code FROM agent_villages WHERE agent_id = $1`+inProv+` ORDER BY village_code`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +173,8 @@ type AgentFilter struct {
 
 // Agents lists agents by name.
 func (db *DB) Agents(ctx context.Context, f AgentFilter) ([]network.Agent, error) {
-	q := `SELECT ` + agentColumns + ` FROM agents a LEFT JOIN participants p ON p.id = a.participant_id JOIN wadah w ON w.id = a.wadah_id WHERE 1=1`
+	q := `SELECT ` + agentColumns + ` FROM agents a LEFT JOIN participants p ON p.id = a.participant_id AND p.province_code = a.participant_province
+JOIN wadah w ON w.id = a.wadah_id AND w.province_code = a.province_code WHERE 1=1`
 	var args []any
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -196,7 +207,7 @@ func (db *DB) Agents(ctx context.Context, f AgentFilter) ([]network.Agent, error
 	}
 	rows.Close()
 	for i := range out {
-		if out[i].Villages, err = agentVillages(ctx, db.read, out[i].ID); err != nil {
+		if out[i].Villages, err = agentVillages(ctx, db.read, out[i].ID, out[i].Province); err != nil {
 			return nil, err
 		}
 	}
@@ -206,13 +217,20 @@ func (db *DB) Agents(ctx context.Context, f AgentFilter) ([]network.Agent, error
 // SetAgentStatus deactivates, reactivates (no earlier than the rules allow) or terminates an
 // agent. Termination (e.g. for fraud) needs a reason and is final.
 // SetAgentCashLimits sets an agent's own cash limits; zero fields go back to the rules' defaults.
-func (db *DB) SetAgentCashLimits(ctx context.Context, act audit.Actor, id int64, lim network.CashLimits) error {
+func (db *DB) SetAgentCashLimits(ctx context.Context, act audit.Actor, ref Ref, lim network.CashLimits) error {
 	if err := lim.Validate(); err != nil {
 		return err
 	}
+	ref, err := db.locate(ctx, "agents", "agent", ref)
+	if err != nil {
+		return err
+	}
+	id := ref.ID
 	return db.Transact(ctx, func(tx *Tx) error {
 		var village string
-		err := tx.QueryRowContext(ctx, `SELECT w.village_code FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`, id).Scan(&village)
+		where, args := ref.match("a")
+		err := tx.QueryRowContext(ctx, `SELECT w.village_code FROM agents a JOIN wadah w ON w.id = a.wadah_id AND w.province_code = a.province_code
+WHERE `+where, args...).Scan(&village)
 		if isNoRows(err) {
 			return errs.NotFound("agent")
 		}
@@ -228,19 +246,24 @@ func (db *DB) SetAgentCashLimits(ctx context.Context, act audit.Actor, id int64,
 	})
 }
 
-func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set, id int64, to network.AgentStatus, reason string, today calendar.Date) error {
+func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set, ref Ref, to network.AgentStatus, reason string, today calendar.Date) error {
 	reason = strings.TrimSpace(reason)
 	n, err := rs.NetworkAt(today)
 	if err != nil {
 		return err
 	}
+	ref, err = db.locate(ctx, "agents", "agent", ref)
+	if err != nil {
+		return err
+	}
+	id, province := ref.ID, ref.Province
 	return db.Transact(ctx, func(tx *Tx) error {
 		var status network.AgentStatus
 		var changedAt *time.Time
 		var changed time.Time
-		var province string
-		err := tx.QueryRowContext(ctx, `SELECT status, status_changed_at, created_at, province_code FROM agents WHERE id = $1`+tx.ForUpdate(), id).
-			Scan(&status, &changedAt, &changed, &province)
+		where, args := ref.match("")
+		err := tx.QueryRowContext(ctx, `SELECT status, status_changed_at, created_at FROM agents WHERE `+where+tx.ForUpdate(), args...).
+			Scan(&status, &changedAt, &changed)
 		if changedAt != nil {
 			changed = *changedAt
 		}
@@ -281,7 +304,7 @@ func (db *DB) SetAgentStatus(ctx context.Context, act audit.Actor, rs *rules.Set
 WHERE id = $4 AND province_code = $5`, t, string(to), reason, id, province); err != nil {
 			return err
 		}
-		if err := recordAgentStatus(ctx, tx, id, t, to); err != nil {
+		if err := recordAgentStatus(ctx, tx, ref, t, to); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, act, "status:"+string(to), "agent", id, "", reason)
@@ -335,7 +358,7 @@ AND COALESCE(last_activity_at, activated_at, created_at) < $1 AND COALESCE(activ
 				reason, t, id, provs[i]); err != nil {
 				return err
 			}
-			if err := recordAgentStatus(ctx, tx, id, t, network.AgentInactive); err != nil {
+			if err := recordAgentStatus(ctx, tx, Ref{ID: id, Province: provs[i]}, t, network.AgentInactive); err != nil {
 				return err
 			}
 			if err := Audit(ctx, tx, act, "status:inactive", "agent", id, "", reason); err != nil {
@@ -349,12 +372,19 @@ AND COALESCE(last_activity_at, activated_at, created_at) < $1 AND COALESCE(activ
 
 // HandOver moves every participant of one agent to another active agent of the same wadah, in
 // one transaction, and records it.
-func (db *DB) HandOver(ctx context.Context, act audit.Actor, from, to int64) (int, error) {
+//
+// The receiving agent, of the same wadah, is of the same province as the one handing over.
+func (db *DB) HandOver(ctx context.Context, act audit.Actor, ref Ref, to int64) (int, error) {
+	from := ref.ID
 	if from == to {
 		return 0, errs.Invalid("to_agent_id", "the receiving agent must be another agent")
 	}
+	ref, err := db.locate(ctx, "agents", "agent", ref)
+	if err != nil {
+		return 0, err
+	}
 	var moved int
-	err := db.Transact(ctx, func(tx *Tx) error {
+	err = db.Transact(ctx, func(tx *Tx) error {
 		// Both agents locked, in id order: a status change of the receiving agent waits, or
 		// this sees it (read unlocked, an agent deactivated meanwhile received participants).
 		type agentState struct {
@@ -362,7 +392,8 @@ func (db *DB) HandOver(ctx context.Context, act audit.Actor, from, to int64) (in
 			status, province string
 		}
 		agents := map[int64]agentState{}
-		err := scanAll(tx.QueryContext(ctx, `SELECT id, wadah_id, status, province_code FROM agents WHERE id IN ($1, $2) ORDER BY id`+tx.ForUpdate(), from, to))(
+		err := scanAll(tx.QueryContext(ctx, `SELECT id, wadah_id, status, province_code FROM agents WHERE id IN ($1, $2) AND province_code = $3 ORDER BY id`+tx.ForUpdate(),
+			from, to, ref.Province))(
 			func(scan func(...any) error) error {
 				var id int64
 				var a agentState
@@ -392,8 +423,8 @@ func (db *DB) HandOver(ctx context.Context, act audit.Actor, from, to int64) (in
 		}
 		// The receiving agent takes over the villages too, so that it may serve the participants.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_villages (agent_id, village_code, province_code)
-SELECT $1, v.village_code, v.province_code FROM agent_villages v WHERE v.agent_id = $2
-AND NOT EXISTS (SELECT 1 FROM agent_villages x WHERE x.agent_id = $1 AND x.village_code = v.village_code)`, to, from); err != nil {
+SELECT $1, v.village_code, v.province_code FROM agent_villages v WHERE v.agent_id = $2 AND v.province_code = $3
+AND NOT EXISTS (SELECT 1 FROM agent_villages x WHERE x.agent_id = $1 AND x.village_code = v.village_code AND x.province_code = $3)`, to, from, ref.Province); err != nil {
 			return err
 		}
 		// The participants an agent serves are of its wadah's province.
@@ -433,12 +464,12 @@ func touchAgent(ctx context.Context, tx *Tx, agentID int64, province string, at 
 
 // recordAgentStatus keeps a status change in the agent's history (agent_status_changes), so
 // that its status on a past day can be told: an inactive agent earns no collection share.
-func recordAgentStatus(ctx context.Context, tx *Tx, id int64, at time.Time, to network.AgentStatus) error {
+func recordAgentStatus(ctx context.Context, tx *Tx, ref Ref, at time.Time, to network.AgentStatus) error {
 	// Kept with the province of the agent's wadah (migration 29).
-	_, err := tx.ExecContext(ctx, `INSERT INTO agent_status_changes (province_code, agent_id, at, status)
-SELECT SUBSTR(w.village_code, 1, 2), a.id, $2, $3 FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`, id, at, string(to))
+	_, err := tx.ExecContext(ctx, `INSERT INTO agent_status_changes (province_code, agent_id, at, status) VALUES ($1, $2, $3, $4)`,
+		ref.Province, ref.ID, at, string(to))
 	if err != nil {
-		return fmt.Errorf("agent %d status history: %w", id, err)
+		return fmt.Errorf("agent %d status history: %w", ref.ID, err)
 	}
 	return nil
 }

@@ -14,11 +14,11 @@ import (
 	"github.com/perisai/perisai/internal/rules"
 )
 
-const agreementColumns = `id, branch_id, wadah_id, number, starts_on, ends_on, status, COALESCE(renewal_of, 0), status_reason, created_at`
+const agreementColumns = `id, branch_id, wadah_id, province_code, number, starts_on, ends_on, status, COALESCE(renewal_of, 0), status_reason, created_at`
 
 func scanAgreement(row interface{ Scan(...any) error }) (network.Agreement, error) {
 	var a network.Agreement
-	err := row.Scan(&a.ID, &a.BranchID, &a.WadahID, &a.Number, &a.Starts, &a.Ends, &a.Status, &a.RenewalOf, &a.StatusReason, &a.CreatedAt)
+	err := row.Scan(&a.ID, &a.BranchID, &a.WadahID, &a.Province, &a.Number, &a.Starts, &a.Ends, &a.Status, &a.RenewalOf, &a.StatusReason, &a.CreatedAt)
 	return a, err
 }
 
@@ -35,7 +35,7 @@ func (db *DB) CreateAgreement(ctx context.Context, act audit.Actor, rs *rules.Se
 	return db.Transact(ctx, func(tx *Tx) error {
 		var branch int64
 		var perisai bool
-		err := tx.QueryRowContext(ctx, `SELECT branch_id, is_perisai FROM wadah WHERE id = $1`, ag.WadahID).Scan(&branch, &perisai)
+		err := tx.QueryRowContext(ctx, `SELECT branch_id, is_perisai, province_code FROM wadah WHERE id = $1`, ag.WadahID).Scan(&branch, &perisai, &ag.Province)
 		if isNoRows(err) {
 			return errs.Invalid("wadah_id", "no such wadah")
 		}
@@ -57,8 +57,8 @@ func insertAgreement(ctx context.Context, tx *Tx, act audit.Actor, ag *network.A
 	}
 	// Kept in its wadah's province.
 	_, err := tx.ExecContext(ctx, `INSERT INTO agreements (id, branch_id, wadah_id, number, starts_on, ends_on, status, renewal_of, created_at, updated_at, province_code)
-SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, w.province_code FROM wadah w WHERE w.id = $3`,
-		ag.ID, ag.BranchID, ag.WadahID, ag.Number, ag.Starts, ag.Ends, string(ag.Status), renewal, ag.CreatedAt)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)`,
+		ag.ID, ag.BranchID, ag.WadahID, ag.Number, ag.Starts, ag.Ends, string(ag.Status), renewal, ag.CreatedAt, ag.Province)
 	if isUniqueViolation(err) {
 		return errs.Conflict("agreement number %s is taken", ag.Number)
 	}
@@ -69,8 +69,13 @@ SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, w.province_code FROM wadah w WHER
 }
 
 // Agreement returns one agreement.
-func (db *DB) Agreement(ctx context.Context, id int64) (network.Agreement, error) {
-	a, err := scanAgreement(db.read.QueryRowContext(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE id = $1`, id))
+func (db *DB) Agreement(ctx context.Context, ref Ref) (network.Agreement, error) {
+	ref, err := db.locate(ctx, "agreements", "agreement", ref)
+	if err != nil {
+		return network.Agreement{}, err
+	}
+	where, args := ref.match("")
+	a, err := scanAgreement(db.read.QueryRowContext(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE `+where, args...))
 	if isNoRows(err) {
 		return a, errs.NotFound("agreement")
 	}
@@ -111,18 +116,23 @@ func (db *DB) Agreements(ctx context.Context, f AgreementFilter) ([]network.Agre
 	return out, rows.Err()
 }
 
-func activeAgents(ctx context.Context, q Querier, wadahID int64) (int, error) {
+func activeAgents(ctx context.Context, q Querier, wadahID int64, province string) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM agents WHERE wadah_id = $1 AND status = 'active'`, wadahID).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM agents WHERE wadah_id = $1 AND province_code = $2 AND status = 'active'`, wadahID, province).Scan(&n)
 	return n, err
 }
 
 // ActivateAgreement signs a draft: the wadah needs enough active agents (rule in data) and no
 // other agreement in force over the same days.
-func (db *DB) ActivateAgreement(ctx context.Context, act audit.Actor, rs *rules.Set, id int64, today calendar.Date) (network.Agreement, error) {
+func (db *DB) ActivateAgreement(ctx context.Context, act audit.Actor, rs *rules.Set, ref Ref, today calendar.Date) (network.Agreement, error) {
 	var out network.Agreement
-	err := db.Transact(ctx, func(tx *Tx) error {
-		a, err := scanAgreement(tx.QueryRowContext(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE id = $1`+tx.ForUpdate(), id))
+	ref, err := db.locate(ctx, "agreements", "agreement", ref)
+	if err != nil {
+		return out, err
+	}
+	err = db.Transact(ctx, func(tx *Tx) error {
+		where, args := ref.match("")
+		a, err := scanAgreement(tx.QueryRowContext(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE `+where+tx.ForUpdate(), args...))
 		if isNoRows(err) {
 			return errs.NotFound("agreement")
 		}
@@ -149,7 +159,7 @@ func activate(ctx context.Context, tx *Tx, act audit.Actor, rs *rules.Set, a *ne
 	if err != nil {
 		return err
 	}
-	agents, err := activeAgents(ctx, tx, a.WadahID)
+	agents, err := activeAgents(ctx, tx, a.WadahID, a.Province)
 	if err != nil {
 		return err
 	}
@@ -157,14 +167,14 @@ func activate(ctx context.Context, tx *Tx, act audit.Actor, rs *rules.Set, a *ne
 		return err
 	}
 	var clash int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM agreements WHERE wadah_id = $1 AND id <> $2 AND status = 'active'
-AND starts_on <= $3 AND ends_on >= $4`, a.WadahID, a.ID, a.Ends, a.Starts).Scan(&clash); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM agreements WHERE wadah_id = $1 AND province_code = $5 AND id <> $2 AND status = 'active'
+AND starts_on <= $3 AND ends_on >= $4`, a.WadahID, a.ID, a.Ends, a.Starts, a.Province).Scan(&clash); err != nil {
 		return err
 	}
 	if clash > 0 {
 		return errs.Conflict("another agreement of this wadah is in force over these dates")
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE agreements SET status = 'active', updated_at = $1 WHERE id = $2`, now(), a.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE agreements SET status = 'active', updated_at = $1 WHERE id = $2 AND province_code = $3`, now(), a.ID, a.Province); err != nil {
 		return err
 	}
 	a.Status = network.InForce
@@ -172,14 +182,19 @@ AND starts_on <= $3 AND ends_on >= $4`, a.WadahID, a.ID, a.Ends, a.Starts).Scan(
 }
 
 // TerminateAgreement ends an agreement early, with a reason.
-func (db *DB) TerminateAgreement(ctx context.Context, act audit.Actor, id int64, reason string) error {
+func (db *DB) TerminateAgreement(ctx context.Context, act audit.Actor, ref Ref, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return errs.Invalid("reason", "a reason is required to terminate an agreement")
 	}
+	ref, err := db.locate(ctx, "agreements", "agreement", ref)
+	if err != nil {
+		return err
+	}
+	id := ref.ID
 	return db.Transact(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE agreements SET status = 'terminated', status_reason = $1, updated_at = $2
-WHERE id = $3 AND status IN ('draft', 'active')`, reason, now(), id)
+WHERE id = $3 AND province_code = $4 AND status IN ('draft', 'active')`, reason, now(), id, ref.Province)
 		if err != nil {
 			return err
 		}
@@ -192,10 +207,15 @@ WHERE id = $3 AND status IN ('draft', 'active')`, reason, now(), id)
 
 // RenewAgreement signs the follow-on agreement: it starts the day after the old one ends, lasts
 // as long as the rules allow, and is active at once when the wadah meets the rules.
-func (db *DB) RenewAgreement(ctx context.Context, act audit.Actor, rs *rules.Set, id int64, number string) (network.Agreement, error) {
+func (db *DB) RenewAgreement(ctx context.Context, act audit.Actor, rs *rules.Set, ref Ref, number string) (network.Agreement, error) {
 	var out network.Agreement
-	err := db.Transact(ctx, func(tx *Tx) error {
-		old, err := scanAgreement(tx.QueryRowContext(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE id = $1`+tx.ForUpdate(), id))
+	ref, err := db.locate(ctx, "agreements", "agreement", ref)
+	if err != nil {
+		return out, err
+	}
+	err = db.Transact(ctx, func(tx *Tx) error {
+		where, args := ref.match("")
+		old, err := scanAgreement(tx.QueryRowContext(ctx, `SELECT `+agreementColumns+` FROM agreements WHERE `+where+tx.ForUpdate(), args...))
 		if isNoRows(err) {
 			return errs.NotFound("agreement")
 		}
@@ -210,7 +230,7 @@ func (db *DB) RenewAgreement(ctx context.Context, act audit.Actor, rs *rules.Set
 			return err
 		}
 		starts, ends := network.RenewalTerm(old, n)
-		out = network.Agreement{ID: idgen.Next(), BranchID: old.BranchID, WadahID: old.WadahID, Number: strings.TrimSpace(number),
+		out = network.Agreement{ID: idgen.Next(), BranchID: old.BranchID, WadahID: old.WadahID, Province: old.Province, Number: strings.TrimSpace(number),
 			Starts: starts, Ends: ends, Status: network.Draft, RenewalOf: old.ID, CreatedAt: now()}
 		if err := out.ValidateTerm(n); err != nil {
 			return err
@@ -258,9 +278,11 @@ func (db *DB) ExpireAgreements(ctx context.Context, act audit.Actor, today calen
 }
 
 // agreementInForce reports whether the wadah may act today.
-func agreementInForce(ctx context.Context, q Querier, wadahID int64, today calendar.Date) (bool, error) {
+// province is the wadah's ("" when the caller does not know it).
+func agreementInForce(ctx context.Context, q Querier, wadahID int64, province string, today calendar.Date) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM agreements WHERE wadah_id = $1 AND status = 'active' AND starts_on <= $2 AND ends_on >= $2`,
-		wadahID, today).Scan(&n)
+	inProv, args := inProvince("province_code", province, []any{wadahID, today})
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM agreements WHERE wadah_id = $1 AND status = 'active' AND starts_on <= $2 AND ends_on >= $2`+inProv,
+		args...).Scan(&n)
 	return n > 0, err
 }

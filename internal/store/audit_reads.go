@@ -50,6 +50,7 @@ SELECT substr(village_code, 1, 2), id, $1, $2 FROM participants WHERE id IN (`+s
 // period (From inclusive, To exclusive; zero means unbounded).
 type WhoSawQuery struct {
 	ParticipantID int64
+	Province      string // the participant's, when known
 	KPJ           string
 	NIK           string
 	From, To      time.Time
@@ -63,7 +64,7 @@ func (db *DB) WhoSaw(ctx context.Context, act audit.Actor, q WhoSawQuery) (parti
 	var err error
 	switch {
 	case q.ParticipantID != 0:
-		who, err = db.participantWhere(ctx, audit.Actor{}, "p.id = $1", q.ParticipantID)
+		who, err = db.Participant(ctx, audit.Actor{}, Ref{ID: q.ParticipantID, Province: q.Province})
 	case q.KPJ != "":
 		who, err = db.participantWhere(ctx, audit.Actor{}, "p.kpj = $1", q.KPJ)
 	case q.NIK != "":

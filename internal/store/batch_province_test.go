@@ -73,7 +73,7 @@ func TestGroupCommitOneProvincePerBatch(t *testing.T) {
 		})
 		wg.Wait()
 		for _, who := range people {
-			if cov, err := db.Coverage(ctx, rs, who.id, nov20); err != nil || len(cov.Paid) != 3 {
+			if cov, err := db.Coverage(ctx, rs, store.Ref{ID: who.id}, nov20); err != nil || len(cov.Paid) != 3 {
 				t.Errorf("participant %d paid %d months (%v)", who.id, len(cov.Paid), err)
 			}
 		}

@@ -39,7 +39,7 @@ func ClaimResource(c claim.Claim) access.Resource {
 // CreateClaim files a draft claim for a participant in the principal's scope: the claimant is
 // checked against the heirs on record for a death, the bank account is sealed, and the
 // timeline starts.
-func (db *DB) CreateClaim(ctx context.Context, p access.Principal, act audit.Actor, c *claim.Claim, today calendar.Date) error {
+func (db *DB) CreateClaim(ctx context.Context, p access.Principal, act audit.Actor, of Ref, c *claim.Claim, today calendar.Date) error {
 	if !c.EventDate.IsZero() && c.EventDate.After(today) {
 		return errs.Invalid("event_date", "is in the future")
 	}
@@ -61,10 +61,11 @@ func (db *DB) CreateClaim(ctx context.Context, p access.Principal, act audit.Act
 	if c.Claimant.Override != "" && p.Role != access.BranchOfficer && p.Role != access.Admin {
 		return errs.Forbidden("only a branch officer passes a higher-ranked heir by")
 	}
-	who, err := db.participantWhere(ctx, act, "p.id = $1", c.ParticipantID)
+	who, err := db.Participant(ctx, act, of)
 	if err != nil {
 		return err
 	}
+	c.ParticipantID = who.ID
 	if err := access.Authorize(p, access.FileClaim, ParticipantResource(who)); err != nil {
 		return err
 	}
@@ -152,18 +153,25 @@ func scanClaim(row interface{ Scan(...any) error }) (claim.Claim, error) {
 
 // Claim reads a claim with its documents and timeline. The caller authorizes; the read of a
 // claim (health data, a family's) is audited here.
-func (db *DB) Claim(ctx context.Context, act audit.Actor, id int64) (claim.Claim, error) {
-	c, err := scanClaim(db.read.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims c JOIN participants p ON p.id = c.participant_id WHERE c.id = $1`, id))
+func (db *DB) Claim(ctx context.Context, act audit.Actor, ref Ref) (claim.Claim, error) {
+	ref, err := db.locate(ctx, "claims", "claim", ref)
+	if err != nil {
+		return claim.Claim{}, err
+	}
+	where, args := ref.match("c")
+	c, err := scanClaim(db.read.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims c
+JOIN participants p ON p.id = c.participant_id AND p.province_code = c.province_code WHERE `+where, args...))
 	if isNoRows(err) {
 		return c, errs.NotFound("claim")
 	}
 	if err != nil {
 		return c, err
 	}
-	if c.Documents, err = db.claimDocuments(ctx, c.ID); err != nil {
+	if c.Documents, err = db.claimDocuments(ctx, ref); err != nil {
 		return c, err
 	}
-	err = scanAll(db.read.QueryContext(ctx, `SELECT at, actor, from_state, to_state, note FROM claim_events WHERE claim_id = $1 ORDER BY id`, c.ID))(
+	err = scanAll(db.read.QueryContext(ctx, `SELECT at, actor, from_state, to_state, note FROM claim_events WHERE claim_id = $1 AND province_code = $2 ORDER BY id`,
+		ref.ID, ref.Province))(
 		func(scan func(...any) error) error {
 			var e claim.Event
 			err := scan(&e.At, &e.Actor, &e.From, &e.To, &e.Note)
@@ -176,8 +184,9 @@ func (db *DB) Claim(ctx context.Context, act audit.Actor, id int64) (claim.Claim
 	return c, db.RecordRead(ctx, act, "read", "claim", c.ID, c.Village, c.Number, []int64{c.ParticipantID})
 }
 
-func (db *DB) claimDocuments(ctx context.Context, claimID int64) ([]claim.Document, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, filename, content_type, size, sha256, uploaded_by, at FROM claim_documents WHERE claim_id = $1 ORDER BY id`, claimID)
+func (db *DB) claimDocuments(ctx context.Context, ref Ref) ([]claim.Document, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, filename, content_type, size, sha256, uploaded_by, at FROM claim_documents
+WHERE claim_id = $1 AND province_code = $2 ORDER BY id`, ref.ID, ref.Province)
 	if err != nil {
 		return nil, err
 	}
@@ -309,8 +318,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Village[:2], d.ID, c.I
 func (db *DB) Document(ctx context.Context, act audit.Actor, c claim.Claim, docID int64) (claim.Document, []byte, error) {
 	var d claim.Document
 	var key string
-	err := db.read.QueryRowContext(ctx, `SELECT id, kind, filename, content_type, size, sha256, uploaded_by, at, storage_key FROM claim_documents WHERE id = $1 AND claim_id = $2`,
-		docID, c.ID).Scan(&d.ID, &d.Kind, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.UploadedBy, &d.At, &key)
+	err := db.read.QueryRowContext(ctx, `SELECT id, kind, filename, content_type, size, sha256, uploaded_by, at, storage_key FROM claim_documents WHERE id = $1 AND claim_id = $2 AND province_code = $3`,
+		docID, c.ID, c.Village[:2]).Scan(&d.ID, &d.Kind, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.UploadedBy, &d.At, &key)
 	if isNoRows(err) {
 		return d, nil, errs.NotFound("document")
 	}
@@ -336,8 +345,8 @@ func (db *DB) Document(ctx context.Context, act audit.Actor, c claim.Claim, docI
 // an officer takes, releases, sends back (with what is missing), approves (the amount from the
 // engine, posted as payable; maker-checker) or rejects (with a reason). Every step is on the
 // timeline and in the audit log; a step another officer holds is refused.
-func (db *DB) MoveClaim(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, id int64, a claim.Action, note string, today calendar.Date) (claim.Claim, error) {
-	c, err := db.Claim(ctx, audit.Actor{}, id)
+func (db *DB) MoveClaim(ctx context.Context, p access.Principal, act audit.Actor, rs *rules.Set, ref Ref, a claim.Action, note string, today calendar.Date) (claim.Claim, error) {
+	c, err := db.Claim(ctx, audit.Actor{}, ref)
 	if err != nil {
 		return c, err
 	}
@@ -460,12 +469,12 @@ func (db *DB) MoveClaim(ctx context.Context, p access.Principal, act audit.Actor
 	if err != nil {
 		return c, err
 	}
-	return db.Claim(ctx, audit.Actor{}, id)
+	return db.Claim(ctx, audit.Actor{}, RefIn(c.Village, c.ID))
 }
 
 // priceClaim runs the benefit engine on the claim and the participant's record.
 func (db *DB) priceClaim(ctx context.Context, rs *rules.Set, c claim.Claim, today calendar.Date) (benefit.Result, error) {
-	who, err := db.participantWhere(ctx, audit.Actor{}, "p.id = $1", c.ParticipantID)
+	who, err := db.Participant(ctx, audit.Actor{}, RefIn(c.Village, c.ParticipantID))
 	if err != nil {
 		return benefit.Result{}, err
 	}

@@ -49,7 +49,7 @@ func newClaimFixture(t *testing.T, db *store.DB) claimFixture {
 	if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: who.ID, Months: 3}, f.today); err != nil {
 		t.Fatal(err)
 	}
-	if who, err = db.Participant(ctx, audit.Actor{}, who.ID); err != nil {
+	if who, err = db.Participant(ctx, audit.Actor{}, store.Ref{ID: who.ID}); err != nil {
 		t.Fatal(err)
 	}
 	off := counter(t, db)
@@ -67,7 +67,7 @@ func (f claimFixture) jkm(t *testing.T, heir int64, override string) (claim.Clai
 	if override != "" {
 		p = f.officer
 	}
-	err := f.db.CreateClaim(context.Background(), p, audit.Actor{Name: p.Username}, &c, f.death)
+	err := f.db.CreateClaim(context.Background(), p, audit.Actor{Name: p.Username}, store.Ref{ID: c.ParticipantID}, &c, f.death)
 	return c, err
 }
 
@@ -90,7 +90,7 @@ func (f claimFixture) attachAll(t *testing.T, c claim.Claim) {
 
 func (f claimFixture) move(t *testing.T, p access.Principal, id int64, a claim.Action, note string) (claim.Claim, error) {
 	t.Helper()
-	return f.db.MoveClaim(context.Background(), p, audit.Actor{Name: p.Username}, rs, id, a, note, f.death)
+	return f.db.MoveClaim(context.Background(), p, audit.Actor{Name: p.Username}, rs, store.Ref{ID: id}, a, note, f.death)
 }
 
 // Issue 18: a JKM claim goes to the right heir for Rp 42,000,000, through every step, with
@@ -110,7 +110,7 @@ func TestJKMClaimToTheRightHeir(t *testing.T) {
 		if err != nil {
 			t.Fatalf("override: %v", err)
 		}
-		got, _ := db.Claim(ctx, audit.Actor{}, over.ID)
+		got, _ := db.Claim(ctx, audit.Actor{}, store.Ref{ID: over.ID})
 		if len(got.Timeline) != 1 || !strings.Contains(got.Timeline[0].Note, "renounced") {
 			t.Fatalf("the override is not on the timeline: %+v", got.Timeline)
 		}
@@ -162,7 +162,7 @@ func TestJKMClaimToTheRightHeir(t *testing.T) {
 		}
 		// The two months paid after the death go back, from the funds that took them.
 		var after int64
-		pays, _ := db.PaymentsOf(ctx, f.who.ID)
+		pays, _ := db.PaymentsOf(ctx, store.Ref{ID: f.who.ID})
 		for _, m := range pays[0].Months[1:] {
 			after += m.Due
 		}
@@ -181,7 +181,7 @@ func TestJKMClaimToTheRightHeir(t *testing.T) {
 		if _, again, err := db.ExportPayout(ctx, audit.Actor{Name: "kc"}, branch); err != nil || len(again) != 0 {
 			t.Fatalf("exported twice: %+v %v", again, err)
 		}
-		got, _ = db.Claim(ctx, audit.Actor{}, c.ID)
+		got, _ = db.Claim(ctx, audit.Actor{}, store.Ref{ID: c.ID})
 		var steps []string
 		for _, e := range got.Timeline {
 			steps = append(steps, string(e.To))
@@ -234,7 +234,7 @@ func TestMakerCheckerAboveTheLimit(t *testing.T) {
 		// JKK death of a Rp 1,000,000 earner: 48 × 1m + 10m + 12m = Rp 70m, above Rp 50m.
 		c := claim.Claim{ParticipantID: f.who.ID, Program: benefit.JKK, Reason: benefit.Death, EventDate: f.death, Facts: claim.Facts{WorkRelated: true},
 			Claimant: claim.Claimant{Name: "Ni Made Istri", HeirID: f.who.Heirs[0].ID, BankName: "BPD Bali", BankAccount: "0123456789"}}
-		if err := db.CreateClaim(context.Background(), f.agent, audit.Actor{Name: "agent"}, &c, f.death); err != nil {
+		if err := db.CreateClaim(context.Background(), f.agent, audit.Actor{Name: "agent"}, store.Ref{ID: c.ParticipantID}, &c, f.death); err != nil {
 			t.Fatal(err)
 		}
 		f.attachAll(t, c)
@@ -270,7 +270,7 @@ func TestJHTClaimFromTheRecord(t *testing.T) {
 		const jht = 3 * 20_000
 		c := claim.Claim{ParticipantID: who.ID, Program: benefit.JHT, Reason: benefit.TotalDisability, EventDate: f.today,
 			Claimant: claim.Claimant{Name: who.Name, BankName: "BPD Bali", BankAccount: "0123456789"}}
-		if err := db.CreateClaim(ctx, counter(t, db), act, &c, f.today); err != nil {
+		if err := db.CreateClaim(ctx, counter(t, db), act, store.Ref{ID: c.ParticipantID}, &c, f.today); err != nil {
 			t.Fatal(err)
 		}
 		res, err := db.PriceClaim(ctx, rs, c, f.today)

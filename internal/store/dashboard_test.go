@@ -44,7 +44,7 @@ func TestDashboardRollups(t *testing.T) {
 				pays = append(pays, pay)
 			}
 		}
-		if err := db.Reverse(ctx, act, rs, pays[0].ID, "slip ditolak bank", fx.today); err != nil {
+		if err := db.Reverse(ctx, act, rs, store.Ref{ID: pays[0].ID}, "slip ditolak bank", fx.today); err != nil {
 			t.Fatal(err)
 		}
 		// Status moves: two months on, the one-month payers are in arrears.

@@ -22,6 +22,7 @@ type Deposit struct {
 	ID          int64         `json:"id"`
 	AgentID     int64         `json:"agent_id"`
 	BranchID    int64         `json:"branch_id"`
+	Province    string        `json:"province"` // the branch's, where the deposit is kept
 	SlipRef     string        `json:"slip_ref"`
 	DepositedOn calendar.Date `json:"deposited_on"`
 	Declared    int64         `json:"declared"` // on the bank slip
@@ -36,7 +37,9 @@ type Deposit struct {
 
 // DepositRequest is what an agent records.
 type DepositRequest struct {
-	AgentID     int64         `json:"agent_id"`
+	AgentID int64 `json:"agent_id"`
+	// Province is the agent's, when the caller knows it (the user's own, or the page's).
+	Province    string        `json:"province,omitempty"`
 	SlipRef     string        `json:"slip_ref"`
 	DepositedOn calendar.Date `json:"deposited_on"`
 	Amount      int64         `json:"amount"`
@@ -75,8 +78,9 @@ func (db *DB) RecordDeposit(ctx context.Context, act audit.Actor, req DepositReq
 	err := db.Transact(ctx, func(tx *Tx) error {
 		var branch int64
 		var prov string
-		if err := tx.QueryRowContext(ctx, `SELECT w.branch_id, b.province_code FROM agents a JOIN wadah w ON w.id = a.wadah_id
-JOIN branches b ON b.id = w.branch_id WHERE a.id = $1`, req.AgentID).Scan(&branch, &prov); isNoRows(err) {
+		inProv, args := inProvince("a.province_code", req.Province, []any{req.AgentID})
+		if err := tx.QueryRowContext(ctx, `SELECT w.branch_id, b.province_code FROM agents a JOIN wadah w ON w.id = a.wadah_id AND w.province_code = a.province_code
+JOIN branches b ON b.id = w.branch_id WHERE a.id = $1`+inProv, args...).Scan(&branch, &prov); isNoRows(err) {
 			return errs.Invalid("agent_id", "no such agent")
 		} else if err != nil {
 			return err
@@ -136,16 +140,22 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, prov, d.ID, d.
 
 // ResolveVariance closes a deposit's difference with the branch's note, posting it as a cash
 // shortage or overage.
-func (db *DB) ResolveVariance(ctx context.Context, act audit.Actor, depositID int64, note string) error {
+func (db *DB) ResolveVariance(ctx context.Context, act audit.Actor, ref Ref, note string) error {
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return errs.Invalid("note", "the branch must explain the difference")
 	}
+	ref, err := db.locate(ctx, "deposits", "deposit", ref)
+	if err != nil {
+		return err
+	}
+	depositID, province := ref.ID, ref.Province
 	return db.Transact(ctx, func(tx *Tx) error {
 		var branch, variance int64
-		var status, province string
-		err := tx.QueryRowContext(ctx, `SELECT branch_id, variance, status, province_code FROM deposits WHERE id = $1`+tx.ForUpdate(), depositID).
-			Scan(&branch, &variance, &status, &province)
+		var status string
+		where, args := ref.match("")
+		err := tx.QueryRowContext(ctx, `SELECT branch_id, variance, status FROM deposits WHERE `+where+tx.ForUpdate(), args...).
+			Scan(&branch, &variance, &status)
 		if isNoRows(err) {
 			return errs.NotFound("deposit")
 		}
@@ -170,7 +180,7 @@ func (db *DB) ResolveVariance(ctx context.Context, act audit.Actor, depositID in
 
 // Deposits lists deposits of a branch or an agent, newest first.
 func (db *DB) Deposits(ctx context.Context, branchID, agentID int64) ([]Deposit, error) {
-	q := `SELECT id, agent_id, branch_id, slip_ref, deposited_on, declared, expected, variance, status, note, bank_line_id IS NOT NULL, created_at FROM deposits WHERE 1=1`
+	q := `SELECT ` + depositFields + ` FROM deposits WHERE 1=1`
 	var args []any
 	if branchID != 0 {
 		args = append(args, branchID)
@@ -187,8 +197,8 @@ func (db *DB) Deposits(ctx context.Context, branchID, agentID int64) ([]Deposit,
 	defer rows.Close()
 	out := []Deposit{}
 	for rows.Next() {
-		var d Deposit
-		if err := rows.Scan(&d.ID, &d.AgentID, &d.BranchID, &d.SlipRef, &d.DepositedOn, &d.Declared, &d.Expected, &d.Variance, &d.Status, &d.Note, &d.Matched, &d.CreatedAt); err != nil {
+		d, err := scanDeposit(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, d)
@@ -196,11 +206,24 @@ func (db *DB) Deposits(ctx context.Context, branchID, agentID int64) ([]Deposit,
 	return out, rows.Err()
 }
 
-// Deposit returns one deposit.
-func (db *DB) Deposit(ctx context.Context, id int64) (Deposit, error) {
+const depositFields = `id, agent_id, branch_id, province_code, slip_ref, deposited_on, declared, expected, variance, status, note,
+bank_line_id IS NOT NULL, created_at`
+
+func scanDeposit(row interface{ Scan(...any) error }) (Deposit, error) {
 	var d Deposit
-	err := db.read.QueryRowContext(ctx, `SELECT id, agent_id, branch_id, slip_ref, deposited_on, declared, expected, variance, status, note, bank_line_id IS NOT NULL, created_at
-FROM deposits WHERE id = $1`, id).Scan(&d.ID, &d.AgentID, &d.BranchID, &d.SlipRef, &d.DepositedOn, &d.Declared, &d.Expected, &d.Variance, &d.Status, &d.Note, &d.Matched, &d.CreatedAt)
+	err := row.Scan(&d.ID, &d.AgentID, &d.BranchID, &d.Province, &d.SlipRef, &d.DepositedOn, &d.Declared, &d.Expected, &d.Variance, &d.Status,
+		&d.Note, &d.Matched, &d.CreatedAt)
+	return d, err
+}
+
+// Deposit returns one deposit.
+func (db *DB) Deposit(ctx context.Context, ref Ref) (Deposit, error) {
+	ref, err := db.locate(ctx, "deposits", "deposit", ref)
+	if err != nil {
+		return Deposit{}, err
+	}
+	where, args := ref.match("")
+	d, err := scanDeposit(db.read.QueryRowContext(ctx, `SELECT `+depositFields+` FROM deposits WHERE `+where, args...))
 	if isNoRows(err) {
 		return d, errs.NotFound("deposit")
 	}
@@ -208,8 +231,12 @@ FROM deposits WHERE id = $1`, id).Scan(&d.ID, &d.AgentID, &d.BranchID, &d.SlipRe
 }
 
 // UndepositedPayments are an agent's cash receipts not yet covered by a deposit.
-func (db *DB) UndepositedPayments(ctx context.Context, agentID int64) ([]Payment, error) {
-	out, err := db.scanPayments(ctx, "p.agent_id = $1 AND p.deposit_id IS NULL AND p.status = 'posted' AND p.amount > 0", agentID)
+func (db *DB) UndepositedPayments(ctx context.Context, agent Ref) ([]Payment, error) {
+	agent, err := db.locate(ctx, "agents", "agent", agent)
+	if err != nil {
+		return nil, err
+	}
+	out, err := db.scanPayments(ctx, "p.agent_id = $1 AND p.province_code = $2 AND p.deposit_id IS NULL AND p.status = 'posted' AND p.amount > 0", agent.ID, agent.Province)
 	if out == nil {
 		out = []Payment{}
 	}

@@ -47,7 +47,7 @@ func TestDepositsVarianceAndReconciliation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		und, _ := db.UndepositedPayments(ctx, ag.ID)
+		und, _ := db.UndepositedPayments(ctx, store.Ref{ID: ag.ID})
 		if len(und) != 2 {
 			t.Fatalf("undeposited: %d", len(und))
 		}
@@ -68,10 +68,10 @@ func TestDepositsVarianceAndReconciliation(t *testing.T) {
 		if cash != 0 {
 			t.Fatalf("agent cash after depositing everything: %d", cash)
 		}
-		if err := db.ResolveVariance(ctx, act, d2.ID, ""); !errors.Is(err, errs.ErrInvalid) {
+		if err := db.ResolveVariance(ctx, act, store.Ref{ID: d2.ID}, ""); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("no note: %v", err)
 		}
-		if err := db.ResolveVariance(ctx, act, d2.ID, "agent short, deducted from incentive"); err != nil {
+		if err := db.ResolveVariance(ctx, act, store.Ref{ID: d2.ID}, "agent short, deducted from incentive"); err != nil {
 			t.Fatal(err)
 		}
 		short, _ := db.Balance(ctx, ledger.CashShortOver(d2.BranchID))
@@ -86,7 +86,7 @@ func TestDepositsVarianceAndReconciliation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today, today)
+		st, err := db.Statement(ctx, ledger.AgentCash(ag.ID), ag.Province, today, today)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,16 +99,16 @@ func TestDepositsVarianceAndReconciliation(t *testing.T) {
 			bals[0] != 30_000 || bals[1] != 50_000 || bals[2] != 20_000 || bals[3] != 0 || bals[4] != 10_000 || st.Lines[4].RefID != p3.ID {
 			t.Fatalf("statement: %+v", st)
 		}
-		if after, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today.AddDays(1), today.AddDays(30)); err != nil || len(after.Lines) != 0 || after.Opening != 10_000 || after.Closing != 10_000 {
+		if after, err := db.Statement(ctx, ledger.AgentCash(ag.ID), ag.Province, today.AddDays(1), today.AddDays(30)); err != nil || len(after.Lines) != 0 || after.Opening != 10_000 || after.Closing != 10_000 {
 			t.Fatalf("the days after: %+v %v", after, err)
 		}
-		if before, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today.AddDays(-30), today.AddDays(-1)); err != nil || len(before.Lines) != 0 || before.Closing != 0 {
+		if before, err := db.Statement(ctx, ledger.AgentCash(ag.ID), ag.Province, today.AddDays(-30), today.AddDays(-1)); err != nil || len(before.Lines) != 0 || before.Closing != 0 {
 			t.Fatalf("the days before: %+v %v", before, err)
 		}
-		if _, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today, today.AddDays(-1)); !errors.Is(err, errs.ErrInvalid) {
+		if _, err := db.Statement(ctx, ledger.AgentCash(ag.ID), ag.Province, today, today.AddDays(-1)); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("backwards: %v", err)
 		}
-		if _, err := db.Statement(ctx, ledger.AgentCash(ag.ID), today.AddDays(-400), today); !errors.Is(err, errs.ErrInvalid) {
+		if _, err := db.Statement(ctx, ledger.AgentCash(ag.ID), ag.Province, today.AddDays(-400), today); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("over a year: %v", err)
 		}
 
@@ -135,7 +135,7 @@ func TestDepositsVarianceAndReconciliation(t *testing.T) {
 		if rec.Duplicate != 4 || len(rec.Matched) != 2 {
 			t.Fatalf("re-import: %+v", rec)
 		}
-		got, _ := db.Deposit(ctx, d1.ID)
+		got, _ := db.Deposit(ctx, store.Ref{ID: d1.ID})
 		if !got.Matched {
 			t.Fatal("deposit not marked matched")
 		}

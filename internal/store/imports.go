@@ -18,7 +18,7 @@ import (
 type Import struct {
 	ID         int64      `json:"id"`
 	UserID     int64      `json:"user_id"`
-	Province   string     `json:"-"` // the user's, where the import is kept
+	Province   string     `json:"province"` // the user's, where the import is kept ('' for a national user)
 	Filename   string     `json:"filename"`
 	Status     string     `json:"status"` // running, done, failed, interrupted
 	Total      int        `json:"total"`
@@ -120,16 +120,27 @@ AND (node = $2 OR node IN (SELECT node FROM nodes WHERE expires_at IS NULL OR ex
 	return int(n), err
 }
 
-// GetImport returns an import's progress. It is found by id alone (the primary key leads with
-// it): an admin may look at anyone's import without knowing its province.
-func (db *DB) GetImport(ctx context.Context, id int64) (Import, error) {
-	var im Import
-	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, province_code, filename, status, total, processed, imported, already, refused, error, created_at, finished_at
-FROM imports WHERE id = $1`, id).Scan(&im.ID, &im.UserID, &im.Province, &im.Filename, &im.Status, &im.Total, &im.Processed, &im.Imported, &im.Already,
-		&im.Refused, &im.Error, &im.CreatedAt, &im.FinishedAt)
+// GetImport returns an import's progress. Its province is its user's, ” for a national
+// user's: a link to an import of someone else's carries it; a national user's own is located.
+func (db *DB) GetImport(ctx context.Context, ref Ref) (Import, error) {
+	ref, err := db.locate(ctx, "imports", "import", ref)
+	if err != nil {
+		return Import{}, err
+	}
+	where, args := ref.match("")
+	im, err := scanImport(db.read.QueryRowContext(ctx, `SELECT `+importColumns+` FROM imports WHERE `+where, args...))
 	if isNoRows(err) {
 		return im, errs.NotFound("import")
 	}
+	return im, err
+}
+
+const importColumns = `id, user_id, province_code, filename, status, total, processed, imported, already, refused, error, created_at, finished_at`
+
+func scanImport(row interface{ Scan(...any) error }) (Import, error) {
+	var im Import
+	err := row.Scan(&im.ID, &im.UserID, &im.Province, &im.Filename, &im.Status, &im.Total, &im.Processed, &im.Imported, &im.Already,
+		&im.Refused, &im.Error, &im.CreatedAt, &im.FinishedAt)
 	return im, err
 }
 
@@ -152,29 +163,14 @@ func (db *DB) ImportRows(ctx context.Context, im Import) ([]ImportRow, error) {
 	return out, rows.Err()
 }
 
-// Imports lists a user's imports, newest first.
-func (db *DB) Imports(ctx context.Context, userID int64) ([]Import, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM imports WHERE user_id = $1 ORDER BY id DESC LIMIT 50`, userID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
+// Imports lists a user's imports, newest first, in the user's province.
+func (db *DB) Imports(ctx context.Context, o Owner) ([]Import, error) {
 	out := []Import{}
-	for _, id := range ids {
-		im, err := db.GetImport(ctx, id)
-		if err != nil {
-			return nil, err
-		}
+	err := scanAll(db.read.QueryContext(ctx, `SELECT `+importColumns+` FROM imports WHERE user_id = $1 AND province_code = $2 ORDER BY id DESC LIMIT 50`,
+		o.UserID, o.Province))(func(scan func(...any) error) error {
+		im, err := scanImport(scanner(scan))
 		out = append(out, im)
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }

@@ -30,6 +30,7 @@ type IncentiveStatement struct {
 	WadahID    int64          `json:"wadah_id"`
 	WadahName  string         `json:"wadah_name"`
 	BranchID   int64          `json:"branch_id"`
+	Province   string         `json:"province"` // the wadah's, where the statement is kept
 	Month      calendar.Month `json:"month"`
 	State      string         `json:"state"` // issued, approved, paid
 	AgentTotal int64          `json:"agent_total"`
@@ -280,6 +281,7 @@ AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AN
 // IncentiveFilter picks statements: zero fields do not filter.
 type IncentiveFilter struct {
 	ID, AgentID, WadahID, BranchID int64
+	Province                       string // where the statements are kept; "" for all
 	State                          string
 	Limit, Offset                  int
 }
@@ -299,6 +301,9 @@ func (db *DB) IncentiveStatements(ctx context.Context, f IncentiveFilter) ([]Inc
 	if f.State != "" {
 		where += " AND s.state = " + a.add(f.State)
 	}
+	if f.Province != "" {
+		where += " AND s.province_code = " + a.add(f.Province)
+	}
 	var total int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM incentive_statements s WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("incentive statements: %w", err)
@@ -307,13 +312,15 @@ func (db *DB) IncentiveStatements(ctx context.Context, f IncentiveFilter) ([]Inc
 		f.Limit = 100
 	}
 	var out []IncentiveStatement
-	err := scanAll(db.read.QueryContext(ctx, `SELECT s.id, s.agent_id, a.name, s.wadah_id, w.name, s.branch_id, s.month, s.state, s.agent_total, s.wadah_extra, s.tax, s.issued_at
-FROM incentive_statements s JOIN agents a ON a.id = s.agent_id JOIN wadah w ON w.id = s.wadah_id
+	err := scanAll(db.read.QueryContext(ctx, `SELECT s.id, s.agent_id, a.name, s.wadah_id, w.name, s.branch_id, s.province_code, s.month, s.state,
+s.agent_total, s.wadah_extra, s.tax, s.issued_at
+FROM incentive_statements s JOIN agents a ON a.id = s.agent_id AND a.province_code = s.province_code
+JOIN wadah w ON w.id = s.wadah_id AND w.province_code = s.province_code
 WHERE `+where+` ORDER BY s.month DESC, a.name, s.id LIMIT `+fmt.Sprint(f.Limit)+` OFFSET `+fmt.Sprint(max(f.Offset, 0)), a...))(
 		func(scan func(...any) error) error {
 			var s IncentiveStatement
 			var m int
-			err := scan(&s.ID, &s.AgentID, &s.AgentName, &s.WadahID, &s.WadahName, &s.BranchID, &m, &s.State, &s.AgentTotal, &s.WadahExtra, &s.Tax, &s.IssuedAt)
+			err := scan(&s.ID, &s.AgentID, &s.AgentName, &s.WadahID, &s.WadahName, &s.BranchID, &s.Province, &m, &s.State, &s.AgentTotal, &s.WadahExtra, &s.Tax, &s.IssuedAt)
 			s.Month = calendar.Month(m)
 			out = append(out, s)
 			return err
@@ -323,7 +330,7 @@ WHERE `+where+` ORDER BY s.month DESC, a.name, s.id LIMIT `+fmt.Sprint(f.Limit)+
 	}
 	for i := range out {
 		err := scanAll(db.read.QueryContext(ctx, `SELECT id, rule, source, basis, amount, COALESCE(participant_id, 0), COALESCE(payment_id, 0), COALESCE(paid_month, 0), COALESCE(clawback_of, 0)
-FROM incentive_lines WHERE statement_id = $1 ORDER BY id`, out[i].ID))(func(scan func(...any) error) error {
+FROM incentive_lines WHERE statement_id = $1 AND province_code = $2 ORDER BY id`, out[i].ID, out[i].Province))(func(scan func(...any) error) error {
 			var l IncentiveLine
 			var pm int
 			err := scan(&l.ID, &l.Rule, &l.Source, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &pm, &l.ClawbackOf)
@@ -339,8 +346,13 @@ FROM incentive_lines WHERE statement_id = $1 ORDER BY id`, out[i].ID))(func(scan
 }
 
 // IncentiveStatementByID is one statement with its lines.
-func (db *DB) IncentiveStatementByID(ctx context.Context, id int64) (IncentiveStatement, error) {
-	list, _, err := db.IncentiveStatements(ctx, IncentiveFilter{ID: id, Limit: 1})
+func (db *DB) IncentiveStatementByID(ctx context.Context, ref Ref) (IncentiveStatement, error) {
+	ref, err := db.locate(ctx, "incentive_statements", "incentive statement", ref)
+	if err != nil {
+		return IncentiveStatement{}, err
+	}
+	id := ref.ID
+	list, _, err := db.IncentiveStatements(ctx, IncentiveFilter{ID: id, Province: ref.Province, Limit: 1})
 	if err != nil {
 		return IncentiveStatement{}, err
 	}
@@ -353,12 +365,17 @@ func (db *DB) IncentiveStatementByID(ctx context.Context, id int64) (IncentiveSt
 // ApproveIncentive approves an issued statement (a branch officer other than whoever issued
 // it: the run is the maker) and posts it payable to the wadah: the agent's total and the
 // wadah's extra, from the branch's incentive expense.
-func (db *DB) ApproveIncentive(ctx context.Context, act audit.Actor, branchID, id int64) error {
+func (db *DB) ApproveIncentive(ctx context.Context, act audit.Actor, branchID int64, ref Ref) error {
+	ref, err := db.locate(ctx, "incentive_statements", "incentive statement", ref)
+	if err != nil {
+		return err
+	}
+	id, prov := ref.ID, ref.Province
 	return db.Transact(ctx, func(tx *Tx) error {
-		var prov string
 		var wadah, total, extra, tax int64
-		err := tx.QueryRowContext(ctx, `SELECT province_code, wadah_id, agent_total, wadah_extra, tax FROM incentive_statements WHERE id = $1 AND branch_id = $2 AND state = 'issued'`+tx.ForUpdate(),
-			id, branchID).Scan(&prov, &wadah, &total, &extra, &tax)
+		err := tx.QueryRowContext(ctx, `SELECT wadah_id, agent_total, wadah_extra, tax FROM incentive_statements
+WHERE id = $1 AND province_code = $2 AND branch_id = $3 AND state = 'issued'`+tx.ForUpdate(),
+			id, prov, branchID).Scan(&wadah, &total, &extra, &tax)
 		if isNoRows(err) {
 			return errs.Conflict("no issued statement %d in this branch", id)
 		}

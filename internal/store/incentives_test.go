@@ -96,7 +96,7 @@ func TestIncentiveRun(t *testing.T) {
 			t.Fatalf("second run issued %d: %v", n, err)
 		}
 		// A payment reversed after issue: clawed back next month, linked to its line.
-		if err := db.Reverse(ctx, act, rs, pays[0].ID, "wrong participant", f.today); err != nil {
+		if err := db.Reverse(ctx, act, rs, store.Ref{ID: pays[0].ID}, "wrong participant", f.today); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.RunIncentives(store.AsOf(ctx, month.Add(1).Add(1).Begins()), audit.Actor{Name: "job"}, rs, month.Add(1)); err != nil {
@@ -119,11 +119,11 @@ func TestIncentiveRun(t *testing.T) {
 		// Approve and pay: each statement once, the ledger balanced.
 		branch := counter(t, db).BranchID
 		for _, s := range sts {
-			if err := db.ApproveIncentive(ctx, act, branch, s.ID); err != nil {
+			if err := db.ApproveIncentive(ctx, act, branch, store.Ref{ID: s.ID}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.ApproveIncentive(ctx, act, branch, st.ID); err == nil {
+		if err := db.ApproveIncentive(ctx, act, branch, store.Ref{ID: st.ID}); err == nil {
 			t.Fatal("approved twice")
 		}
 		_, file, err := db.PayIncentives(ctx, act, branch)
@@ -169,7 +169,7 @@ func TestIncentiveHandover(t *testing.T) {
 			}
 			before = append(before, pay)
 		}
-		if _, err := db.HandOver(ctx, act, from.ID, to.ID); err != nil {
+		if _, err := db.HandOver(ctx, act, store.Ref{ID: from.ID}, to.ID); err != nil {
 			t.Fatal(err)
 		}
 		after, err := db.Pay(ctx, agentPrincipal(to), act, rs, store.PayRequest{ParticipantID: workers[0], Months: 1}, f.today)
@@ -222,7 +222,7 @@ func TestIncentiveInactiveAgent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetAgentStatus(ctx, act, rs, ag.ID, network.AgentInactive, "cuti panjang", f.today); err != nil {
+		if err := db.SetAgentStatus(ctx, act, rs, store.Ref{ID: ag.ID}, network.AgentInactive, "cuti panjang", f.today); err != nil {
 			t.Fatal(err)
 		}
 		idle, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, f.today)

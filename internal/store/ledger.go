@@ -95,13 +95,14 @@ func post(ctx context.Context, tx *Tx, e ledger.Entry, reverses int64) (int64, e
 }
 
 // entryPostings reads back an entry, for its reversal.
-func entryPostings(ctx context.Context, q Querier, entryID int64) (ledger.Entry, error) {
+func entryPostings(ctx context.Context, q Querier, province string, entryID int64) (ledger.Entry, error) {
 	var e ledger.Entry
-	if err := q.QueryRowContext(ctx, `SELECT kind, ref_type, ref_id, memo, province_code FROM journal_entries WHERE id = $1`, entryID).
+	if err := q.QueryRowContext(ctx, `SELECT kind, ref_type, ref_id, memo, province_code FROM journal_entries WHERE id = $1 AND province_code = $2`, entryID, province).
 		Scan(&e.Kind, &e.RefType, &e.RefID, &e.Memo, &e.Region); err != nil {
 		return e, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT a.code, p.amount FROM postings p JOIN ledger_accounts a ON a.id = p.account_id WHERE p.entry_id = $1 ORDER BY p.id`, entryID)
+	rows, err := q.QueryContext(ctx, `SELECT a.code, p.amount FROM postings p JOIN ledger_accounts a ON a.id = p.account_id
+WHERE p.entry_id = $1 AND p.province_code = $2 ORDER BY p.id`, entryID, province)
 	if err != nil {
 		return e, err
 	}
@@ -118,10 +119,17 @@ func entryPostings(ctx context.Context, q Querier, entryID int64) (ledger.Entry,
 
 // Balance is an account's balance (debit-positive); 0 for an account never posted to.
 func (db *DB) Balance(ctx context.Context, a ledger.Account) (int64, error) {
-	return balance(ctx, db.read, a)
+	return balance(ctx, db.read, a, "")
 }
 
-func balance(ctx context.Context, q Querier, a ledger.Account) (int64, error) {
+// BalanceIn is an account's balance in one province: all of it for an account that lives in
+// one (an agent's cash, a participant's credit).
+func (db *DB) BalanceIn(ctx context.Context, a ledger.Account, province string) (int64, error) {
+	return balance(ctx, db.read, a, province)
+}
+
+// balance reads an account's balance in province, or over all provinces when it is "".
+func balance(ctx context.Context, q Querier, a ledger.Account, province string) (int64, error) {
 	if tx, ok := q.(*Tx); ok && tx.pre != nil {
 		if b, ok := tx.pre.balance[a]; ok {
 			return b.balance + tx.delta(b.id), nil
@@ -129,8 +137,9 @@ func balance(ctx context.Context, q Querier, a ledger.Account) (int64, error) {
 	}
 	var b int64
 	var id int64
+	inProv, args := inProvince("b.province_code", province, []any{string(a)})
 	err := q.QueryRowContext(ctx, `SELECT a.id, COALESCE(SUM(b.balance), 0) FROM ledger_accounts a
-LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.code = $1 GROUP BY a.id`, string(a)).Scan(&id, &b)
+LEFT JOIN ledger_balances b ON b.account_id = a.id`+inProv+` WHERE a.code = $1 GROUP BY a.id`, args...).Scan(&id, &b)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}

@@ -120,7 +120,7 @@ func TestInterruptImportsLeavesLiveServers(t *testing.T) {
 		if n, err := b.InterruptImports(ctx); err != nil || n != 1 {
 			t.Fatalf("a stopped server's import: %d interrupted, %v", n, err)
 		}
-		if got, _ := b.GetImport(ctx, im.ID); got.Status != "interrupted" {
+		if got, _ := b.GetImport(ctx, store.Ref{ID: im.ID}); got.Status != "interrupted" {
 			t.Fatalf("status %q", got.Status)
 		}
 	})

@@ -61,7 +61,7 @@ VALUES (77, 2, 'imported', '51000000001', ''), (77, 3, 'refused', '', 'NIK: 16 d
 		if _, err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		im, err := db.GetImport(ctx, 77)
+		im, err := db.GetImport(ctx, store.Ref{ID: 77})
 		if err != nil || im.Province != p.Province || im.UserID != officer || im.Imported != 1 {
 			t.Fatalf("the import after the migration: %+v %v (the officer works in %q)", im, err, p.Province)
 		}

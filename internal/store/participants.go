@@ -70,8 +70,9 @@ func (db *DB) registrarFor(ctx context.Context, q Querier, p access.Principal, a
 	}
 	var status string
 	var branch int64
-	err := q.QueryRowContext(ctx, `SELECT a.status, a.wadah_id, w.branch_id FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`,
-		agentID).Scan(&status, &r.wadahID, &branch)
+	inProv, args := inProvince("a.province_code", p.Province, []any{agentID})
+	err := q.QueryRowContext(ctx, `SELECT a.status, a.wadah_id, w.branch_id FROM agents a JOIN wadah w ON w.id = a.wadah_id AND w.province_code = a.province_code
+WHERE a.id = $1`+inProv, args...).Scan(&status, &r.wadahID, &branch)
 	if isNoRows(err) {
 		return r, errs.Invalid("agent_id", "no such agent")
 	}
@@ -84,14 +85,14 @@ func (db *DB) registrarFor(ctx context.Context, q Querier, p access.Principal, a
 	if status != string(network.AgentActive) {
 		return r, errs.Forbidden("agent %d is %s and cannot register participants", agentID, status)
 	}
-	ok, err := agreementInForce(ctx, q, r.wadahID, today)
+	ok, err := agreementInForce(ctx, q, r.wadahID, p.Province, today)
 	if err != nil {
 		return r, err
 	}
 	if !ok {
 		return r, errs.Forbidden("the wadah has no agreement in force with its branch today, so its agents cannot register participants")
 	}
-	vs, err := agentVillages(ctx, q, agentID)
+	vs, err := agentVillages(ctx, q, agentID, p.Province)
 	if err != nil {
 		return r, err
 	}
@@ -396,8 +397,13 @@ func ParticipantResource(p participant.Participant) access.Resource {
 
 // Participant returns a participant with heirs. The caller authorizes; the read of personal
 // data is audited here.
-func (db *DB) Participant(ctx context.Context, act audit.Actor, id int64) (participant.Participant, error) {
-	return db.participantWhere(ctx, act, "p.id = $1", id)
+func (db *DB) Participant(ctx context.Context, act audit.Actor, ref Ref) (participant.Participant, error) {
+	ref, err := db.locate(ctx, "participants", "participant", ref)
+	if err != nil {
+		return participant.Participant{}, err
+	}
+	where, args := ref.match("p")
+	return db.participantWhere(ctx, act, where, args...)
 }
 
 // ParticipantByKPJ is Participant by participant number.
@@ -567,7 +573,7 @@ func (db *DB) participantWhereClause(f ParticipantFilter) (string, []any, error)
 
 // SetReview records the branch's verdict on a registration. Flagging and rejecting need a
 // reason; a rejected registration releases its NIK so it can be registered again correctly.
-func (db *DB) SetReview(ctx context.Context, act audit.Actor, id int64, to participant.Review, reason string) error {
+func (db *DB) SetReview(ctx context.Context, act audit.Actor, ref Ref, to participant.Review, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if (to == participant.Flagged || to == participant.Rejected) && reason == "" {
 		return errs.Invalid("reason", "a reason is required to %s a registration", strings.TrimSuffix(string(to), "ed"))
@@ -575,9 +581,15 @@ func (db *DB) SetReview(ctx context.Context, act audit.Actor, id int64, to parti
 	if to != participant.Verified && to != participant.Flagged && to != participant.Rejected {
 		return errs.Invalid("review", "one of verified, flagged, rejected")
 	}
+	ref, err := db.locate(ctx, "participants", "participant", ref)
+	if err != nil {
+		return err
+	}
+	id, province := ref.ID, ref.Province
 	return db.Transact(ctx, func(tx *Tx) error {
-		var before, province string
-		err := tx.QueryRowContext(ctx, `SELECT review, province_code FROM participants WHERE id = $1`+tx.ForUpdate(), id).Scan(&before, &province)
+		var before string
+		where, args := ref.match("")
+		err := tx.QueryRowContext(ctx, `SELECT review FROM participants WHERE `+where+tx.ForUpdate(), args...).Scan(&before)
 		if isNoRows(err) {
 			return errs.NotFound("participant")
 		}
@@ -595,28 +607,28 @@ func (db *DB) SetReview(ctx context.Context, act audit.Actor, id int64, to parti
 			// The NIK is free again: its registry row is found by the participant's own blind
 			// index and NIK digits.
 			if _, err := tx.ExecContext(ctx, `DELETE FROM nik_registry WHERE (province_code, nik_blind) IN
-(SELECT SUBSTR(nik_masked, 1, 2), nik_blind FROM participants WHERE id = $1) AND participant_id = $1`, id); err != nil {
+(SELECT SUBSTR(nik_masked, 1, 2), nik_blind FROM participants WHERE id = $1 AND province_code = $2) AND participant_id = $1`, id, province); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE participant_status SET status = 'ended', held = TRUE WHERE participant_id = $1 AND province_code = $2`, id, province); err != nil {
 				return err
 			}
 		}
-		if err := recordChange(ctx, tx, act, id, "review", before, string(to), reason); err != nil {
+		if err := recordChange(ctx, tx, act, ref, "review", before, string(to), reason); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, act, "review:"+string(to), "participant", id, "", reason)
 	})
 }
 
-func recordChange(ctx context.Context, tx *Tx, act audit.Actor, id int64, field, before, after, reason string) error {
+func recordChange(ctx context.Context, tx *Tx, act audit.Actor, ref Ref, field, before, after, reason string) error {
 	var actorID any
 	if act.UserID != 0 {
 		actorID = act.UserID
 	}
 	// Kept with the participant's province (migration 29).
 	_, err := tx.ExecContext(ctx, `INSERT INTO participant_changes (province_code, id, participant_id, at, actor_id, actor, field, before_value, after_value, reason)
-SELECT province_code, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM participants WHERE id = $2`, idgen.Next(), id, now(), actorID, act.Name, field, before, after, reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ref.Province, idgen.Next(), ref.ID, now(), actorID, act.Name, field, before, after, reason)
 	return err
 }
 
@@ -633,11 +645,13 @@ type Edit struct {
 
 // EditParticipant applies an edit through change records: every field that changes keeps its
 // before and after, with who and why.
-func (db *DB) EditParticipant(ctx context.Context, act audit.Actor, rs *rules.Set, id int64, e Edit, today calendar.Date) (participant.Participant, error) {
-	cur, err := db.Participant(ctx, audit.Actor{}, id)
+func (db *DB) EditParticipant(ctx context.Context, act audit.Actor, rs *rules.Set, ref Ref, e Edit, today calendar.Date) (participant.Participant, error) {
+	cur, err := db.Participant(ctx, audit.Actor{}, ref)
 	if err != nil {
 		return cur, err
 	}
+	id := cur.ID
+	ref = RefIn(cur.Village, id)
 	// Validate the edited participant as a registration, keeping what is not edited.
 	reg := participant.Registration{NIK: "", Name: cur.Name, BirthDate: cur.BirthDate, Sex: cur.Sex, Phone: cur.Phone, Village: cur.Village,
 		Address: cur.Address, Occupation: cur.Occupation, DeclaredIncome: cur.DeclaredIncome, JHT: cur.Programs.JHT, Consent: true}
@@ -699,7 +713,7 @@ func (db *DB) EditParticipant(ctx context.Context, act audit.Actor, rs *rules.Se
 			if _, err := tx.ExecContext(ctx, `UPDATE participants SET `+ch.col+` = $1, updated_at = $2 WHERE id = $3 AND province_code = $4`, ch.value, t, id, cur.Province()); err != nil {
 				return err
 			}
-			if err := recordChange(ctx, tx, act, id, ch.field, ch.before, ch.after, e.Reason); err != nil {
+			if err := recordChange(ctx, tx, act, ref, ch.field, ch.before, ch.after, e.Reason); err != nil {
 				return err
 			}
 		}
@@ -711,7 +725,7 @@ func (db *DB) EditParticipant(ctx context.Context, act audit.Actor, rs *rules.Se
 	if err != nil {
 		return cur, err
 	}
-	return db.Participant(ctx, audit.Actor{}, id)
+	return db.Participant(ctx, audit.Actor{}, ref)
 }
 
 // Change is one line of a participant's history.
@@ -725,9 +739,13 @@ type Change struct {
 }
 
 // ParticipantHistory lists a participant's changes, oldest first.
-func (db *DB) ParticipantHistory(ctx context.Context, id int64) ([]Change, error) {
+func (db *DB) ParticipantHistory(ctx context.Context, ref Ref) ([]Change, error) {
+	ref, err := db.locate(ctx, "participants", "participant", ref)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT at, actor, field, before_value, after_value, reason FROM participant_changes
-WHERE province_code = (SELECT province_code FROM participants WHERE id = $1) AND participant_id = $1 ORDER BY at, id`, id)
+WHERE province_code = $2 AND participant_id = $1 ORDER BY at, id`, ref.ID, ref.Province)
 	if err != nil {
 		return nil, err
 	}
@@ -745,10 +763,15 @@ WHERE province_code = (SELECT province_code FROM participants WHERE id = $1) AND
 
 // ParticipantScope is where a participant belongs, read with one indexed query: what
 // authorization needs before a payment, without the personal data.
-func (db *DB) ParticipantScope(ctx context.Context, id int64) (access.Resource, error) {
+func (db *DB) ParticipantScope(ctx context.Context, ref Ref) (access.Resource, error) {
 	var r access.Resource
+	ref, err := db.locate(ctx, "participants", "participant", ref)
+	if err != nil {
+		return r, err
+	}
 	var village string
-	err := db.read.QueryRowContext(ctx, `SELECT branch_id, COALESCE(wadah_id, 0), COALESCE(agent_id, 0), village_code FROM participants WHERE id = $1`, id).
+	where, args := ref.match("")
+	err = db.read.QueryRowContext(ctx, `SELECT branch_id, COALESCE(wadah_id, 0), COALESCE(agent_id, 0), village_code FROM participants WHERE `+where, args...).
 		Scan(&r.BranchID, &r.WadahID, &r.AgentID, &village)
 	if isNoRows(err) {
 		return r, errs.NotFound("participant")

@@ -110,7 +110,7 @@ func TestGroupCommitPayer(t *testing.T) {
 		if r := payer.Pay(ctx, item("lost", 1)); r.Err != nil || r.Status != 409 || !strings.Contains(string(r.Body), "answer was not kept") {
 			t.Fatalf("a key carried out without its answer: %+v %s", r, r.Body)
 		}
-		paid, _ := db.PaidMonths(ctx, w.ID)
+		paid, _ := db.PaidMonths(ctx, store.Ref{ID: w.ID})
 		if created != 8 || len(paid) != 8 {
 			t.Fatalf("%d created, %d months: %v", created, len(paid), paid)
 		}
@@ -146,7 +146,7 @@ func TestGroupCommitCredit(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		cov, err := db.Coverage(ctx, rs, w.ID, nov20)
+		cov, err := db.Coverage(ctx, rs, store.Ref{ID: w.ID}, nov20)
 		if err != nil || len(cov.Paid) != 2 || cov.Credit != 8_400 || cov.CoveredUntil != calendar.D(2026, 12, 31) {
 			t.Fatalf("%+v %v", cov, err)
 		}
@@ -188,7 +188,7 @@ func TestGroupCommitAgentChecks(t *testing.T) {
 		if cash, _ := db.Balance(ctx, ledger.AgentCash(ag.ID)); cash != 25_000 {
 			t.Fatalf("cash on hand %d", cash)
 		}
-		got, err := db.Agent(ctx, ag.ID)
+		got, err := db.Agent(ctx, store.Ref{ID: ag.ID})
 		if err != nil || got.LastActivityAt == nil {
 			t.Fatalf("the agent's activity was not recorded: %+v %v", got, err)
 		}
@@ -200,7 +200,7 @@ func TestGroupCommitAgentChecks(t *testing.T) {
 			t.Fatalf("old cash: %d %s", r.Status, r.Body)
 		}
 		// An inactive agent takes nothing.
-		if err := db.SetAgentStatus(ctx, act, rs, ag.ID, network.AgentInactive, "leave", today); err != nil {
+		if err := db.SetAgentStatus(ctx, act, rs, store.Ref{ID: ag.ID}, network.AgentInactive, "leave", today); err != nil {
 			t.Fatal(err)
 		}
 		if r := pay(mine[3], 5_000, today); r.Status != 403 {
@@ -219,7 +219,7 @@ func TestGroupCommitAgentChecks(t *testing.T) {
 			t.Fatalf("agreements: %v %v", ags, err)
 		}
 		for _, a := range ags {
-			if err := db.TerminateAgreement(ctx, act, a.ID, "ended"); err != nil {
+			if err := db.TerminateAgreement(ctx, act, store.Ref{ID: a.ID}, "ended"); err != nil {
 				t.Fatal(err)
 			}
 		}

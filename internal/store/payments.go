@@ -24,10 +24,13 @@ import (
 // PayRequest is a payment for a participant: for a number of months (1, 3, 6, 12) or for an
 // amount, from a source of funds.
 type PayRequest struct {
-	ParticipantID int64                `json:"participant_id"`
-	Months        int                  `json:"months,omitempty"`
-	Amount        int64                `json:"amount,omitempty"`
-	Funding       contribution.Funding `json:"funding"`
+	ParticipantID int64 `json:"participant_id"`
+	// Province is the participant's, when the caller knows it (the payer's own, or the page's):
+	// the participant is then found in it.
+	Province string               `json:"province,omitempty"`
+	Months   int                  `json:"months,omitempty"`
+	Amount   int64                `json:"amount,omitempty"`
+	Funding  contribution.Funding `json:"funding"`
 }
 
 // Payment is a posted (or reversed) payment with its receipt.
@@ -69,19 +72,26 @@ func (py payee) scope() access.Resource {
 	return access.Resource{BranchID: py.branch, WadahID: py.wadah, AgentID: py.agent, Regions: []string{py.village}}
 }
 
-func lockPayee(ctx context.Context, tx *Tx, id int64) (payee, error) {
+func lockPayee(ctx context.Context, tx *Tx, ref Ref) (payee, error) {
 	if tx.pre != nil {
-		if p, ok := tx.pre.payees[id]; ok {
+		if p, ok := tx.pre.payees[ref.ID]; ok {
 			return p, nil // locked by the batch's read
 		}
+		// Not among the batch's province's participants: found by id, to say why not.
 	}
-	return loadPayee(ctx, tx, id, tx.ForUpdate())
+	return loadPayee(ctx, tx, ref, tx.ForUpdate())
 }
 
-func loadPayee(ctx context.Context, q Querier, id int64, lock string) (payee, error) {
+// loadPayee reads the participant ref names; by the id alone when it names no province (the
+// read then locates the participant itself).
+func loadPayee(ctx context.Context, q Querier, ref Ref, lock string) (payee, error) {
 	var p payee
+	where, args := "id = $1", []any{ref.ID}
+	if ref.Province != "" {
+		where, args = ref.match("")
+	}
 	err := q.QueryRowContext(ctx, `SELECT id, kpj, name, village_code, declared_income, jkk, jkm, jht, sector, branch_id,
-COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE id = $1`+lock, id).
+COALESCE(wadah_id, 0), COALESCE(agent_id, 0), review FROM participants WHERE `+where+lock, args...).
 		Scan(&p.id, &p.kpj, &p.name, &p.village, &p.income, &p.programs.JKK, &p.programs.JKM, &p.programs.JHT, &p.sector,
 			&p.branch, &p.wadah, &p.agent, &p.review)
 	if isNoRows(err) {
@@ -155,7 +165,7 @@ func (db *DB) receiver(ctx context.Context, tx *Tx, p access.Principal, py payee
 			for _, per := range tx.pre.agreements[a.wadah] {
 				ok = ok || (!today.Before(per[0]) && !per[1].Before(today))
 			}
-		} else if ok, err = agreementInForce(ctx, tx, a.wadah, today); err != nil {
+		} else if ok, err = agreementInForce(ctx, tx, a.wadah, py.province(), today); err != nil {
 			return "", 0, own, err
 		}
 		if !ok {
@@ -172,13 +182,13 @@ func (db *DB) receiver(ctx context.Context, tx *Tx, p access.Principal, py payee
 // checkCashLimits stops an agent collecting more cash when the undeposited cash would pass the
 // limit, or when the oldest undeposited receipt is older than allowed: the agent's own limits
 // where the branch set them, the rules' elsewhere.
-func checkCashLimits(ctx context.Context, tx *Tx, rs *rules.Set, agentID int64, own network.CashLimits, adding int64, today calendar.Date) error {
+func checkCashLimits(ctx context.Context, tx *Tx, rs *rules.Set, province string, agentID int64, own network.CashLimits, adding int64, today calendar.Date) error {
 	def, err := rs.CashLimitsAt(today)
 	if err != nil {
 		return err
 	}
 	lim := own.Over(def)
-	onHand, err := balance(ctx, tx, ledger.AgentCash(agentID))
+	onHand, err := balance(ctx, tx, ledger.AgentCash(agentID), province)
 	if err != nil {
 		return err
 	}
@@ -268,7 +278,7 @@ func (db *DB) Pay(ctx context.Context, p access.Principal, act audit.Actor, rs *
 
 // payTx is Pay inside a transaction the caller holds (a group commit runs many).
 func (db *DB) payTx(ctx context.Context, tx *Tx, p access.Principal, act audit.Actor, rs *rules.Set, pr rules.Payment, req PayRequest, today calendar.Date) (Payment, error) {
-	py, err := lockPayee(ctx, tx, req.ParticipantID)
+	py, err := lockPayee(ctx, tx, Ref{ID: req.ParticipantID, Province: req.Province})
 	if errors.Is(err, errs.ErrNotFound) {
 		return Payment{}, errs.Invalid("participant_id", "no such participant")
 	}
@@ -291,7 +301,7 @@ func (db *DB) payTx(ctx context.Context, tx *Tx, p access.Principal, act audit.A
 		return Payment{}, err
 	}
 	if agentID != 0 && pl.received > 0 {
-		if err := checkCashLimits(ctx, tx, rs, agentID, own, pl.received, today); err != nil {
+		if err := checkCashLimits(ctx, tx, rs, py.province(), agentID, own, pl.received, today); err != nil {
 			return Payment{}, err
 		}
 	}
@@ -378,8 +388,8 @@ func takePayment(ctx context.Context, tx *Tx, act audit.Actor, py payee, funding
 }
 
 // creditOf is a participant's credit: money held for them, a liability (credit-normal).
-func creditOf(ctx context.Context, q Querier, participantID int64) (int64, error) {
-	b, err := balance(ctx, q, ledger.ParticipantCredit(participantID))
+func creditOf(ctx context.Context, q Querier, province string, participantID int64) (int64, error) {
+	b, err := balance(ctx, q, ledger.ParticipantCredit(participantID), province)
 	return -b, err
 }
 
@@ -403,7 +413,7 @@ func planPayment(ctx context.Context, q Querier, rs *rules.Set, pr rules.Payment
 	payable := contribution.Payable(pl.before, today, pr)
 	pl.member = contribution.Member{Income: py.income, Programs: py.programs, Sector: py.sector}
 	price := contribution.MonthPrice(rs, pl.member, req.Funding)
-	credit, err := creditOf(ctx, q, py.id)
+	credit, err := creditOf(ctx, q, py.province(), py.id)
 	if err != nil {
 		return pl, err
 	}
@@ -458,7 +468,7 @@ func (db *DB) PreviewPayment(ctx context.Context, rs *rules.Set, req PayRequest,
 	if err != nil {
 		return Preview{}, err
 	}
-	py, err := loadPayee(ctx, db.read, req.ParticipantID, "")
+	py, err := loadPayee(ctx, db.read, Ref{ID: req.ParticipantID, Province: req.Province}, "")
 	if err != nil {
 		return Preview{}, err
 	}
@@ -513,7 +523,7 @@ func receiptNo(id int64, province string, day calendar.Date) string {
 // Reverse undoes a payment with a reversing entry (the original postings stay), frees its
 // months and moves the participant's status back. Payments are reversed newest first, so that
 // coverage never has a hole in the middle.
-func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, paymentID int64, reason string, today calendar.Date) error {
+func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, ref Ref, reason string, today calendar.Date) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return errs.Invalid("reason", "a reason is required to reverse a payment")
@@ -522,34 +532,40 @@ func (db *DB) Reverse(ctx context.Context, act audit.Actor, rs *rules.Set, payme
 	if err != nil {
 		return err
 	}
+	ref, err = db.locate(ctx, "payments", "payment", ref)
+	if err != nil {
+		return err
+	}
+	paymentID, province := ref.ID, ref.Province
 	return db.Transact(ctx, func(tx *Tx) error {
 		var participantID, entryID int64
-		var status, province string
+		var status string
 		// Locked: two reversals of one payment at once take turns, and the second finds it
 		// reversed (the status read without the lock let both post a reversing entry).
-		err := tx.QueryRowContext(ctx, `SELECT participant_id, entry_id, status, province_code FROM payments WHERE id = $1`+tx.ForUpdate(), paymentID).
-			Scan(&participantID, &entryID, &status, &province)
+		where, args := ref.match("")
+		err := tx.QueryRowContext(ctx, `SELECT participant_id, entry_id, status FROM payments WHERE `+where+tx.ForUpdate(), args...).
+			Scan(&participantID, &entryID, &status)
 		if isNoRows(err) {
 			return errs.NotFound("payment")
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := lockPayee(ctx, tx, participantID); err != nil {
+		if _, err := lockPayee(ctx, tx, Ref{ID: participantID, Province: province}); err != nil {
 			return err
 		}
 		if status != "posted" {
 			return errs.Conflict("the payment is %s already", status)
 		}
 		var later int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM payments WHERE participant_id = $1 AND status = 'posted' AND id > $2`,
-			participantID, paymentID).Scan(&later); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM payments WHERE participant_id = $1 AND status = 'posted' AND id > $2 AND province_code = $3`,
+			participantID, paymentID, province).Scan(&later); err != nil {
 			return err
 		}
 		if later > 0 {
 			return errs.Conflict("a later payment of this participant is posted: reverse that one first")
 		}
-		orig, err := entryPostings(ctx, tx, entryID)
+		orig, err := entryPostings(ctx, tx, province, entryID)
 		if err != nil {
 			return err
 		}
@@ -588,18 +604,18 @@ type CoverageOf struct {
 }
 
 // Coverage assesses a participant on a day from the months paid.
-func (db *DB) Coverage(ctx context.Context, rs *rules.Set, participantID int64, day calendar.Date) (CoverageOf, error) {
+func (db *DB) Coverage(ctx context.Context, rs *rules.Set, ref Ref, day calendar.Date) (CoverageOf, error) {
 	pr, err := rs.PaymentAt(day)
 	if err != nil {
 		return CoverageOf{}, errs.Invalid("date", "%v", err)
 	}
-	py, err := loadPayee(ctx, db.read, participantID, "")
+	py, err := loadPayee(ctx, db.read, ref, "")
 	if err != nil {
 		return CoverageOf{}, err
 	}
 	out := CoverageOf{Paid: []calendar.Month{}, ByProgram: map[contribution.Program][]calendar.Month{
 		contribution.JKK: {}, contribution.JKM: {}, contribution.JHT: {}}}
-	rows, err := db.read.QueryContext(ctx, `SELECT month, jkk, jkm, jht FROM paid_months WHERE province_code = $1 AND participant_id = $2 ORDER BY month`, py.province(), participantID)
+	rows, err := db.read.QueryContext(ctx, `SELECT month, jkk, jkm, jht FROM paid_months WHERE province_code = $1 AND participant_id = $2 ORDER BY month`, py.province(), py.id)
 	if err != nil {
 		return out, err
 	}
@@ -620,7 +636,7 @@ func (db *DB) Coverage(ctx context.Context, rs *rules.Set, participantID int64, 
 	if err != nil {
 		return out, err
 	}
-	if out.Credit, err = creditOf(ctx, db.read, participantID); err != nil {
+	if out.Credit, err = creditOf(ctx, db.read, py.province(), py.id); err != nil {
 		return out, err
 	}
 	out.Coverage = contribution.Assess(out.Paid, day, pr)
@@ -633,21 +649,20 @@ func (db *DB) Coverage(ctx context.Context, rs *rules.Set, participantID int64, 
 }
 
 // PaidMonths lists a participant's paid months.
-func (db *DB) PaidMonths(ctx context.Context, participantID int64) ([]calendar.Month, error) {
-	var province string
-	if err := db.read.QueryRowContext(ctx, `SELECT province_code FROM participants WHERE id = $1`, participantID).Scan(&province); isNoRows(err) {
-		return nil, errs.NotFound("participant")
-	} else if err != nil {
+func (db *DB) PaidMonths(ctx context.Context, ref Ref) ([]calendar.Month, error) {
+	ref, err := db.locate(ctx, "participants", "participant", ref)
+	if err != nil {
 		return nil, err
 	}
-	return paidMonths(ctx, db.read, province, participantID)
+	return paidMonths(ctx, db.read, ref.Province, ref.ID)
 }
 
 const paymentColumns = `p.id, p.receipt_no, p.participant_id, x.kpj, x.name, p.funding, p.amount, p.credit_used, p.credit_added, p.status,
 p.reversal_reason, COALESCE(p.agent_id, 0), p.branch_id, p.received_at, p.received_by, x.village_code`
 
 func (db *DB) scanPayments(ctx context.Context, where string, args ...any) ([]Payment, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p JOIN participants x ON x.id = p.participant_id WHERE `+where+` ORDER BY p.id DESC LIMIT 500`, args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p JOIN participants x ON x.id = p.participant_id AND x.province_code = p.province_code
+WHERE `+where+` ORDER BY p.id DESC LIMIT 500`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -687,8 +702,12 @@ func (db *DB) scanPayments(ctx context.Context, where string, args ...any) ([]Pa
 }
 
 // PaymentsOf lists a participant's payments, newest first.
-func (db *DB) PaymentsOf(ctx context.Context, participantID int64) ([]Payment, error) {
-	out, err := db.scanPayments(ctx, "p.participant_id = $1", participantID)
+func (db *DB) PaymentsOf(ctx context.Context, ref Ref) ([]Payment, error) {
+	ref, err := db.locate(ctx, "participants", "participant", ref)
+	if err != nil {
+		return nil, err
+	}
+	out, err := db.scanPayments(ctx, "p.participant_id = $1 AND p.province_code = $2", ref.ID, ref.Province)
 	if out == nil {
 		out = []Payment{}
 	}
@@ -696,8 +715,13 @@ func (db *DB) PaymentsOf(ctx context.Context, participantID int64) ([]Payment, e
 }
 
 // PaymentByID returns one payment.
-func (db *DB) PaymentByID(ctx context.Context, id int64) (Payment, error) {
-	return db.onePayment(ctx, "p.id = $1", id)
+func (db *DB) PaymentByID(ctx context.Context, ref Ref) (Payment, error) {
+	ref, err := db.locate(ctx, "payments", "payment", ref)
+	if err != nil {
+		return Payment{}, err
+	}
+	where, args := ref.match("p")
+	return db.onePayment(ctx, where, args...)
 }
 
 // PaymentByReceipt returns the payment with a receipt number.
@@ -705,8 +729,8 @@ func (db *DB) PaymentByReceipt(ctx context.Context, no string) (Payment, error) 
 	return db.onePayment(ctx, "p.receipt_no = $1", no)
 }
 
-func (db *DB) onePayment(ctx context.Context, where string, arg any) (Payment, error) {
-	ps, err := db.scanPayments(ctx, where, arg)
+func (db *DB) onePayment(ctx context.Context, where string, args ...any) (Payment, error) {
+	ps, err := db.scanPayments(ctx, where, args...)
 	if err != nil {
 		return Payment{}, err
 	}

@@ -103,7 +103,7 @@ func TestPayMonthsAndCoverage(t *testing.T) {
 		if err != nil || pay.CreditUsed != 16_400 || pay.Amount != 400 || pay.Months[0].Month != calendar.MonthOf(2027, 4) {
 			t.Fatalf("credit: %+v %v", pay, err)
 		}
-		cov, _ := db.Coverage(ctx, rs, w.ID, nov20)
+		cov, _ := db.Coverage(ctx, rs, store.Ref{ID: w.ID}, nov20)
 		// May 2027 is past PP 50/2025: the full Rp 16,800 (JKK Rp 10,000 + JKM Rp 6,800) is next.
 		if cov.Credit != 0 || len(cov.Paid) != 6 || cov.NextDue != calendar.MonthOf(2027, 5) || cov.NextDueAmount != 16_800 ||
 			len(cov.ByProgram[contribution.JKK]) != 6 || len(cov.ByProgram[contribution.JHT]) != 0 {
@@ -139,7 +139,7 @@ func TestArrearsWindowAndNewPeriod(t *testing.T) {
 			}
 		}
 		nov20 := calendar.D(2026, 11, 20)
-		cov, _ := db.Coverage(ctx, rs, inside.ID, nov20)
+		cov, _ := db.Coverage(ctx, rs, store.Ref{ID: inside.ID}, nov20)
 		if cov.Status != participant.Arrears || len(cov.Arrears) != 3 {
 			t.Fatalf("%+v", cov)
 		}
@@ -148,7 +148,7 @@ func TestArrearsWindowAndNewPeriod(t *testing.T) {
 			t.Fatalf("arrears first: %+v %v", pay, err)
 		}
 		jan20 := calendar.D(2027, 1, 20)
-		cov, _ = db.Coverage(ctx, rs, closed.ID, jan20)
+		cov, _ = db.Coverage(ctx, rs, store.Ref{ID: closed.ID}, jan20)
 		if cov.Status != participant.Ended {
 			t.Fatalf("%+v", cov)
 		}
@@ -156,11 +156,11 @@ func TestArrearsWindowAndNewPeriod(t *testing.T) {
 		if err != nil || pay.Months[0].Month != calendar.MonthOf(2027, 1) {
 			t.Fatalf("new period: %+v %v", pay, err)
 		}
-		paid, _ := db.PaidMonths(ctx, closed.ID)
+		paid, _ := db.PaidMonths(ctx, store.Ref{ID: closed.ID})
 		if contribution.CoveredOn(paid, calendar.D(2026, 10, 5)) || !contribution.CoveredOn(paid, calendar.D(2026, 8, 31)) || !contribution.CoveredOn(paid, calendar.D(2027, 1, 31)) {
 			t.Fatalf("gap covered: %v", paid)
 		}
-		cov, _ = db.Coverage(ctx, rs, closed.ID, jan20)
+		cov, _ = db.Coverage(ctx, rs, store.Ref{ID: closed.ID}, jan20)
 		if cov.PeriodStart != calendar.MonthOf(2027, 1) {
 			t.Fatalf("period start %v", cov.PeriodStart)
 		}
@@ -191,7 +191,7 @@ func TestConcurrentPaymentsNeverPayAMonthTwice(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		paid, _ := db.PaidMonths(ctx, w.ID)
+		paid, _ := db.PaidMonths(ctx, store.Ref{ID: w.ID})
 		if len(paid) != ok || ok == 0 {
 			t.Fatalf("%d payments, %d months", ok, len(paid))
 		}
@@ -213,30 +213,30 @@ func TestReversal(t *testing.T) {
 		first, _ := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Months: 1}, nov20)
 		second, _ := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: w.ID, Amount: 20_000}, nov20)
 		// A payment read back lists the months it paid.
-		if got, _ := db.PaymentByID(ctx, second.ID); len(second.Months) == 0 || len(got.Months) != len(second.Months) ||
+		if got, _ := db.PaymentByID(ctx, store.Ref{ID: second.ID}); len(second.Months) == 0 || len(got.Months) != len(second.Months) ||
 			got.Months[0].Month != second.Months[0].Month || got.Months[0].Due != second.Months[0].Due {
 			t.Fatalf("payment read back: %+v, taken: %+v", got.Months, second.Months)
 		}
-		if err := db.Reverse(ctx, act, rs, first.ID, "wrong person", nov20); !errors.Is(err, errs.ErrConflict) {
+		if err := db.Reverse(ctx, act, rs, store.Ref{ID: first.ID}, "wrong person", nov20); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("older first: %v", err)
 		}
-		if err := db.Reverse(ctx, act, rs, second.ID, "", nov20); !errors.Is(err, errs.ErrInvalid) {
+		if err := db.Reverse(ctx, act, rs, store.Ref{ID: second.ID}, "", nov20); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("no reason: %v", err)
 		}
-		if err := db.Reverse(ctx, act, rs, second.ID, "counted twice", nov20); err != nil {
+		if err := db.Reverse(ctx, act, rs, store.Ref{ID: second.ID}, "counted twice", nov20); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Reverse(ctx, act, rs, second.ID, "again", nov20); !errors.Is(err, errs.ErrConflict) {
+		if err := db.Reverse(ctx, act, rs, store.Ref{ID: second.ID}, "again", nov20); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("twice: %v", err)
 		}
-		cov, _ := db.Coverage(ctx, rs, w.ID, nov20)
+		cov, _ := db.Coverage(ctx, rs, store.Ref{ID: w.ID}, nov20)
 		if len(cov.Paid) != 1 || cov.Credit != 0 {
 			t.Fatalf("after reversal: %+v", cov)
 		}
-		if err := db.Reverse(ctx, act, rs, first.ID, "wrong person", nov20); err != nil {
+		if err := db.Reverse(ctx, act, rs, store.Ref{ID: first.ID}, "wrong person", nov20); err != nil {
 			t.Fatal(err)
 		}
-		cov, _ = db.Coverage(ctx, rs, w.ID, nov20)
+		cov, _ = db.Coverage(ctx, rs, store.Ref{ID: w.ID}, nov20)
 		if cov.Status != participant.WaitingFirstPayment {
 			t.Fatalf("%+v", cov)
 		}
@@ -244,7 +244,7 @@ func TestReversal(t *testing.T) {
 		if bal != 0 {
 			t.Fatalf("counter balance after reversing everything: %d", bal)
 		}
-		got, _ := db.PaymentByID(ctx, first.ID)
+		got, _ := db.PaymentByID(ctx, store.Ref{ID: first.ID})
 		if got.Status != "reversed" || got.ReversalReason != "wrong person" {
 			t.Fatalf("%+v", got)
 		}
@@ -288,23 +288,23 @@ func TestAgentCashLimits(t *testing.T) {
 		}
 		// The branch trusts this agent with more: its own limits replace the rules' (a week,
 		// Rp 100,000), and the same payments go through.
-		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: 100_000, MaxReceiptAgeDays: 7}); err != nil {
+		if err := db.SetAgentCashLimits(ctx, act, store.Ref{ID: ag.ID}, network.CashLimits{MaxCashOnHand: 100_000, MaxReceiptAgeDays: 7}); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.Agent(ctx, ag.ID); got.CashLimits.MaxCashOnHand != 100_000 || got.CashLimits.MaxReceiptAgeDays != 7 {
+		if got, _ := db.Agent(ctx, store.Ref{ID: ag.ID}); got.CashLimits.MaxCashOnHand != 100_000 || got.CashLimits.MaxReceiptAgeDays != 7 {
 			t.Fatalf("agent's limits: %+v", got.CashLimits)
 		}
 		if _, err := db.Pay(ctx, agentPrincipal(ag), act, tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 20_000}, today.AddDays(4)); err != nil {
 			t.Fatalf("within the agent's own limits: %v", err)
 		}
 		// Back to the rules' defaults with zeros; nonsense is refused.
-		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{}); err != nil {
+		if err := db.SetAgentCashLimits(ctx, act, store.Ref{ID: ag.ID}, network.CashLimits{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Pay(ctx, agentPrincipal(ag), act, tight, store.PayRequest{ParticipantID: mine[1].ID, Amount: 5_000}, today); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("back under the rules' limits: %v", err)
 		}
-		if err := db.SetAgentCashLimits(ctx, act, ag.ID, network.CashLimits{MaxCashOnHand: -1, MaxReceiptAgeDays: 90}); !errors.Is(err, errs.ErrInvalid) {
+		if err := db.SetAgentCashLimits(ctx, act, store.Ref{ID: ag.ID}, network.CashLimits{MaxCashOnHand: -1, MaxReceiptAgeDays: 90}); !errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("negative limit: %v", err)
 		}
 		_ = pay
@@ -419,8 +419,8 @@ func TestRefreshStatuses(t *testing.T) {
 				}
 				before = want
 				for k, id := range []int64{paidAug.ID, paidOct.ID, never.ID} {
-					got, _ := db.Participant(ctx, audit.Actor{}, id)
-					cov, _ := db.Coverage(ctx, rs, id, c.day)
+					got, _ := db.Participant(ctx, audit.Actor{}, store.Ref{ID: id})
+					cov, _ := db.Coverage(ctx, rs, store.Ref{ID: id}, c.day)
 					if got.Status != want[k] || cov.Status != want[k] {
 						t.Errorf("chunk %d, %s participant %d: stored %s, assessed %s, want %s", chunk, c.day, id, got.Status, cov.Status, want[k])
 					}
@@ -447,7 +447,7 @@ func TestParticipantStatusMigration(t *testing.T) {
 		if _, err := db.Pay(ctx, counter(t, db), act, rs, store.PayRequest{ParticipantID: rejected.ID, Months: 1}, aug10); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetReview(ctx, act, rejected.ID, participant.Rejected, "KTP tidak terbaca"); err != nil {
+		if err := db.SetReview(ctx, act, store.Ref{ID: rejected.ID}, participant.Rejected, "KTP tidak terbaca"); err != nil {
 			t.Fatal(err)
 		}
 		type row struct {
@@ -541,8 +541,8 @@ func TestStatusMoveDuringPayments(t *testing.T) {
 			if i < 6 {
 				want = participant.Active
 			}
-			got, _ := db.Participant(ctx, audit.Actor{}, w.ID)
-			cov, _ := db.Coverage(ctx, rs, w.ID, nov20)
+			got, _ := db.Participant(ctx, audit.Actor{}, store.Ref{ID: w.ID})
+			cov, _ := db.Coverage(ctx, rs, store.Ref{ID: w.ID}, nov20)
 			if got.Status != want || cov.Status != want {
 				t.Errorf("participant %d: stored %s, assessed %s, want %s", i, got.Status, cov.Status, want)
 			}
@@ -564,7 +564,7 @@ func TestReversalTwiceAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		reverse := func() error { return db.Reverse(ctx, act, rs, pay.ID, "wrong person", nov20) }
+		reverse := func() error { return db.Reverse(ctx, act, rs, store.Ref{ID: pay.ID}, "wrong person", nov20) }
 		err1, err2 := whileHeld(t, db, reverse, reverse)
 		if err1 != nil {
 			t.Fatalf("the first reversal: %v", err1)

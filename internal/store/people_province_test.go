@@ -27,7 +27,7 @@ func TestPeopleProvinceMigration(t *testing.T) {
 		if _, err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.Participant(ctx, audit.Actor{Name: "kc"}, w)
+		got, err := db.Participant(ctx, audit.Actor{Name: "kc"}, store.Ref{ID: w})
 		found := false
 		for _, h := range got.Heirs {
 			found = found || h.Name == "Ni Made Istri" && h.NIKMasked == "5103********0001"

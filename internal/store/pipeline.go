@@ -103,3 +103,8 @@ func scanAll(rows *sql.Rows, err error) func(row func(scan func(dest ...any) err
 		return rows.Err()
 	}
 }
+
+// scanner makes a scanAll row's scan function a row, for the scanX functions that take one.
+type scanner func(dest ...any) error
+
+func (s scanner) Scan(dest ...any) error { return s(dest...) }

@@ -266,17 +266,6 @@ AND o.status = 'posted' AND o.amount > 0 ORDER BY o.received_at LIMIT 1`
 	return `SELECT p.agent_id, p.received_at FROM agents a JOIN payments p ON p.id = (SELECT o.id ` + first + `) WHERE a.id IN (` + where
 }
 
-// inProvince is the condition that col is the batch's province, to add to a query whose
-// parameters are args, with the parameters it then takes ("" and args when the batch names no
-// province).
-func inProvince(col, province string, args []any) (string, []any) {
-	if province == "" {
-		return "", args
-	}
-	out := append(args[:len(args):len(args)], province)
-	return ` AND ` + col + ` = $` + strconv.Itoa(len(out)), out
-}
-
 // balanceRead reads the balances of the batch's accounts, in its province when it has one.
 func balanceRead(pf *prefetch, province string, codes []any) read {
 	inProv, args := inProvince("b.province_code", province, codes)

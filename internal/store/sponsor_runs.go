@@ -99,25 +99,26 @@ WHERE m.sponsorship_id = $1 AND NOT (`+memberCond(sc.Members, &a)+`)`, a...).Sca
 	}
 	funding := fundingOf(kind)
 	rep := ChargeReport{SponsorshipID: sh.ID, Funding: string(funding), Lines: []ChargeLine{}}
-	rows, err := db.read.QueryContext(ctx, `SELECT participant_id FROM sponsorship_members WHERE sponsorship_id = $1 ORDER BY participant_id`, sh.ID)
+	rows, err := db.read.QueryContext(ctx, `SELECT participant_id, province_code FROM sponsorship_members WHERE sponsorship_id = $1 ORDER BY participant_id`, sh.ID)
 	if err != nil {
 		return rep, err
 	}
-	var members []int64
+	var members []Ref
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var m Ref
+		if err := rows.Scan(&m.ID, &m.Province); err != nil {
 			rows.Close()
 			return rep, err
 		}
-		members = append(members, id)
+		members = append(members, m)
 	}
 	rows.Close()
-	for _, pid := range members {
+	for _, who := range members {
+		pid := who.ID
 		var line ChargeLine
 		err := db.Transact(ctx, func(tx *Tx) error {
 			line = ChargeLine{ParticipantID: pid}
-			py, err := lockPayee(ctx, tx, pid)
+			py, err := lockPayee(ctx, tx, who)
 			if err != nil {
 				return err
 			}
@@ -177,7 +178,7 @@ WHERE m.sponsorship_id = $1 AND NOT (`+memberCond(sc.Members, &a)+`)`, a...).Sca
 				if err != nil {
 					return err
 				}
-				credit, err := creditOf(ctx, tx, pid)
+				credit, err := creditOf(ctx, tx, py.province(), pid)
 				if err != nil {
 					return err
 				}

@@ -105,7 +105,7 @@ func TestSponsorRun(t *testing.T) {
 		if !strings.Contains(rep.Lines[2].Skipped, "budget") {
 			t.Fatalf("third member: %+v", rep.Lines[2])
 		}
-		cov, _ := db.Coverage(ctx, rs, rep.Lines[0].ParticipantID, nov20)
+		cov, _ := db.Coverage(ctx, rs, store.Ref{ID: rep.Lines[0].ParticipantID}, nov20)
 		if cov.CoveredUntil != calendar.D(2027, 4, 30) {
 			t.Fatalf("%+v", cov)
 		}
@@ -171,7 +171,7 @@ func TestSponsorRunLeavesJHTToTheMember(t *testing.T) {
 		// The months per program show it; both still owe Rp 28,400 for December (JHT included).
 		nov := calendar.MonthOf(2026, 11)
 		for who, wantJHT := range map[int64]bool{saver.ID: true, short.ID: false} {
-			cov, err := db.Coverage(ctx, rs, who, nov20)
+			cov, err := db.Coverage(ctx, rs, store.Ref{ID: who}, nov20)
 			if err != nil || !slices.Contains(cov.ByProgram[contribution.JKK], nov) || slices.Contains(cov.ByProgram[contribution.JHT], nov) != wantJHT ||
 				cov.NextDueAmount != 28_400 {
 				t.Fatalf("coverage of %d: %+v %v", who, cov, err)

@@ -29,6 +29,7 @@ type StatementLine struct {
 // Statement is an account's movements over days (in WIB), with the balance before and after.
 type Statement struct {
 	Account   ledger.Account  `json:"account"`
+	Province  string          `json:"province"` // the account's postings in this province
 	From      calendar.Date   `json:"from"`
 	To        calendar.Date   `json:"to"`
 	Opening   int64           `json:"opening"`
@@ -40,10 +41,13 @@ type Statement struct {
 // MaxStatementLines bounds a statement's lines; a longer period is asked for in parts.
 const MaxStatementLines = 2000
 
-// Statement lists an account's postings from the start of day from to the end of day to, oldest
-// first, each with the running balance; at most a year at a time.
-func (db *DB) Statement(ctx context.Context, a ledger.Account, from, to calendar.Date) (Statement, error) {
-	st := Statement{Account: a, From: from, To: to, Lines: []StatementLine{}}
+// Statement lists an account's postings in a province from the start of day from to the end of
+// day to, oldest first, each with the running balance; at most a year at a time.
+func (db *DB) Statement(ctx context.Context, a ledger.Account, province string, from, to calendar.Date) (Statement, error) {
+	st := Statement{Account: a, Province: province, From: from, To: to, Lines: []StatementLine{}}
+	if province == "" {
+		return st, errs.Invalid("province", "a statement is of one province's postings")
+	}
 	if to.Before(from) {
 		return st, errs.Invalid("to", "the end comes before the start")
 	}
@@ -64,14 +68,15 @@ func (db *DB) Statement(ctx context.Context, a ledger.Account, from, to calendar
 	if err := db.read.QueryRowContext(ctx, `SELECT
   COALESCE(SUM(CASE WHEN e.at < $2 THEN p.amount ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN e.at >= $2 AND e.at < $3 THEN p.amount ELSE 0 END), 0)
-FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE p.account_id = $1 AND e.at < $3`, id, start.UTC(), end.UTC()).
+FROM postings p JOIN journal_entries e ON e.id = p.entry_id AND e.province_code = p.province_code
+WHERE p.account_id = $1 AND p.province_code = $4 AND e.at < $3`, id, start.UTC(), end.UTC(), province).
 		Scan(&st.Opening, &inPeriod); err != nil {
 		return st, err
 	}
 	st.Closing = st.Opening + inPeriod
 	rows, err := db.read.QueryContext(ctx, `SELECT e.at, e.id, e.kind, e.ref_type, e.ref_id, e.memo, p.amount
-FROM postings p JOIN journal_entries e ON e.id = p.entry_id
-WHERE p.account_id = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, p.id LIMIT $4`, id, start.UTC(), end.UTC(), MaxStatementLines+1)
+FROM postings p JOIN journal_entries e ON e.id = p.entry_id AND e.province_code = p.province_code
+WHERE p.account_id = $1 AND p.province_code = $5 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, p.id LIMIT $4`, id, start.UTC(), end.UTC(), MaxStatementLines+1, province)
 	if err != nil {
 		return st, err
 	}
@@ -98,7 +103,7 @@ WHERE p.account_id = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, p.id LIMIT $
 func (db *DB) StatementPeople(ctx context.Context, agentID int64, st Statement) ([]int64, error) {
 	var people []int64
 	var self sql.NullInt64
-	if err := db.read.QueryRowContext(ctx, `SELECT participant_id FROM agents WHERE id = $1`, agentID).Scan(&self); err != nil && !isNoRows(err) {
+	if err := db.read.QueryRowContext(ctx, `SELECT participant_id FROM agents WHERE id = $1 AND province_code = $2`, agentID, st.Province).Scan(&self); err != nil && !isNoRows(err) {
 		return nil, err
 	}
 	if self.Valid {
@@ -112,11 +117,12 @@ func (db *DB) StatementPeople(ctx context.Context, agentID int64, st Statement) 
 	}
 	for chunk := range slices.Chunk(pays, 500) {
 		marks := make([]string, len(chunk))
-		args := make([]any, len(chunk))
+		args := make([]any, len(chunk), len(chunk)+1)
 		for i, id := range chunk {
 			marks[i], args[i] = "$"+strconv.Itoa(i+1), id
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT participant_id FROM payments WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		args = append(args, st.Province)
+		rows, err := db.read.QueryContext(ctx, `SELECT participant_id FROM payments WHERE id IN (`+strings.Join(marks, ", ")+`) AND province_code = $`+strconv.Itoa(len(args)), args...)
 		if err != nil {
 			return nil, fmt.Errorf("statement people: %w", err)
 		}

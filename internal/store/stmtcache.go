@@ -53,6 +53,7 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string, nargs int
 }
 
 func (h handle) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	trace(ctx, query, args)
 	if s := h.stmts.get(ctx, h.DB, query, len(args)); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -60,6 +61,7 @@ func (h handle) ExecContext(ctx context.Context, query string, args ...any) (sql
 }
 
 func (h handle) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	trace(ctx, query, args)
 	if s := h.stmts.get(ctx, h.DB, query, len(args)); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -67,6 +69,7 @@ func (h handle) QueryContext(ctx context.Context, query string, args ...any) (*s
 }
 
 func (h handle) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	trace(ctx, query, args)
 	if s := h.stmts.get(ctx, h.DB, query, len(args)); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
@@ -105,6 +108,7 @@ func (w *writer) stmt(ctx context.Context, query string, nargs int) *sql.Stmt {
 }
 
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	trace(ctx, query, args)
 	if s := tx.w.stmt(ctx, query, len(args)); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -112,6 +116,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 }
 
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	trace(ctx, query, args)
 	if s := tx.w.stmt(ctx, query, len(args)); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -119,6 +124,7 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 }
 
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	trace(ctx, query, args)
 	if s := tx.w.stmt(ctx, query, len(args)); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}

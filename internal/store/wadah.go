@@ -48,8 +48,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 
 const wadahColumns = `w.id, w.branch_id, w.village_code, w.name, w.legal_number, w.contact_name, w.contact_phone, w.bank_name,
 w.bank_account_masked, w.is_participant, w.is_perisai, w.created_at,
-(SELECT COUNT(*) FROM agents ag WHERE ag.wadah_id = w.id AND ag.status = 'active'),
-COALESCE((SELECT ar.status FROM agreements ar WHERE ar.wadah_id = w.id ORDER BY ar.ends_on DESC, ar.id DESC LIMIT 1), '')`
+(SELECT COUNT(*) FROM agents ag WHERE ag.wadah_id = w.id AND ag.province_code = w.province_code AND ag.status = 'active'),
+COALESCE((SELECT ar.status FROM agreements ar WHERE ar.wadah_id = w.id AND ar.province_code = w.province_code
+ORDER BY ar.ends_on DESC, ar.id DESC LIMIT 1), '')`
 
 func scanWadah(row interface{ Scan(...any) error }) (network.Wadah, error) {
 	var w network.Wadah
@@ -59,8 +60,13 @@ func scanWadah(row interface{ Scan(...any) error }) (network.Wadah, error) {
 }
 
 // Wadah returns one wadah with its count of active agents and its newest agreement's status.
-func (db *DB) Wadah(ctx context.Context, id int64) (network.Wadah, error) {
-	w, err := scanWadah(db.read.QueryRowContext(ctx, `SELECT `+wadahColumns+` FROM wadah w WHERE w.id = $1`, id))
+func (db *DB) Wadah(ctx context.Context, ref Ref) (network.Wadah, error) {
+	ref, err := db.locate(ctx, "wadah", "wadah", ref)
+	if err != nil {
+		return network.Wadah{}, err
+	}
+	where, args := ref.match("w")
+	w, err := scanWadah(db.read.QueryRowContext(ctx, `SELECT `+wadahColumns+` FROM wadah w WHERE `+where, args...))
 	if isNoRows(err) {
 		return w, errs.NotFound("wadah")
 	}

@@ -43,6 +43,46 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// pathRef is the row the path's id names, with the province it is kept in (store.Ref).
+func pathRef(r *http.Request, p access.Principal, name string) (store.Ref, error) {
+	id, err := pathID(r, name)
+	if err != nil {
+		return store.Ref{}, err
+	}
+	prov, err := refProvince(r, p)
+	return store.Ref{ID: id, Province: prov}, err
+}
+
+// refProvince is the province a row the address names is kept in: the user's own for a user
+// who works in one (all they may reach lies in it), else the address's ?province= that every
+// link carries; "" when a national user's API call leaves it out (the store then locates the
+// row by its id).
+func refProvince(r *http.Request, p access.Principal) (string, error) {
+	if p.Province != "" {
+		return p.Province, nil
+	}
+	v := r.URL.Query().Get("province")
+	if v == "" {
+		return "", nil
+	}
+	if a, ok := region.MustDefault().Get(v); !ok || a.Level != region.Province {
+		return "", errs.Invalid("province", "%q is not a province code", v)
+	}
+	return v, nil
+}
+
+// own names a row of the user's own (their agent, their wadah) with their province.
+func own(p access.Principal, id int64) store.Ref { return store.Ref{ID: id, Province: p.Province} }
+
+// inProvince is the query a link to a row of a distributed table carries: "?province=51" for a
+// row kept in the province of code (a province, or any region in it).
+func inProvince(code string) string {
+	if len(code) < 2 {
+		return ""
+	}
+	return "?province=" + code[:2]
+}
+
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 	s.writeProblem(w, r, errs.NotFound("no such API endpoint "+r.Method+" "+r.URL.Path))
 }

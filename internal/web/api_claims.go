@@ -21,11 +21,11 @@ import (
 // claimInScope loads a claim p may do a to. It is loaded unaudited and the read recorded only
 // once allowed: a refused look is not a read.
 func (s *Server) claimInScope(r *http.Request, p access.Principal, a access.Action) (claim.Claim, error) {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return claim.Claim{}, err
 	}
-	c, err := s.db.Claim(r.Context(), audit.Actor{}, id)
+	c, err := s.db.Claim(r.Context(), audit.Actor{}, ref)
 	if err != nil {
 		return c, err
 	}
@@ -80,10 +80,14 @@ func (s *Server) apiCreateClaim(w http.ResponseWriter, r *http.Request, p access
 		return err
 	}
 	c.ID, c.State, c.Amount, c.Result, c.Documents, c.Timeline = 0, "", 0, nil, nil, nil
-	if err := s.db.CreateClaim(r.Context(), p, actor(r, p), &c, calendar.Today()); err != nil {
+	prov, err := refProvince(r, p)
+	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/claims/"+strconv.FormatInt(c.ID, 10))
+	if err := s.db.CreateClaim(r.Context(), p, actor(r, p), store.Ref{ID: c.ParticipantID, Province: prov}, &c, calendar.Today()); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/claims/"+strconv.FormatInt(c.ID, 10)+inProvince(c.Village))
 	writeJSON(w, http.StatusCreated, c)
 	return nil
 }
@@ -177,7 +181,7 @@ func (s *Server) apiClaimDocumentFile(w http.ResponseWriter, r *http.Request, p 
 
 // apiMoveClaim takes one step: submit, take, release, send_back, approve, reject.
 func (s *Server) apiMoveClaim(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return err
 	}
@@ -189,7 +193,7 @@ func (s *Server) apiMoveClaim(w http.ResponseWriter, r *http.Request, p access.P
 			return err
 		}
 	}
-	c, err := s.db.MoveClaim(r.Context(), p, actor(r, p), s.rs(), id, claim.Action(r.PathValue("action")), in.Note, calendar.Today())
+	c, err := s.db.MoveClaim(r.Context(), p, actor(r, p), s.rs(), ref, claim.Action(r.PathValue("action")), in.Note, calendar.Today())
 	if err != nil {
 		return err
 	}

@@ -13,48 +13,47 @@ import (
 )
 
 // cashAgent is the agent whose cash is meant: an agent's own, or one named by an officer.
-func (s *Server) cashAgent(r *http.Request, p access.Principal, named int64) (int64, error) {
+func (s *Server) cashAgent(r *http.Request, p access.Principal, named store.Ref) (store.Ref, error) {
 	if p.Role == access.Agent {
-		if named != 0 && named != p.AgentID {
-			return 0, errs.Forbidden("an agent records only their own cash")
+		if named.ID != 0 && named.ID != p.AgentID {
+			return named, errs.Forbidden("an agent records only their own cash")
 		}
-		return p.AgentID, nil
+		return store.Ref{ID: p.AgentID, Province: p.Province}, nil
 	}
-	if named == 0 {
-		return 0, errs.Invalid("agent_id", "name the agent")
+	if named.ID == 0 {
+		return named, errs.Invalid("agent_id", "name the agent")
 	}
-	if _, err := s.agentInScope(r, p, named, access.RecordDeposit); err != nil {
-		return 0, err
-	}
-	return named, nil
+	ag, err := s.agentInScope(r, p, named, access.RecordDeposit)
+	return store.RefIn(ag.Province, ag.ID), err
 }
 
 func (s *Server) apiAgentCash(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return err
 	}
-	if id, err = s.cashAgent(r, p, id); err != nil {
+	if ref, err = s.cashAgent(r, p, ref); err != nil {
 		return err
 	}
-	bal, err := s.db.Balance(r.Context(), ledger.AgentCash(id))
+	bal, err := s.db.BalanceIn(r.Context(), ledger.AgentCash(ref.ID), ref.Province)
 	if err != nil {
 		return err
 	}
-	und, err := s.db.UndepositedPayments(r.Context(), id)
+	und, err := s.db.UndepositedPayments(r.Context(), ref)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"agent_id": id, "cash_on_hand": bal, "undeposited": und})
+	writeJSON(w, http.StatusOK, map[string]any{"agent_id": ref.ID, "cash_on_hand": bal, "undeposited": und})
 	return nil
 }
 
 // cashStatement is an agent's cash account over a period, the last 30 days by default.
-func (s *Server) cashStatement(r *http.Request, p access.Principal, agent int64) (store.Statement, error) {
-	id, err := s.cashAgent(r, p, agent)
+func (s *Server) cashStatement(r *http.Request, p access.Principal, agent store.Ref) (store.Statement, error) {
+	ref, err := s.cashAgent(r, p, agent)
 	if err != nil {
 		return store.Statement{}, err
 	}
+	id := ref.ID
 	to, from := calendar.Today(), calendar.Today().AddDays(-29)
 	for _, q := range []struct {
 		name string
@@ -66,7 +65,7 @@ func (s *Server) cashStatement(r *http.Request, p access.Principal, agent int64)
 			}
 		}
 	}
-	st, err := s.db.Statement(r.Context(), ledger.AgentCash(id), from, to)
+	st, err := s.db.Statement(r.Context(), ledger.AgentCash(id), ref.Province, from, to)
 	if err != nil {
 		return st, err
 	}
@@ -79,11 +78,11 @@ func (s *Server) cashStatement(r *http.Request, p access.Principal, agent int64)
 }
 
 func (s *Server) apiCashStatement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return err
 	}
-	st, err := s.cashStatement(r, p, id)
+	st, err := s.cashStatement(r, p, ref)
 	if err != nil {
 		return err
 	}
@@ -96,10 +95,15 @@ func (s *Server) apiRecordDeposit(w http.ResponseWriter, r *http.Request, p acce
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	var err error
-	if req.AgentID, err = s.cashAgent(r, p, req.AgentID); err != nil {
+	prov, err := refProvince(r, p)
+	if err != nil {
 		return err
 	}
+	ref, err := s.cashAgent(r, p, store.Ref{ID: req.AgentID, Province: prov})
+	if err != nil {
+		return err
+	}
+	req.AgentID, req.Province = ref.ID, ref.Province
 	d, err := s.db.RecordDeposit(r.Context(), actor(r, p), req)
 	if err != nil {
 		return err
@@ -129,11 +133,11 @@ func (s *Server) apiDeposits(w http.ResponseWriter, r *http.Request, p access.Pr
 }
 
 func (s *Server) depositInScope(r *http.Request, p access.Principal) (store.Deposit, error) {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return store.Deposit{}, err
 	}
-	d, err := s.db.Deposit(r.Context(), id)
+	d, err := s.db.Deposit(r.Context(), ref)
 	if err != nil {
 		return d, err
 	}
@@ -151,10 +155,10 @@ func (s *Server) apiResolveVariance(w http.ResponseWriter, r *http.Request, p ac
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.ResolveVariance(r.Context(), actor(r, p), d.ID, in.Note); err != nil {
+	if err := s.db.ResolveVariance(r.Context(), actor(r, p), store.RefIn(d.Province, d.ID), in.Note); err != nil {
 		return err
 	}
-	d, err = s.db.Deposit(r.Context(), d.ID)
+	d, err = s.db.Deposit(r.Context(), store.RefIn(d.Province, d.ID))
 	if err != nil {
 		return err
 	}

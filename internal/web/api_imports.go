@@ -148,11 +148,11 @@ func (s *Server) apiStartImport(w http.ResponseWriter, r *http.Request, p access
 
 // ownImport loads an import its own user (or an admin) may see.
 func (s *Server) ownImport(r *http.Request, p access.Principal) (store.Import, error) {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return store.Import{}, err
 	}
-	im, err := s.db.GetImport(r.Context(), id)
+	im, err := s.db.GetImport(r.Context(), ref)
 	if err != nil {
 		return im, err
 	}
@@ -172,7 +172,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, p access.Prin
 }
 
 func (s *Server) apiImports(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	list, err := s.db.Imports(r.Context(), p.UserID)
+	list, err := s.db.Imports(r.Context(), store.OwnerOf(p))
 	if err != nil {
 		return err
 	}

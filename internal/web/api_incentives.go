@@ -33,11 +33,11 @@ func incentiveFilter(r *http.Request, p access.Principal) (store.IncentiveFilter
 
 // statementInScope loads a statement p may do a to.
 func (s *Server) statementInScope(r *http.Request, p access.Principal, a access.Action) (store.IncentiveStatement, error) {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return store.IncentiveStatement{}, err
 	}
-	st, err := s.db.IncentiveStatementByID(r.Context(), id)
+	st, err := s.db.IncentiveStatementByID(r.Context(), ref)
 	if err != nil {
 		return st, err
 	}
@@ -74,10 +74,10 @@ func (s *Server) apiApproveIncentive(w http.ResponseWriter, r *http.Request, p a
 	if err != nil {
 		return err
 	}
-	if err := s.db.ApproveIncentive(r.Context(), actor(r, p), st.BranchID, st.ID); err != nil {
+	if err := s.db.ApproveIncentive(r.Context(), actor(r, p), st.BranchID, store.RefIn(st.Province, st.ID)); err != nil {
 		return err
 	}
-	st, err = s.db.IncentiveStatementByID(r.Context(), st.ID)
+	st, err = s.db.IncentiveStatementByID(r.Context(), store.RefIn(st.Province, st.ID))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -75,11 +76,11 @@ func scopeRegions(p access.Principal) []string {
 }
 
 func (s *Server) apiWadah(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return err
 	}
-	x, err := s.db.Wadah(r.Context(), id)
+	x, err := s.db.Wadah(r.Context(), ref)
 	if err != nil {
 		return err
 	}
@@ -130,10 +131,13 @@ func (s *Server) apiAgreements(w http.ResponseWriter, r *http.Request, p access.
 }
 
 // manageWadah checks that p may manage the wadah (its agreements, its agents).
-func (s *Server) manageWadah(r *http.Request, p access.Principal, wadahID int64) error {
-	x, err := s.db.Wadah(r.Context(), wadahID)
-	if err != nil {
+func (s *Server) manageWadah(r *http.Request, p access.Principal, ref store.Ref) error {
+	x, err := s.db.Wadah(r.Context(), ref)
+	if errors.Is(err, errs.ErrNotFound) {
 		return errs.Invalid("wadah_id", "no such wadah")
+	}
+	if err != nil {
+		return err
 	}
 	return access.Authorize(p, access.ManageNetwork, wadahResource(x))
 }
@@ -143,7 +147,11 @@ func (s *Server) apiCreateAgreement(w http.ResponseWriter, r *http.Request, p ac
 	if err := decode(r, &a); err != nil {
 		return err
 	}
-	if err := s.manageWadah(r, p, a.WadahID); err != nil {
+	prov, err := refProvince(r, p)
+	if err != nil {
+		return err
+	}
+	if err := s.manageWadah(r, p, store.Ref{ID: a.WadahID, Province: prov}); err != nil {
 		return err
 	}
 	if err := s.db.CreateAgreement(r.Context(), actor(r, p), s.rs(), &a); err != nil {
@@ -155,23 +163,26 @@ func (s *Server) apiCreateAgreement(w http.ResponseWriter, r *http.Request, p ac
 
 // agreementAction runs an action on an existing agreement after checking scope.
 func (s *Server) agreementAction(r *http.Request, p access.Principal) (network.Agreement, error) {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return network.Agreement{}, err
 	}
-	a, err := s.db.Agreement(r.Context(), id)
+	a, err := s.db.Agreement(r.Context(), ref)
 	if err != nil {
 		return a, err
 	}
-	return a, s.manageWadah(r, p, a.WadahID)
+	return a, s.manageWadah(r, p, store.RefIn(a.Province, a.WadahID))
 }
+
+// agreementRef names an agreement with its province.
+func agreementRef(a network.Agreement) store.Ref { return store.RefIn(a.Province, a.ID) }
 
 func (s *Server) apiActivateAgreement(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	a, err := s.agreementAction(r, p)
 	if err != nil {
 		return err
 	}
-	a, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rs(), a.ID, calendar.Today())
+	a, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rs(), agreementRef(a), calendar.Today())
 	if err != nil {
 		return err
 	}
@@ -192,10 +203,10 @@ func (s *Server) apiTerminateAgreement(w http.ResponseWriter, r *http.Request, p
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.TerminateAgreement(r.Context(), actor(r, p), a.ID, in.Reason); err != nil {
+	if err := s.db.TerminateAgreement(r.Context(), actor(r, p), agreementRef(a), in.Reason); err != nil {
 		return err
 	}
-	a, err = s.db.Agreement(r.Context(), a.ID)
+	a, err = s.db.Agreement(r.Context(), agreementRef(a))
 	if err != nil {
 		return err
 	}
@@ -214,7 +225,7 @@ func (s *Server) apiRenewAgreement(w http.ResponseWriter, r *http.Request, p acc
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	renewed, err := s.db.RenewAgreement(r.Context(), actor(r, p), s.rs(), a.ID, in.Number)
+	renewed, err := s.db.RenewAgreement(r.Context(), actor(r, p), s.rs(), agreementRef(a), in.Number)
 	if err != nil {
 		return err
 	}
@@ -258,12 +269,12 @@ func (s *Server) sawAgents(r *http.Request, p access.Principal, list ...network.
 }
 
 // agentInScope loads an agent and checks p may do a to it.
-func (s *Server) agentInScope(r *http.Request, p access.Principal, id int64, a access.Action) (network.Agent, error) {
-	ag, err := s.db.Agent(r.Context(), id)
+func (s *Server) agentInScope(r *http.Request, p access.Principal, ref store.Ref, a access.Action) (network.Agent, error) {
+	ag, err := s.db.Agent(r.Context(), ref)
 	if err != nil {
 		return ag, err
 	}
-	x, err := s.db.Wadah(r.Context(), ag.WadahID)
+	x, err := s.db.Wadah(r.Context(), store.RefIn(ag.Province, ag.WadahID))
 	if err != nil {
 		return ag, err
 	}
@@ -272,22 +283,22 @@ func (s *Server) agentInScope(r *http.Request, p access.Principal, id int64, a a
 	return ag, access.Authorize(p, a, res)
 }
 
-// managedAgent is the path's agent id, once p is known to manage that agent.
-func (s *Server) managedAgent(r *http.Request, p access.Principal) (int64, error) {
-	id, err := pathID(r, "id")
+// managedAgent is the path's agent, once p is known to manage that agent.
+func (s *Server) managedAgent(r *http.Request, p access.Principal) (store.Ref, error) {
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
-		return 0, err
+		return ref, err
 	}
-	_, err = s.agentInScope(r, p, id, access.ManageNetwork)
-	return id, err
+	ag, err := s.agentInScope(r, p, ref, access.ManageNetwork)
+	return store.RefIn(ag.Province, ag.ID), err
 }
 
 func (s *Server) apiAgent(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return err
 	}
-	ag, err := s.agentInScope(r, p, id, access.ReadAgent)
+	ag, err := s.agentInScope(r, p, ref, access.ReadAgent)
 	if err != nil {
 		return err
 	}
@@ -303,7 +314,11 @@ func (s *Server) apiCreateAgent(w http.ResponseWriter, r *http.Request, p access
 	if err := decode(r, &ag); err != nil {
 		return err
 	}
-	if err := s.manageWadah(r, p, ag.WadahID); err != nil {
+	prov, err := refProvince(r, p)
+	if err != nil {
+		return err
+	}
+	if err := s.manageWadah(r, p, store.Ref{ID: ag.WadahID, Province: prov}); err != nil {
 		return err
 	}
 	if err := s.db.CreateAgent(r.Context(), actor(r, p), &ag, calendar.Today()); err != nil {
@@ -348,8 +363,8 @@ func (s *Server) apiAgentCashLimits(w http.ResponseWriter, r *http.Request, p ac
 }
 
 // writeAgent answers with the agent as it stands after a change.
-func (s *Server) writeAgent(w http.ResponseWriter, r *http.Request, id int64) error {
-	ag, err := s.db.Agent(r.Context(), id)
+func (s *Server) writeAgent(w http.ResponseWriter, r *http.Request, ref store.Ref) error {
+	ag, err := s.db.Agent(r.Context(), ref)
 	if err != nil {
 		return err
 	}
@@ -372,6 +387,6 @@ func (s *Server) apiHandOver(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"moved": moved, "from_agent_id": id, "to_agent_id": in.To})
+	writeJSON(w, http.StatusOK, map[string]any{"moved": moved, "from_agent_id": id.ID, "to_agent_id": in.To})
 	return nil
 }

@@ -85,14 +85,17 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request, p access.Pr
 	return nil
 }
 
+// participantRef names a participant with its province.
+func participantRef(x participant.Participant) store.Ref { return store.RefIn(x.Village, x.ID) }
+
 // participantInScope loads a participant and checks p may do a to them; the read is audited.
 func (s *Server) participantInScope(r *http.Request, p access.Principal, a access.Action) (participant.Participant, error) {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return participant.Participant{}, err
 	}
 	// Load unaudited, authorize, then record the read: a refused look is not a read.
-	got, err := s.db.Participant(r.Context(), audit.Actor{}, id)
+	got, err := s.db.Participant(r.Context(), audit.Actor{}, ref)
 	if err != nil {
 		return got, err
 	}
@@ -120,7 +123,7 @@ func (s *Server) apiEditParticipant(w http.ResponseWriter, r *http.Request, p ac
 	if err := decode(r, &e); err != nil {
 		return err
 	}
-	updated, err := s.db.EditParticipant(r.Context(), actor(r, p), s.rs(), got.ID, e, calendar.Today())
+	updated, err := s.db.EditParticipant(r.Context(), actor(r, p), s.rs(), participantRef(got), e, calendar.Today())
 	if err != nil {
 		return err
 	}
@@ -140,10 +143,10 @@ func (s *Server) apiReview(w http.ResponseWriter, r *http.Request, p access.Prin
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.SetReview(r.Context(), actor(r, p), got.ID, in.Review, in.Reason); err != nil {
+	if err := s.db.SetReview(r.Context(), actor(r, p), participantRef(got), in.Review, in.Reason); err != nil {
 		return err
 	}
-	updated, err := s.db.Participant(r.Context(), actor(r, p), got.ID)
+	updated, err := s.db.Participant(r.Context(), actor(r, p), participantRef(got))
 	if err != nil {
 		return err
 	}
@@ -156,7 +159,7 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	h, err := s.db.ParticipantHistory(r.Context(), got.ID)
+	h, err := s.db.ParticipantHistory(r.Context(), participantRef(got))
 	if err != nil {
 		return err
 	}

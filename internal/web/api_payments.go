@@ -56,8 +56,8 @@ func (s *Server) apiQuote(w http.ResponseWriter, r *http.Request, p access.Princ
 // payRequest reads months, amount and funding (a preview's query or the pay form) into a
 // request. The amount is taken as people write it ("50.000", "Rp 50.000"); what cannot be
 // read is refused with the field's name, never taken as zero.
-func payRequest(v url.Values, id int64) (store.PayRequest, error) {
-	req := store.PayRequest{ParticipantID: id, Funding: contribution.Funding(strings.TrimSpace(v.Get("funding")))}
+func payRequest(v url.Values, ref store.Ref) (store.PayRequest, error) {
+	req := store.PayRequest{ParticipantID: ref.ID, Province: ref.Province, Funding: contribution.Funding(strings.TrimSpace(v.Get("funding")))}
 	if m := strings.TrimSpace(v.Get("months")); m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil || n < 0 || n > 120 {
@@ -81,7 +81,7 @@ func (s *Server) apiPaymentPreview(w http.ResponseWriter, r *http.Request, p acc
 	if err != nil {
 		return err
 	}
-	req, err := payRequest(r.URL.Query(), got.ID)
+	req, err := payRequest(r.URL.Query(), participantRef(got))
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request, p access.Pr
 			return errs.Invalid("date", "%v", err)
 		}
 	}
-	cov, err := s.db.Coverage(r.Context(), s.rs(), got.ID, day)
+	cov, err := s.db.Coverage(r.Context(), s.rs(), participantRef(got), day)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (s *Server) apiParticipantPayments(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	list, err := s.db.PaymentsOf(r.Context(), got.ID)
+	list, err := s.db.PaymentsOf(r.Context(), participantRef(got))
 	if err != nil {
 		return err
 	}
@@ -145,22 +145,25 @@ func (s *Server) apiPay(w http.ResponseWriter, r *http.Request, p access.Princip
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/payments/"+strconv.FormatInt(pay.ID, 10))
+	w.Header().Set("Location", "/api/v1/payments/"+strconv.FormatInt(pay.ID, 10)+inProvince(pay.Village))
 	writeJSON(w, http.StatusCreated, pay)
 	return nil
 }
 
+// paymentRef names a payment with its province, its participant's.
+func paymentRef(pay store.Payment) store.Ref { return store.RefIn(pay.Village, pay.ID) }
+
 // paymentInScope loads a payment whose participant p may do a to.
 func (s *Server) paymentInScope(r *http.Request, p access.Principal, a access.Action) (store.Payment, error) {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return store.Payment{}, err
 	}
-	pay, err := s.db.PaymentByID(r.Context(), id)
+	pay, err := s.db.PaymentByID(r.Context(), ref)
 	if err != nil {
 		return pay, err
 	}
-	scope, err := s.db.ParticipantScope(r.Context(), pay.ParticipantID)
+	scope, err := s.db.ParticipantScope(r.Context(), store.RefIn(pay.Village, pay.ParticipantID))
 	if err != nil {
 		return pay, err
 	}
@@ -192,10 +195,10 @@ func (s *Server) apiReverse(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.Reverse(r.Context(), actor(r, p), s.rs(), pay.ID, in.Reason, calendar.Today()); err != nil {
+	if err := s.db.Reverse(r.Context(), actor(r, p), s.rs(), paymentRef(pay), in.Reason, calendar.Today()); err != nil {
 		return err
 	}
-	pay, err = s.db.PaymentByID(r.Context(), pay.ID)
+	pay, err = s.db.PaymentByID(r.Context(), paymentRef(pay))
 	if err != nil {
 		return err
 	}

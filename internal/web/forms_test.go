@@ -62,7 +62,7 @@ func TestAmountsTypedTheIndonesianWay(t *testing.T) {
 		if resp.StatusCode != 303 || !strings.Contains(resp.Header.Get("Location"), "/receipt") {
 			t.Fatalf("pay 50.000: %d", resp.StatusCode)
 		}
-		pays, err := db.PaymentsOf(context.Background(), int64(w["id"].(float64)))
+		pays, err := db.PaymentsOf(context.Background(), store.Ref{ID: int64(w["id"].(float64))})
 		if err != nil || len(pays) != 1 || pays[0].Amount != 50_000 {
 			t.Fatalf("paid: %+v %v", pays, err)
 		}
@@ -95,7 +95,7 @@ func TestDeactivationNeedsConfirmationAndReason(t *testing.T) {
 	b := e.browser()
 	b.login("kc.denpasar")
 	_, page := b.get("/agents")
-	if !strings.Contains(page, `action="/agents/`+id+`/status"`) || strings.Contains(page, `<option value="inactive" selected`) {
+	if !strings.Contains(page, `action="/agents/`+id+`/status?province=51"`) || strings.Contains(page, `<option value="inactive" selected`) {
 		t.Fatalf("agents page:\n%s", page)
 	}
 	post := func(kv ...string) (int, string) {
@@ -110,7 +110,7 @@ func TestDeactivationNeedsConfirmationAndReason(t *testing.T) {
 		t.Fatalf("without a reason: %d\n%s", code, body)
 	}
 	agentID := int64(me["agent_id"].(float64))
-	if a, _ := e.db.Agent(ctx, agentID); a.Status != "active" {
+	if a, _ := e.db.Agent(ctx, store.Ref{ID: agentID}); a.Status != "active" {
 		t.Fatalf("a refused form changed the agent: %s", a.Status)
 	}
 	f := b.form("/agents", "status", "inactive", "reason", "cuti melahirkan", "confirm", "on")
@@ -118,7 +118,7 @@ func TestDeactivationNeedsConfirmationAndReason(t *testing.T) {
 	if resp.StatusCode != 303 {
 		t.Fatalf("deactivate: %d", resp.StatusCode)
 	}
-	if a, _ := e.db.Agent(ctx, agentID); a.Status != "inactive" || a.StatusReason != "cuti melahirkan" {
+	if a, _ := e.db.Agent(ctx, store.Ref{ID: agentID}); a.Status != "inactive" || a.StatusReason != "cuti melahirkan" {
 		t.Fatalf("agent: %s %q", a.Status, a.StatusReason)
 	}
 	if _, page := b.get(resp.Header.Get("Location")); !strings.Contains(page, "Status agen diubah.") {

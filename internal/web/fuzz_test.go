@@ -48,7 +48,7 @@ func FuzzPayRequest(f *testing.F) {
 		if err != nil {
 			return
 		}
-		req, err := payRequest(v, 1)
+		req, err := payRequest(v, store.Ref{ID: 1})
 		if err != nil {
 			var fe *errs.FieldError
 			if !errors.As(err, &fe) || (fe.Field != "months" && fe.Field != "amount") {

@@ -34,7 +34,11 @@ func (s *Server) incomeOf(r *http.Request, p access.Principal) (network.Wadah, i
 		}
 		year = y
 	}
-	w, err := s.db.Wadah(r.Context(), id)
+	prov, err := refProvince(r, p)
+	if err != nil {
+		return network.Wadah{}, 0, nil, err
+	}
+	w, err := s.db.Wadah(r.Context(), store.Ref{ID: id, Province: prov})
 	if err != nil {
 		return w, 0, nil, err
 	}

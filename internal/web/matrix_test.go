@@ -403,7 +403,7 @@ func matrixFixture(t *testing.T, e *env) (x ids, everyone, gianyar []string) {
 	}
 	made := principal("agen.made")
 	x["agent"], x["wadah"] = id(made.AgentID), id(made.WadahID)
-	madeAgent, err := db.Agent(ctx, made.AgentID)
+	madeAgent, err := db.Agent(ctx, store.Ref{ID: made.AgentID})
 	must(err)
 	x["agent_village"] = madeAgent.Villages[0]
 	x["month"] = calendar.Today().MonthOf().Add(1).String()
@@ -477,12 +477,12 @@ func matrixFixture(t *testing.T, e *env) (x ids, everyone, gianyar []string) {
 		who    participant.Participant
 		by     access.Principal
 	}{{"", p, made}, {"_out", pOut, gAgentP}} {
-		full, err := db.Participant(ctx, audit.Actor{}, side.who.ID)
+		full, err := db.Participant(ctx, audit.Actor{}, store.Ref{ID: side.who.ID})
 		must(err)
 		x["heir"+side.suffix] = id(full.Heirs[0].ID)
 		c := claim.Claim{ParticipantID: full.ID, Program: benefit.JKM, Reason: benefit.Death, EventDate: today,
 			Claimant: claim.Claimant{Name: full.Heirs[0].Name, HeirID: full.Heirs[0].ID, BankName: "BPD Bali", BankAccount: "0123456789"}}
-		must(db.CreateClaim(ctx, side.by, act, &c, today))
+		must(db.CreateClaim(ctx, side.by, act, store.Ref{ID: c.ParticipantID}, &c, today))
 		doc := claim.Document{Kind: "death_certificate", Filename: "akta.pdf", ContentType: "application/pdf"}
 		must(db.AttachDocument(ctx, act, rs, c, &doc, []byte("%PDF-1.4 akta")))
 		x["claim"+side.suffix], x["claim_doc"+side.suffix] = id(c.ID), id(doc.ID)

@@ -42,6 +42,10 @@ var funcs = template.FuncMap{
 		return i18n.T(lang, "role."+string(r))
 	},
 	"join": strings.Join,
+	// prov and andProv are the province a link to a row carries (?province=51, &province=51):
+	// the row is then read in its province (store.Ref).
+	"prov":    inProvince,
+	"andProv": func(code string) string { return strings.Replace(inProvince(code), "?", "&", 1) },
 	"neg":  func(n int64) int64 { return -n },
 	// nMonths is "1 month", "3 months" ("1 bulan", "3 bulan").
 	"nMonths": func(lang string, n int) string {

@@ -170,13 +170,13 @@ func phoneExtras(t *testing.T, e *env) map[string][]string {
 		t.Fatal(err)
 	}
 	id := fmt.Sprint(mine[0].ID)
-	full, err := e.db.Participant(ctx, audit.Actor{}, mine[0].ID)
+	full, err := e.db.Participant(ctx, audit.Actor{}, store.Ref{ID: mine[0].ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := claim.Claim{ParticipantID: full.ID, Program: benefit.JKM, Reason: benefit.Death, EventDate: calendar.Today(),
 		Claimant: claim.Claimant{Name: full.Heirs[0].Name, HeirID: full.Heirs[0].ID, BankName: "BPD Bali", BankAccount: "0123456789"}}
-	if err := e.db.CreateClaim(ctx, p, audit.Actor{Name: "t"}, &c, calendar.Today()); err != nil {
+	if err := e.db.CreateClaim(ctx, p, audit.Actor{Name: "t"}, store.Ref{ID: c.ParticipantID}, &c, calendar.Today()); err != nil {
 		t.Fatal(err)
 	}
 	pages := []string{"/participants/" + id, "/payments/" + fmt.Sprint(pay.ID) + "/receipt", "/claims/" + fmt.Sprint(c.ID),

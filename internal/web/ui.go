@@ -136,7 +136,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p access.Principal
 	}
 	if p.WadahID != 0 {
 		name := "#" + strconv.FormatInt(p.WadahID, 10)
-		if wd, err := s.db.Wadah(r.Context(), p.WadahID); err == nil {
+		if wd, err := s.db.Wadah(r.Context(), own(p, p.WadahID)); err == nil {
 			name = wd.Name
 		}
 		lines = append(lines, scopeLine{"scope.wadah", name})
@@ -145,10 +145,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p access.Principal
 	if p.AgentID != 0 {
 		// An agent's own line: the villages served, and the cash to deposit, which stops
 		// collections once it passes the limits.
-		if a, err := s.db.Agent(r.Context(), p.AgentID); err == nil {
+		if a, err := s.db.Agent(r.Context(), own(p, p.AgentID)); err == nil {
 			lines = append(lines, scopeLine{"scope.villages", strings.Join(s.regionNames(a.Villages), ", ")})
 		}
-		cash, err := s.db.Balance(r.Context(), ledger.AgentCash(p.AgentID))
+		cash, err := s.db.BalanceIn(r.Context(), ledger.AgentCash(p.AgentID), p.Province)
 		if err != nil {
 			return err
 		}

@@ -76,7 +76,7 @@ func (s *Server) newClaimPage(w http.ResponseWriter, r *http.Request, p access.P
 	data := claimNewPage{P: got, Programs: []benefit.Program{benefit.JKM, benefit.JKK, benefit.JHT, benefit.Scholarship}, Today: calendar.Today(),
 		Reasons: []benefit.Reason{benefit.Death, benefit.Medical, benefit.HomeCare, benefit.TemporaryInjury, benefit.TotalDisability, benefit.PartialDisability,
 			benefit.Age, benefit.StoppedWorking, benefit.Partial10, benefit.Partial30}}
-	if res, err := s.db.PriceClaim(r.Context(), s.rs(), claim.Claim{ParticipantID: got.ID, Program: benefit.JKM, Reason: benefit.Death, EventDate: data.Today}, data.Today); err == nil {
+	if res, err := s.db.PriceClaim(r.Context(), s.rs(), claim.Claim{ParticipantID: got.ID, Village: got.Village, Program: benefit.JKM, Reason: benefit.Death, EventDate: data.Today}, data.Today); err == nil {
 		data.Expect = &res
 	}
 	pg := s.pageFor(r, &p, "claims.new", data)
@@ -95,7 +95,7 @@ func (s *Server) createClaimForm(w http.ResponseWriter, r *http.Request, p acces
 	if err != nil {
 		return errs.Invalid("event_date", "%v", err)
 	}
-	c := claim.Claim{ParticipantID: got.ID, Program: benefit.Program(r.PostFormValue("program")), Reason: benefit.Reason(r.PostFormValue("reason")), EventDate: ev,
+	c := claim.Claim{Program: benefit.Program(r.PostFormValue("program")), Reason: benefit.Reason(r.PostFormValue("reason")), EventDate: ev,
 		Claimant: claim.Claimant{Name: r.PostFormValue("claimant_name"), BankName: r.PostFormValue("bank_name"), BankAccount: r.PostFormValue("bank_account"),
 			Override: strings.TrimSpace(r.PostFormValue("override")), ArrangedBurial: r.PostFormValue("arranged_burial") == "on"},
 		Facts: claim.Facts{WorkRelated: r.PostFormValue("work_related") == "on", HasNPWP: r.PostFormValue("has_npwp") == "on"}}
@@ -122,10 +122,10 @@ func (s *Server) createClaimForm(w http.ResponseWriter, r *http.Request, p acces
 		return err
 	}
 	c.Facts.STMBMonths, c.Facts.DisabilityBp = int(months), pct*100
-	if err := s.db.CreateClaim(r.Context(), p, actor(r, p), &c, calendar.Today()); err != nil {
+	if err := s.db.CreateClaim(r.Context(), p, actor(r, p), participantRef(got), &c, calendar.Today()); err != nil {
 		return err
 	}
-	done(w, r, "/claims/"+strconv.FormatInt(c.ID, 10), "ok.claim_created")
+	done(w, r, "/claims/"+strconv.FormatInt(c.ID, 10)+inProvince(c.Village), "ok.claim_created")
 	return nil
 }
 
@@ -169,7 +169,7 @@ func (s *Server) claimDocumentForm(w http.ResponseWriter, r *http.Request, p acc
 	if err != nil {
 		return err
 	}
-	done(w, r, "/claims/"+strconv.FormatInt(c.ID, 10), "ok.document_attached")
+	done(w, r, "/claims/"+strconv.FormatInt(c.ID, 10)+inProvince(c.Village), "ok.document_attached")
 	return nil
 }
 
@@ -180,7 +180,7 @@ func (s *Server) claimDocumentFile(w http.ResponseWriter, r *http.Request, p acc
 // moveClaimForm takes a step; sending back and rejecting keep a note, and a decision asks
 // for the "I understand" tick.
 func (s *Server) moveClaimForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return err
 	}
@@ -190,10 +190,11 @@ func (s *Server) moveClaimForm(w http.ResponseWriter, r *http.Request, p access.
 			return err
 		}
 	}
-	if _, err := s.db.MoveClaim(r.Context(), p, actor(r, p), s.rs(), id, a, r.PostFormValue("note"), calendar.Today()); err != nil {
+	c, err := s.db.MoveClaim(r.Context(), p, actor(r, p), s.rs(), ref, a, r.PostFormValue("note"), calendar.Today())
+	if err != nil {
 		return err
 	}
-	done(w, r, "/claims/"+strconv.FormatInt(id, 10), "ok.claim_"+string(a))
+	done(w, r, "/claims/"+strconv.FormatInt(c.ID, 10)+inProvince(c.Village), "ok.claim_"+string(a))
 	return nil
 }
 

@@ -19,11 +19,11 @@ func (s *Server) depositsPage(w http.ResponseWriter, r *http.Request, p access.P
 	data := map[string]any{}
 	switch p.Role {
 	case access.Agent:
-		bal, err := s.db.Balance(r.Context(), ledger.AgentCash(p.AgentID))
+		bal, err := s.db.BalanceIn(r.Context(), ledger.AgentCash(p.AgentID), p.Province)
 		if err != nil {
 			return err
 		}
-		und, err := s.db.UndepositedPayments(r.Context(), p.AgentID)
+		und, err := s.db.UndepositedPayments(r.Context(), own(p, p.AgentID))
 		if err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func (s *Server) depositForm(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return errs.Invalid("amount", "the amount on the slip, such as 428.300")
 	}
-	req := store.DepositRequest{AgentID: p.AgentID, SlipRef: r.PostFormValue("slip_ref"), Amount: amount}
+	req := store.DepositRequest{AgentID: p.AgentID, Province: p.Province, SlipRef: r.PostFormValue("slip_ref"), Amount: amount}
 	req.DepositedOn, _ = calendar.ParseDate(r.PostFormValue("deposited_on"))
 	for _, v := range r.PostForm["payment_id"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -86,7 +86,7 @@ func (s *Server) resolveForm(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	if err := s.db.ResolveVariance(r.Context(), actor(r, p), d.ID, r.PostFormValue("note")); err != nil {
+	if err := s.db.ResolveVariance(r.Context(), actor(r, p), store.RefIn(d.Province, d.ID), r.PostFormValue("note")); err != nil {
 		return err
 	}
 	done(w, r, "/deposits", "ok.variance_resolved")
@@ -113,27 +113,27 @@ func (s *Server) statementForm(w http.ResponseWriter, r *http.Request, p access.
 // cashPage is an agent's cash account, movement by movement: its own for an agent (/cash), any
 // agent's in scope for an officer (/agents/{id}/cash).
 func (s *Server) cashPage(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	var id int64
+	var ref store.Ref
 	if r.PathValue("id") == "" && p.Role != access.Agent {
 		return errs.Forbidden("this is an agent's own cash page: open an agent's cash from the agents page")
 	}
 	if r.PathValue("id") != "" {
 		var err error
-		if id, err = pathID(r, "id"); err != nil {
+		if ref, err = pathRef(r, p, "id"); err != nil {
 			return err
 		}
 	}
-	st, err := s.cashStatement(r, p, id)
+	st, err := s.cashStatement(r, p, ref)
 	if err != nil {
 		return err
 	}
-	cash, err := s.db.Balance(r.Context(), st.Account) // now, whatever days the statement covers
+	cash, err := s.db.BalanceIn(r.Context(), st.Account, st.Province) // now, whatever days the statement covers
 	if err != nil {
 		return err
 	}
 	data := map[string]any{"Statement": st, "Cash": cash}
 	if p.Role != access.Agent {
-		a, err := s.db.Agent(r.Context(), id)
+		a, err := s.db.Agent(r.Context(), store.RefIn(st.Province, ref.ID))
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ func (s *Server) importsPage(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err := access.Authorize(p, access.ImportParticipants, access.Resource{}); err != nil {
 		return err
 	}
-	list, err := s.db.Imports(r.Context(), p.UserID)
+	list, err := s.db.Imports(r.Context(), store.OwnerOf(p))
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/imports/"+strconv.FormatInt(im.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, "/imports/"+strconv.FormatInt(im.ID, 10)+inProvince(im.Province), http.StatusSeeOther)
 	return nil
 }
 

@@ -68,7 +68,7 @@ func (s *Server) approveIncentiveForm(w http.ResponseWriter, r *http.Request, p 
 	if err := confirmed(r); err != nil {
 		return err
 	}
-	if err := s.db.ApproveIncentive(r.Context(), actor(r, p), st.BranchID, st.ID); err != nil {
+	if err := s.db.ApproveIncentive(r.Context(), actor(r, p), st.BranchID, store.RefIn(st.Province, st.ID)); err != nil {
 		return err
 	}
 	done(w, r, "/incentives", "ok.incentive_approved")

@@ -14,7 +14,11 @@ import (
 
 // done sends the browser back to a list page with a message key to show.
 func done(w http.ResponseWriter, r *http.Request, path, msgKey string) {
-	http.Redirect(w, r, path+"?ok="+msgKey, http.StatusSeeOther)
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, path+sep+"ok="+msgKey, http.StatusSeeOther)
 }
 
 // flash is the message a redirect asked for, in the page's language.
@@ -125,7 +129,11 @@ func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, p access.Pri
 
 func (s *Server) createAgentForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
 	wadahID := formInt(r, "wadah_id")
-	if err := s.manageWadah(r, p, wadahID); err != nil {
+	prov, err := refProvince(r, p)
+	if err != nil {
+		return err
+	}
+	if err := s.manageWadah(r, p, store.Ref{ID: wadahID, Province: prov}); err != nil {
 		return err
 	}
 	// The agent is found by participant number, as an officer has it on paper.
@@ -227,7 +235,11 @@ func (s *Server) createAgreementForm(w http.ResponseWriter, r *http.Request, p a
 	a := network.Agreement{WadahID: formInt(r, "wadah_id"), Number: r.PostFormValue("number")}
 	a.Starts, _ = calendar.ParseDate(r.PostFormValue("starts"))
 	a.Ends, _ = calendar.ParseDate(r.PostFormValue("ends"))
-	if err := s.manageWadah(r, p, a.WadahID); err != nil {
+	prov, err := refProvince(r, p)
+	if err != nil {
+		return err
+	}
+	if err := s.manageWadah(r, p, store.Ref{ID: a.WadahID, Province: prov}); err != nil {
 		return err
 	}
 	if err := s.db.CreateAgreement(r.Context(), actor(r, p), s.rs(), &a); err != nil {
@@ -244,14 +256,14 @@ func (s *Server) agreementActionForm(w http.ResponseWriter, r *http.Request, p a
 	}
 	switch r.PathValue("action") {
 	case "activate":
-		_, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rs(), a.ID, calendar.Today())
+		_, err = s.db.ActivateAgreement(r.Context(), actor(r, p), s.rs(), agreementRef(a), calendar.Today())
 	case "terminate":
 		if err := confirmed(r); err != nil {
 			return err
 		}
-		err = s.db.TerminateAgreement(r.Context(), actor(r, p), a.ID, r.PostFormValue("reason"))
+		err = s.db.TerminateAgreement(r.Context(), actor(r, p), agreementRef(a), r.PostFormValue("reason"))
 	case "renew":
-		_, err = s.db.RenewAgreement(r.Context(), actor(r, p), s.rs(), a.ID, r.PostFormValue("number"))
+		_, err = s.db.RenewAgreement(r.Context(), actor(r, p), s.rs(), agreementRef(a), r.PostFormValue("number"))
 	default:
 		return errs.NotFound("agreement action")
 	}

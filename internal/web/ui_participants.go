@@ -72,7 +72,7 @@ func (s *Server) registerChoices(r *http.Request, p access.Principal) (registerF
 	f := registerForm{Occupations: s.rs().Occupations, Incomes: incomes, Problems: map[string]string{}, Values: url.Values{}}
 	switch p.Role {
 	case access.Agent:
-		ag, err := s.db.Agent(r.Context(), p.AgentID)
+		ag, err := s.db.Agent(r.Context(), own(p, p.AgentID))
 		if err != nil {
 			return f, err
 		}
@@ -128,7 +128,7 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request, p access.P
 	}
 	got, err := s.db.Register(r.Context(), p, actor(r, p), s.rs(), registrationFromForm(r), calendar.Today())
 	if err == nil {
-		http.Redirect(w, r, "/participants/"+strconv.FormatInt(got.ID, 10)+"?registered=1", http.StatusSeeOther)
+		http.Redirect(w, r, "/participants/"+strconv.FormatInt(got.ID, 10)+inProvince(got.Village)+"&registered=1", http.StatusSeeOther)
 		return nil
 	}
 	code := status(err)
@@ -158,17 +158,17 @@ func (s *Server) participantPage(w http.ResponseWriter, r *http.Request, p acces
 	if err != nil {
 		return err
 	}
-	hist, err := s.db.ParticipantHistory(r.Context(), got.ID)
+	hist, err := s.db.ParticipantHistory(r.Context(), participantRef(got))
 	if err != nil {
 		return err
 	}
 	village, _ := s.tree.Get(got.Village)
 	occ, _ := s.rs().Occupation(got.Occupation)
-	pays, err := s.db.PaymentsOf(r.Context(), got.ID)
+	pays, err := s.db.PaymentsOf(r.Context(), participantRef(got))
 	if err != nil {
 		return err
 	}
-	cov, err := s.db.Coverage(r.Context(), s.rs(), got.ID, calendar.Today())
+	cov, err := s.db.Coverage(r.Context(), s.rs(), participantRef(got), calendar.Today())
 	if err != nil {
 		return err
 	}
@@ -190,12 +190,12 @@ func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request, p access.Pri
 	if err != nil {
 		return err
 	}
-	if err := s.db.SetReview(r.Context(), actor(r, p), got.ID, participant.Review(r.PostFormValue("review")), r.PostFormValue("reason")); err != nil {
+	if err := s.db.SetReview(r.Context(), actor(r, p), participantRef(got), participant.Review(r.PostFormValue("review")), r.PostFormValue("reason")); err != nil {
 		return err
 	}
 	back := r.PostFormValue("back")
 	if back != "/review" {
-		back = "/participants/" + strconv.FormatInt(got.ID, 10)
+		back = "/participants/" + strconv.FormatInt(got.ID, 10) + inProvince(got.Village)
 	}
 	// Say what happened: "I Wayan Sudarma: verified".
 	done(w, r, back, "ok.review_"+r.PostFormValue("review"))

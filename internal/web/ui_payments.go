@@ -25,13 +25,13 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request, p access.Princi
 		return err
 	}
 	today := calendar.Today()
-	cov, err := s.db.Coverage(r.Context(), s.rs(), got.ID, today)
+	cov, err := s.db.Coverage(r.Context(), s.rs(), participantRef(got), today)
 	if err != nil {
 		return err
 	}
 	pr, _ := s.rs().PaymentAt(today)
 	data := map[string]any{"P": got, "Coverage": cov, "Options": pr.PrepayOptions, "Fundings": contribution.Fundings}
-	req, err := payRequest(r.URL.Query(), got.ID)
+	req, err := payRequest(r.URL.Query(), participantRef(got))
 	pg := s.pageFor(r, &p, "pay.title", data)
 	if err != nil {
 		pg.Error = i18n.Error(pg.Lang, err) // "50.000" reads; what cannot be read is said, not dropped
@@ -50,11 +50,11 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request, p access.Princi
 }
 
 func (s *Server) payForm(w http.ResponseWriter, r *http.Request, p access.Principal) error {
-	id, err := pathID(r, "id")
+	ref, err := pathRef(r, p, "id")
 	if err != nil {
 		return err
 	}
-	req, err := payRequest(r.PostForm, id)
+	req, err := payRequest(r.PostForm, ref)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) payForm(w http.ResponseWriter, r *http.Request, p access.Princi
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/payments/"+strconv.FormatInt(pay.ID, 10)+"/receipt", http.StatusSeeOther)
+	http.Redirect(w, r, "/payments/"+strconv.FormatInt(pay.ID, 10)+"/receipt"+inProvince(pay.Village), http.StatusSeeOther)
 	return nil
 }
 
@@ -73,7 +73,7 @@ func (s *Server) receiptOf(r *http.Request, p access.Principal) (store.Payment, 
 	if err != nil {
 		return pay, store.CoverageOf{}, "", err
 	}
-	cov, err := s.db.Coverage(r.Context(), s.rs(), pay.ParticipantID, calendar.Today())
+	cov, err := s.db.Coverage(r.Context(), s.rs(), store.RefIn(pay.Village, pay.ParticipantID), calendar.Today())
 	return pay, cov, s.baseURL(r) + "/verify/receipt/" + s.receiptToken(pay.ReceiptNo), err
 }
 
@@ -87,7 +87,7 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err != nil {
 		return err
 	}
-	scope, err := s.db.ParticipantScope(r.Context(), pay.ParticipantID)
+	scope, err := s.db.ParticipantScope(r.Context(), store.RefIn(pay.Village, pay.ParticipantID))
 	if err != nil {
 		return err
 	}
@@ -108,10 +108,10 @@ func (s *Server) reverseForm(w http.ResponseWriter, r *http.Request, p access.Pr
 	if err := confirmed(r); err != nil {
 		return err
 	}
-	if err := s.db.Reverse(r.Context(), actor(r, p), s.rs(), pay.ID, r.PostFormValue("reason"), calendar.Today()); err != nil {
+	if err := s.db.Reverse(r.Context(), actor(r, p), s.rs(), paymentRef(pay), r.PostFormValue("reason"), calendar.Today()); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/payments/"+strconv.FormatInt(pay.ID, 10)+"/receipt", http.StatusSeeOther)
+	http.Redirect(w, r, "/payments/"+strconv.FormatInt(pay.ID, 10)+"/receipt"+inProvince(pay.Village), http.StatusSeeOther)
 	return nil
 }
 

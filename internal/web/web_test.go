@@ -408,7 +408,7 @@ func TestTimesShownInLocalZone(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
 	officer := e.api("kc.denpasar")
 	w := officer.mustStatus(201, "POST", "/api/v1/participants", registration("5103021203850961", "51.03.02.2001"), "Idempotency-Key", "tz1")
-	got, err := e.db.Participant(context.Background(), audit.Actor{}, int64(w["id"].(float64)))
+	got, err := e.db.Participant(context.Background(), audit.Actor{}, store.Ref{ID: int64(w["id"].(float64))})
 	if err != nil {
 		t.Fatal(err)
 	}
