@@ -46,7 +46,7 @@ var funcs = template.FuncMap{
 	// the row is then read in its province (store.Ref).
 	"prov":    inProvince,
 	"andProv": func(code string) string { return strings.Replace(inProvince(code), "?", "&", 1) },
-	"neg":  func(n int64) int64 { return -n },
+	"neg":     func(n int64) int64 { return -n },
 	// nMonths is "1 month", "3 months" ("1 bulan", "3 bulan").
 	"nMonths": func(lang string, n int) string {
 		if n == 1 {
