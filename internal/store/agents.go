@@ -113,11 +113,11 @@ COALESCE(a.max_cash_on_hand, 0), COALESCE(a.max_receipt_age_days, 0)`
 
 // Time columns are selected bare, never through COALESCE: SQLite returns an expression's
 // value as text, which does not scan into a time.
-func scanAgent(row interface{ Scan(...any) error }) (network.Agent, error) {
+func scanAgent(row interface{ Scan(...any) error }, extra ...any) (network.Agent, error) {
 	var a network.Agent
 	var changed *time.Time
-	err := row.Scan(&a.ID, &a.WadahID, &a.Province, &a.ParticipantID, &a.KPJ, &a.Name, &a.NIKMasked, &a.Phone, &a.BankName, &a.BankAccount,
-		&a.TrainedOn, &a.Status, &a.StatusReason, &changed, &a.LastActivityAt, &a.CreatedAt, &a.CashLimits.MaxCashOnHand, &a.CashLimits.MaxReceiptAgeDays)
+	err := row.Scan(append([]any{&a.ID, &a.WadahID, &a.Province, &a.ParticipantID, &a.KPJ, &a.Name, &a.NIKMasked, &a.Phone, &a.BankName, &a.BankAccount,
+		&a.TrainedOn, &a.Status, &a.StatusReason, &changed, &a.LastActivityAt, &a.CreatedAt, &a.CashLimits.MaxCashOnHand, &a.CashLimits.MaxReceiptAgeDays}, extra...)...)
 	a.StatusChanged = a.CreatedAt
 	if changed != nil {
 		a.StatusChanged = *changed
@@ -131,14 +131,24 @@ func (db *DB) Agent(ctx context.Context, ref Ref) (network.Agent, error) {
 	if err != nil {
 		return network.Agent{}, err
 	}
+	// The agent's own participant record is joined when it is kept in the agent's province,
+	// and read on its own, in its province, when not.
 	where, args := ref.match("a")
-	a, err := scanAgent(db.read.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents a
-LEFT JOIN participants p ON p.id = a.participant_id AND p.province_code = a.participant_province WHERE `+where, args...))
+	var own string
+	a, err := scanAgent(db.read.QueryRowContext(ctx, `SELECT `+agentColumns+`, a.participant_province FROM agents a
+LEFT JOIN participants p ON p.id = a.participant_id AND p.province_code = $2 AND a.participant_province = $2 WHERE `+where, args...), &own)
 	if isNoRows(err) {
 		return a, errs.NotFound("agent")
 	}
 	if err != nil {
 		return a, err
+	}
+	if a.ParticipantID != 0 && own != ref.Province {
+		err := db.read.QueryRowContext(ctx, `SELECT kpj, nik_masked FROM participants WHERE id = $1 AND province_code = $2`, a.ParticipantID, own).
+			Scan(&a.KPJ, &a.NIKMasked)
+		if err != nil && !isNoRows(err) {
+			return a, err
+		}
 	}
 	a.Villages, err = agentVillages(ctx, db.read, ref.ID, ref.Province)
 	return a, err

@@ -29,7 +29,13 @@ func (db *DB) RecordRead(ctx context.Context, a audit.Actor, action, entity stri
 			return err
 		}
 		t := now()
-		// The province comes from each participant's own row, in the same statement.
+		// The province comes from each participant's own row, in the same statement. The
+		// people of a read in a region are looked for in its province first; any not found
+		// there (a list can cross it) are then found by id alone.
+		province := ""
+		if len(regionCode) >= 2 {
+			province = regionCode[:2]
+		}
 		for chunk := range slices.Chunk(people, 500) {
 			args := []any{id, t}
 			marks := make([]string, len(chunk))
@@ -37,8 +43,20 @@ func (db *DB) RecordRead(ctx context.Context, a audit.Actor, action, entity stri
 				args = append(args, p)
 				marks[i] = fmt.Sprintf("$%d", i+3)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO person_reads (province_code, participant_id, audit_id, at)
-SELECT substr(village_code, 1, 2), id, $1, $2 FROM participants WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...); err != nil {
+			insert := `INSERT INTO person_reads (province_code, participant_id, audit_id, at)
+SELECT substr(village_code, 1, 2), id, $1, $2 FROM participants WHERE id IN (` + strings.Join(marks, ", ") + `)`
+			if province != "" {
+				inProv, named := inProvince("province_code", province, args)
+				res, err := tx.ExecContext(ctx, insert+inProv, named...)
+				if err != nil {
+					return fmt.Errorf("audit read %s: %w", entity, err)
+				}
+				if n, _ := res.RowsAffected(); n == int64(len(chunk)) {
+					continue
+				}
+				insert += ` AND NOT EXISTS (SELECT 1 FROM person_reads r WHERE r.audit_id = $1 AND r.participant_id = participants.id)`
+			}
+			if _, err := tx.ExecContext(ctx, insert, args...); err != nil {
 				return fmt.Errorf("audit read %s: %w", entity, err)
 			}
 		}

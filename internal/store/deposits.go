@@ -38,8 +38,8 @@ type Deposit struct {
 // DepositRequest is what an agent records.
 type DepositRequest struct {
 	AgentID int64 `json:"agent_id"`
-	// Province is the agent's, when the caller knows it (the user's own, or the page's).
-	Province    string        `json:"province,omitempty"`
+	// Province is the agent's, when the caller knows it (the user's own, or the address's).
+	Province    string        `json:"-"`
 	SlipRef     string        `json:"slip_ref"`
 	DepositedOn calendar.Date `json:"deposited_on"`
 	Amount      int64         `json:"amount"`
@@ -108,7 +108,7 @@ JOIN branches b ON b.id = w.branch_id WHERE a.id = $1`+inProv, args...).Scan(&br
 			}
 			expected += amount
 		}
-		d = Deposit{ID: idgen.Next(), AgentID: req.AgentID, BranchID: branch, SlipRef: req.SlipRef, DepositedOn: req.DepositedOn,
+		d = Deposit{ID: idgen.Next(), AgentID: req.AgentID, BranchID: branch, Province: prov, SlipRef: req.SlipRef, DepositedOn: req.DepositedOn,
 			Declared: req.Amount, Expected: expected, Variance: req.Amount - expected, Status: "balanced", CreatedAt: now(), Payments: req.PaymentIDs}
 		if d.Variance != 0 {
 			d.Status = "variance_pending"

@@ -66,3 +66,19 @@ func (db *DB) Post(ctx context.Context, e ledger.Entry) (id int64, err error) {
 	})
 	return id, err
 }
+
+// TraceSQL returns a context whose statements are recorded, and a function that lists them
+// (text and arguments) in the order they ran.
+func TraceSQL(ctx context.Context) (context.Context, func() ([]string, [][]any)) {
+	tracing.Store(true)
+	t := &sqlTrace{}
+	return context.WithValue(ctx, traceKey{}, t), func() ([]string, [][]any) {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		qs, as := make([]string, len(t.stmts)), make([][]any, len(t.stmts))
+		for i, s := range t.stmts {
+			qs[i], as[i] = s.query, s.args
+		}
+		return qs, as
+	}
+}

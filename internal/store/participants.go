@@ -377,8 +377,12 @@ FROM nik_registry r JOIN participants p ON p.id = r.participant_id JOIN branches
 }
 
 const participantColumns = `p.id, p.kpj, p.nik_masked, p.name, p.birth_date, p.sex, p.phone, p.village_code, p.address, p.occupation,
-p.sector, p.declared_income, p.jkk, p.jkm, p.jht, (SELECT s.status FROM participant_status s WHERE s.participant_id = p.id), p.review, p.review_reason, p.branch_id, COALESCE(p.wadah_id, 0),
+p.sector, p.declared_income, p.jkk, p.jkm, p.jht, ps.status, p.review, p.review_reason, p.branch_id, COALESCE(p.wadah_id, 0),
 COALESCE(p.agent_id, 0), p.consent_at, p.consent_by, p.created_at`
+
+// withStatus joins a participant (p) to its status (ps), in its province: a join, not a
+// subquery, so that a participant read in a province reads its status in that one too.
+const withStatus = ` LEFT JOIN participant_status ps ON ps.participant_id = p.id AND ps.province_code = p.province_code`
 
 // scanParticipant reads participantColumns, then any extra columns into extra.
 func scanParticipant(row interface{ Scan(...any) error }, extra ...any) (participant.Participant, error) {
@@ -412,7 +416,7 @@ func (db *DB) ParticipantByKPJ(ctx context.Context, act audit.Actor, kpj string)
 }
 
 func (db *DB) participantWhere(ctx context.Context, act audit.Actor, where string, args ...any) (participant.Participant, error) {
-	p, err := scanParticipant(db.read.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM participants p WHERE `+where, args...))
+	p, err := scanParticipant(db.read.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM participants p`+withStatus+` WHERE `+where, args...))
 	if isNoRows(err) {
 		return p, errs.NotFound("participant")
 	}
@@ -469,7 +473,7 @@ func (db *DB) Participants(ctx context.Context, act audit.Actor, f ParticipantFi
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + participantColumns + ` FROM participants p WHERE ` + where
+	q := `SELECT ` + participantColumns + ` FROM participants p` + withStatus + ` WHERE ` + where
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}

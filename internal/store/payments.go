@@ -492,6 +492,9 @@ func checkPayRequest(req *PayRequest) error {
 	if req.Amount > money.Max || req.Months > 120 {
 		return errs.Invalid("amount", "out of range")
 	}
+	if req.Province != "" && (len(req.Province) != 2 || strings.Trim(req.Province, "0123456789") != "") {
+		return errs.Invalid("province", "a province code is two digits, such as 51")
+	}
 	return nil
 }
 

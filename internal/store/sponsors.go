@@ -305,7 +305,7 @@ func (db *DB) SponsorshipsEnding(ctx context.Context, scope ParticipantFilter, t
 	q := `SELECT ` + participantColumns + `, s.name, sp.name, s.month_to FROM sponsorship_members m
 JOIN sponsorships s ON s.id = m.sponsorship_id
 JOIN sponsors sp ON sp.id = s.sponsor_id
-JOIN participants p ON p.id = m.participant_id AND p.province_code = m.province_code
+JOIN participants p ON p.id = m.participant_id AND p.province_code = m.province_code` + withStatus + `
 WHERE s.month_to >= $1 AND s.month_to <= $2 AND p.review <> 'rejected'
 AND NOT EXISTS (SELECT 1 FROM sponsorship_members m2 JOIN sponsorships s2 ON s2.id = m2.sponsorship_id
   WHERE m2.participant_id = p.id AND m2.province_code = p.province_code AND s2.month_from <= s.month_to + 1 AND s2.month_to > s.month_to)`

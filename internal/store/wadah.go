@@ -46,11 +46,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 	})
 }
 
-const wadahColumns = `w.id, w.branch_id, w.village_code, w.name, w.legal_number, w.contact_name, w.contact_phone, w.bank_name,
+// wadahColumns are a wadah's columns with its count of active agents and its newest
+// agreement's status, read in province (the wadah's: an SQL expression).
+func wadahColumns(province string) string {
+	return `w.id, w.branch_id, w.village_code, w.name, w.legal_number, w.contact_name, w.contact_phone, w.bank_name,
 w.bank_account_masked, w.is_participant, w.is_perisai, w.created_at,
-(SELECT COUNT(*) FROM agents ag WHERE ag.wadah_id = w.id AND ag.province_code = w.province_code AND ag.status = 'active'),
-COALESCE((SELECT ar.status FROM agreements ar WHERE ar.wadah_id = w.id AND ar.province_code = w.province_code
+(SELECT COUNT(*) FROM agents ag WHERE ag.wadah_id = w.id AND ag.province_code = ` + province + ` AND ag.status = 'active'),
+COALESCE((SELECT ar.status FROM agreements ar WHERE ar.wadah_id = w.id AND ar.province_code = ` + province + `
 ORDER BY ar.ends_on DESC, ar.id DESC LIMIT 1), '')`
+}
 
 func scanWadah(row interface{ Scan(...any) error }) (network.Wadah, error) {
 	var w network.Wadah
@@ -66,7 +70,7 @@ func (db *DB) Wadah(ctx context.Context, ref Ref) (network.Wadah, error) {
 		return network.Wadah{}, err
 	}
 	where, args := ref.match("w")
-	w, err := scanWadah(db.read.QueryRowContext(ctx, `SELECT `+wadahColumns+` FROM wadah w WHERE `+where, args...))
+	w, err := scanWadah(db.read.QueryRowContext(ctx, `SELECT `+wadahColumns("$2")+` FROM wadah w WHERE `+where, args...))
 	if isNoRows(err) {
 		return w, errs.NotFound("wadah")
 	}
@@ -83,7 +87,7 @@ type WadahFilter struct {
 
 // WadahList lists wadah by village.
 func (db *DB) WadahList(ctx context.Context, f WadahFilter) ([]network.Wadah, error) {
-	q := `SELECT ` + wadahColumns + ` FROM wadah w WHERE 1=1`
+	q := `SELECT ` + wadahColumns("w.province_code") + ` FROM wadah w WHERE 1=1`
 	var args []any
 	if f.BranchID != 0 {
 		args = append(args, f.BranchID)

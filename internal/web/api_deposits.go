@@ -74,7 +74,7 @@ func (s *Server) cashStatement(r *http.Request, p access.Principal, agent store.
 	if err != nil {
 		return st, err
 	}
-	return st, s.db.RecordRead(r.Context(), actor(r, p), "read", "cash_statement", id, "", from.String()+".."+to.String(), people)
+	return st, s.db.RecordRead(r.Context(), actor(r, p), "read", "cash_statement", id, st.Province, from.String()+".."+to.String(), people)
 }
 
 func (s *Server) apiCashStatement(w http.ResponseWriter, r *http.Request, p access.Principal) error {

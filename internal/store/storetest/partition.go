@@ -130,3 +130,14 @@ func partitioned(t testing.TB) *store.DB {
 	}
 	return open(t, url)
 }
+
+// ByProvince opens a migrated PostgreSQL database with every distributed table partitioned by
+// province, whether or not PERISAI_TEST_PARTITIONED is set; the test is skipped without
+// PostgreSQL.
+func ByProvince(t testing.TB) *store.DB {
+	t.Helper()
+	if os.Getenv(EnvPostgres) == "" {
+		t.Skip("PostgreSQL not configured: set " + EnvPostgres)
+	}
+	return partitioned(t)
+}
