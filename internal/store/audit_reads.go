@@ -109,9 +109,9 @@ func (db *DB) WhoSaw(ctx context.Context, act audit.Actor, q WhoSawQuery) (parti
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, action, entity, entity_id, region_code, detail, request_id
 FROM audit_log WHERE at >= $2 AND at < $3 AND (
-  id IN (SELECT audit_id FROM person_reads WHERE participant_id = $1 AND at >= $2 AND at < $3)
+  id IN (SELECT audit_id FROM person_reads WHERE participant_id = $1 AND province_code = $5 AND at >= $2 AND at < $3)
   OR (entity = 'participant' AND entity_id = $4))
-ORDER BY id LIMIT 10000`, who.ID, from.UTC(), to.UTC(), fmt.Sprint(who.ID))
+ORDER BY id LIMIT 10000`, who.ID, from.UTC(), to.UTC(), fmt.Sprint(who.ID), who.Province())
 	if err != nil {
 		return who, nil, fmt.Errorf("who saw: %w", err)
 	}

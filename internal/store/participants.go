@@ -410,8 +410,15 @@ func (db *DB) Participant(ctx context.Context, act audit.Actor, ref Ref) (partic
 	return db.participantWhere(ctx, act, where, args...)
 }
 
-// ParticipantByKPJ is Participant by participant number.
+// ParticipantByKPJ is Participant by participant number. A KPJ begins with its province's
+// code, where it is looked for first; one printed before that is then found by number alone.
 func (db *DB) ParticipantByKPJ(ctx context.Context, act audit.Actor, kpj string) (participant.Participant, error) {
+	if len(kpj) > 2 {
+		p, err := db.participantWhere(ctx, act, "p.kpj = $1 AND p.province_code = $2", kpj, kpj[:2])
+		if !errors.Is(err, errs.ErrNotFound) {
+			return p, err
+		}
+	}
 	return db.participantWhere(ctx, act, "p.kpj = $1", kpj)
 }
 

@@ -729,6 +729,14 @@ func (db *DB) PaymentByID(ctx context.Context, ref Ref) (Payment, error) {
 
 // PaymentByReceipt returns the payment with a receipt number.
 func (db *DB) PaymentByReceipt(ctx context.Context, no string) (Payment, error) {
+	// A receipt number names its province (KW-51-…), where it is looked for first; one
+	// printed before that is then found by number alone.
+	if f := strings.SplitN(no, "-", 3); len(f) == 3 && len(f[1]) == 2 {
+		p, err := db.onePayment(ctx, "p.receipt_no = $1 AND p.province_code = $2", no, f[1])
+		if !errors.Is(err, errs.ErrNotFound) {
+			return p, err
+		}
+	}
 	return db.onePayment(ctx, "p.receipt_no = $1", no)
 }
 

@@ -104,6 +104,8 @@ func TestReadsByRefStayInTheirProvince(t *testing.T) {
 			_, err := db.PaymentByID(ctx, store.RefIn(pay.Village, pay.ID))
 			return err
 		}},
+		{"receipt number", func(ctx context.Context) error { _, err := db.PaymentByReceipt(ctx, pay.ReceiptNo); return err }},
+		{"participant number", func(ctx context.Context) error { _, err := db.ParticipantByKPJ(ctx, act, who.KPJ); return err }},
 		{"reverse", func(ctx context.Context) error {
 			return db.Reverse(ctx, act, rs, store.RefIn(pay.Village, pay.ID), "salah bulan", today)
 		}},

@@ -52,9 +52,10 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 	}
 	err = db.Transact(ctx, func(tx *Tx) error {
 		out = Rotated{}
+		// Each row is written back in its province, as it was read.
 		type row struct {
-			id  int64
-			enc string
+			id            int64
+			province, enc string
 		}
 		read := func(q string) ([]row, error) {
 			rows, err := tx.QueryContext(ctx, q)
@@ -65,14 +66,14 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 			var list []row
 			for rows.Next() {
 				var r row
-				if err := rows.Scan(&r.id, &r.enc); err != nil {
+				if err := rows.Scan(&r.id, &r.province, &r.enc); err != nil {
 					return nil, err
 				}
 				list = append(list, r)
 			}
 			return list, rows.Err()
 		}
-		ps, err := read(`SELECT id, nik_enc FROM participants`)
+		ps, err := read(`SELECT id, province_code, nik_enc FROM participants`)
 		if err != nil {
 			return fmt.Errorf("rotate participants: %w", err)
 		}
@@ -82,7 +83,7 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 				return fmt.Errorf("rotate participant %d: %w", p.id, err)
 			}
 			blind := next.Blind("nik", nikStr)
-			if _, err := tx.ExecContext(ctx, `UPDATE participants SET nik_enc = $1, nik_blind = $2 WHERE id = $3`, enc, blind, p.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE participants SET nik_enc = $1, nik_blind = $2 WHERE id = $3 AND province_code = $4`, enc, blind, p.id, p.province); err != nil {
 				return fmt.Errorf("rotate participant %d: %w", p.id, err)
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE nik_registry SET nik_blind = $1 WHERE province_code = $2 AND participant_id = $3`, blind, provinceOf(nikStr), p.id); err != nil {
@@ -91,7 +92,7 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 			out.Participants++
 		}
 		for _, c := range sealedColumns {
-			list, err := read(`SELECT id, ` + c.column + ` FROM ` + c.table + ` WHERE ` + c.column + ` <> ''`)
+			list, err := read(`SELECT id, province_code, ` + c.column + ` FROM ` + c.table + ` WHERE ` + c.column + ` <> ''`)
 			if err != nil {
 				return fmt.Errorf("rotate %s: %w", c.table, err)
 			}
@@ -100,7 +101,7 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 				if err != nil {
 					return fmt.Errorf("rotate %s %d: %w", c.table, r.id, err)
 				}
-				if _, err := tx.ExecContext(ctx, `UPDATE `+c.table+` SET `+c.column+` = $1 WHERE id = $2`, enc, r.id); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE `+c.table+` SET `+c.column+` = $1 WHERE id = $2 AND province_code = $3`, enc, r.id, r.province); err != nil {
 					return fmt.Errorf("rotate %s %d: %w", c.table, r.id, err)
 				}
 				switch c.table {
@@ -117,7 +118,7 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 		}
 		// Claim documents are files: each is sealed again under a new name, and the row points
 		// to it in this transaction; should it roll back, the old files are untouched.
-		docs, err := read(`SELECT id, storage_key FROM claim_documents`)
+		docs, err := read(`SELECT id, province_code, storage_key FROM claim_documents`)
 		if err != nil {
 			return fmt.Errorf("rotate documents: %w", err)
 		}
@@ -137,7 +138,7 @@ func (db *DB) RotateKeys(ctx context.Context, act audit.Actor, next *secret.Keys
 			if err := db.files.Put(ctx, key, next.Seal("claim.document:"+key, plain)); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE claim_documents SET storage_key = $1 WHERE id = $2`, key, d.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE claim_documents SET storage_key = $1 WHERE id = $2 AND province_code = $3`, key, d.id, d.province); err != nil {
 				return err
 			}
 			out.Documents++
