@@ -76,7 +76,7 @@ func (db *DB) RunIncentives(ctx context.Context, act audit.Actor, rs *rules.Set,
 		prov              string
 	}
 	var agents []agentRow
-	err = scanAll(db.read.QueryContext(ctx, `SELECT a.id, a.wadah_id, w.branch_id, substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id ORDER BY a.id`))(
+	err = scanAll(db.read.QueryContext(ctx, `SELECT a.id, a.wadah_id, w.branch_id, substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id AND w.province_code = a.province_code ORDER BY a.id`))(
 		func(scan func(...any) error) error {
 			var a agentRow
 			err := scan(&a.id, &a.wadah, &a.branch, &a.prov)
@@ -125,7 +125,7 @@ func issueStatement(ctx context.Context, tx *Tx, act audit.Actor, sc rules.Incen
 		if n > 0 {
 			return false, nil // issued before: frozen
 		}
-		lines, err := monthLines(ctx, tx, sc, src, m, agent)
+		lines, err := monthLines(ctx, tx, sc, src, m, Ref{ID: agent, Province: prov})
 		if err != nil {
 			return false, err
 		}
@@ -161,7 +161,11 @@ var lineCols = []string{"province_code", "id", "statement_id", "rule", "source",
 // the month's registrations, contributions received up to its end, and clawbacks of lines
 // whose payment was reversed since. It writes nothing: the run freezes it, the agent's page
 // shows it as "this month so far".
-func monthLines(ctx context.Context, q Querier, sc rules.Incentive, src string, m calendar.Month, agent int64) ([]IncentiveLine, error) {
+//
+// Everything is read in the agent's province: the participants it serves and their payments
+// are of it.
+func monthLines(ctx context.Context, q Querier, sc rules.Incentive, src string, m calendar.Month, ag Ref) ([]IncentiveLine, error) {
+	agent, province := ag.ID, ag.Province
 	var lines []IncentiveLine
 	// Registrations of the month not yet on a statement (a rejected one earns nothing).
 	// The month's bounds in WIB, where the business day is taken (calendar.Zone).
@@ -171,8 +175,10 @@ func monthLines(ctx context.Context, q Querier, sc rules.Incentive, src string, 
 		jht bool
 	}
 	var news []reg
-	err := scanAll(q.QueryContext(ctx, `SELECT p.id, p.jht FROM participants p WHERE p.acquired_by = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
-AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AND l.payment_id IS NULL) ORDER BY p.id`, agent, from, to))(
+	err := scanAll(q.QueryContext(ctx, `SELECT p.id, p.jht FROM participants p WHERE p.province_code = $4 AND p.acquired_by = $1 AND p.created_at >= $2 AND p.created_at < $3
+AND p.review <> 'rejected'
+AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.province_code = $4 AND l.participant_id = p.id AND l.payment_id IS NULL) ORDER BY p.id`,
+		agent, from, to, province))(
 		func(scan func(...any) error) error {
 			var r reg
 			err := scan(&r.id, &r.jht)
@@ -200,10 +206,6 @@ AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AN
 	// payment, and a national run must not scan it.
 	since := time.Unix(0, 0).UTC()
 	var last sql.NullInt64
-	var province string // the agent's: its wadah's village's
-	if err := q.QueryRowContext(ctx, `SELECT substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1`, agent).Scan(&province); err != nil {
-		return nil, err
-	}
 	if err := q.QueryRowContext(ctx, `SELECT MAX(s.month) FROM incentive_statements s
 WHERE s.province_code = $1 AND s.agent_id = $2 AND s.month < $3`, province, agent, int(m)).Scan(&last); err != nil {
 		return nil, err
@@ -212,11 +214,11 @@ WHERE s.province_code = $1 AND s.agent_id = $2 AND s.month < $3`, province, agen
 		since = calendar.Month(last.Int64).Add(1).Begins()
 	}
 	err = scanAll(q.QueryContext(ctx, `SELECT pm.payment_id, pm.participant_id, pm.month, pm.due,
-(SELECT COUNT(*) FROM paid_months e WHERE e.province_code = pm.province_code AND e.participant_id = pm.participant_id AND e.month <= pm.month)
+(SELECT COUNT(*) FROM paid_months e WHERE e.province_code = $4 AND e.participant_id = pm.participant_id AND e.month <= pm.month)
 FROM payments p JOIN paid_months pm ON pm.province_code = p.province_code AND pm.participant_id = p.participant_id AND pm.month >= p.first_month AND pm.month <= p.last_month AND pm.payment_id = p.id
-WHERE p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2 AND p.received_at >= $3
+WHERE p.province_code = $4 AND p.managed_by = $1 AND p.status = 'posted' AND p.received_at < $2 AND p.received_at >= $3
 AND COALESCE((SELECT c.status FROM agent_status_changes c WHERE c.province_code = $4 AND c.agent_id = $1 AND c.at <= p.received_at ORDER BY c.at DESC LIMIT 1), 'active') = 'active'
-AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
+AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.province_code = $4 AND l.payment_id = pm.payment_id AND l.paid_month = pm.month AND l.clawback_of IS NULL)
 ORDER BY pm.payment_id, pm.month`, agent, to, since, province))(func(scan func(...any) error) error {
 		var l IncentiveLine
 		var month, number int
@@ -234,12 +236,15 @@ ORDER BY pm.payment_id, pm.month`, agent, to, since, province))(func(scan func(.
 	if err != nil {
 		return nil, err
 	}
-	// Clawbacks: lines of issued statements whose payment was reversed since.
-	err = scanAll(q.QueryContext(ctx, `SELECT l.id, l.rule, l.basis, l.amount, l.participant_id, l.payment_id, l.paid_month FROM incentive_lines l
-JOIN incentive_statements s ON s.id = l.statement_id JOIN payments p ON p.id = l.payment_id
-WHERE s.province_code = (SELECT substr(w.village_code, 1, 2) FROM agents a JOIN wadah w ON w.id = a.wadah_id WHERE a.id = $1)
-AND s.agent_id = $1 AND p.status = 'reversed' AND l.clawback_of IS NULL
-AND NOT EXISTS (SELECT 1 FROM incentive_lines c WHERE c.clawback_of = l.id) ORDER BY l.id`, agent))(func(scan func(...any) error) error {
+	// Clawbacks: lines of issued statements whose payment was reversed since. Read from the
+	// agent's statements, their lines and those lines' payments in that order (CROSS JOIN:
+	// SQLite keeps the order as written), and a clawback looked for by the reversed payment:
+	// led by the province instead, SQLite read every line of it for each of the agent's.
+	err = scanAll(q.QueryContext(ctx, `SELECT l.id, l.rule, l.basis, l.amount, l.participant_id, l.payment_id, l.paid_month
+FROM incentive_statements s CROSS JOIN incentive_lines l CROSS JOIN payments p
+WHERE s.province_code = $2 AND s.agent_id = $1 AND l.province_code = $2 AND l.statement_id = s.id AND l.clawback_of IS NULL
+AND p.province_code = $2 AND p.id = l.payment_id AND p.status = 'reversed'
+AND NOT EXISTS (SELECT 1 FROM incentive_lines c WHERE c.province_code = $2 AND c.payment_id = p.id AND c.clawback_of = l.id) ORDER BY l.id`, agent, province))(func(scan func(...any) error) error {
 		var l IncentiveLine
 		var orig int64
 		if err := scan(&orig, &l.Rule, &l.Basis, &l.Amount, &l.ParticipantID, &l.PaymentID, &l.PaidMonth); err != nil {
@@ -254,7 +259,11 @@ AND NOT EXISTS (SELECT 1 FROM incentive_lines c WHERE c.clawback_of = l.id) ORDE
 
 // IncentiveSoFar is an agent's month so far: the lines a run would put on its statement now,
 // and the number of new participants toward the acquisition threshold.
-func (db *DB) IncentiveSoFar(ctx context.Context, rs *rules.Set, agent int64, m calendar.Month) (incentive.Result, int, error) {
+func (db *DB) IncentiveSoFar(ctx context.Context, rs *rules.Set, agent Ref, m calendar.Month) (incentive.Result, int, error) {
+	agent, err := db.locate(ctx, "agents", "agent", agent)
+	if err != nil {
+		return incentive.Result{}, 0, err
+	}
 	sc, src, err := rs.IncentiveFor(m)
 	if err != nil {
 		return incentive.Result{}, 0, errs.Invalid("month", "no incentive scheme in force for %s", m)
@@ -273,8 +282,10 @@ func (db *DB) IncentiveSoFar(ctx context.Context, rs *rules.Set, agent int64, m 
 	res.WadahExtra = incentive.WadahExtra(sc, res.AgentTotal)
 	from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.Zone)
 	var n int
-	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM participants p WHERE p.acquired_by = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.review <> 'rejected'
-AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.participant_id = p.id AND l.payment_id IS NULL)`, agent, from, from.AddDate(0, 1, 0)).Scan(&n)
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM participants p WHERE p.province_code = $4 AND p.acquired_by = $1 AND p.created_at >= $2 AND p.created_at < $3
+AND p.review <> 'rejected'
+AND NOT EXISTS (SELECT 1 FROM incentive_lines l WHERE l.province_code = $4 AND l.participant_id = p.id AND l.payment_id IS NULL)`,
+		agent.ID, from, from.AddDate(0, 1, 0), agent.Province).Scan(&n)
 	return res, n, err
 }
 

@@ -40,7 +40,7 @@ func TestIncentiveRun(t *testing.T) {
 			pays = append(pays, pay)
 		}
 		month := f.today.MonthOf()
-		soFar, count, err := db.IncentiveSoFar(ctx, rs, ag.ID, month)
+		soFar, count, err := db.IncentiveSoFar(ctx, rs, store.RefIn(ag.Province, ag.ID), month)
 		if err != nil || count < 25 || soFar.AgentTotal == 0 {
 			t.Fatalf("so far: %+v, %d new: %v", soFar, count, err)
 		}
@@ -88,7 +88,7 @@ func TestIncentiveRun(t *testing.T) {
 			t.Fatalf("%d of %d lines traced to a registration or payment", traced, len(st.Lines))
 		}
 		// Once issued, the month so far holds nothing more.
-		if after, _, _ := db.IncentiveSoFar(ctx, rs, ag.ID, month); len(after.Lines) != 0 {
+		if after, _, _ := db.IncentiveSoFar(ctx, rs, store.RefIn(ag.Province, ag.ID), month); len(after.Lines) != 0 {
 			t.Fatalf("after the run: %+v", after)
 		}
 		// Again: nothing changes.

@@ -21,12 +21,13 @@ type IncomeMonth struct {
 
 // VillageIncome is a Bumdes's incentive income month by month for a year, from its issued
 // statements (all of which are paid into the Bumdes's account).
-func (db *DB) VillageIncome(ctx context.Context, wadahID int64, year int) ([]IncomeMonth, error) {
+func (db *DB) VillageIncome(ctx context.Context, wadah Ref, year int) ([]IncomeMonth, error) {
 	from, to := calendar.MonthOf(year, 1), calendar.MonthOf(year, 12)
 	var out []IncomeMonth
 	err := scanAll(db.read.QueryContext(ctx, `SELECT month, COUNT(*), SUM(agent_total), SUM(wadah_extra),
 SUM(tax), SUM(CASE WHEN state = 'paid' THEN agent_total + wadah_extra - tax ELSE 0 END)
-FROM incentive_statements WHERE wadah_id = $1 AND month >= $2 AND month <= $3 GROUP BY month ORDER BY month`, wadahID, int(from), int(to)))(
+FROM incentive_statements WHERE province_code = $4 AND wadah_id = $1 AND month >= $2 AND month <= $3 GROUP BY month ORDER BY month`,
+		wadah.ID, int(from), int(to), wadah.Province))(
 		func(scan func(...any) error) error {
 			var m IncomeMonth
 			var month int

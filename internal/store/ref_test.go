@@ -152,6 +152,11 @@ func TestReadsByRefStayInTheirProvince(t *testing.T) {
 		{"import", func(ctx context.Context) error { _, err := db.GetImport(ctx, store.RefIn("51", im.ID)); return err }},
 		{"incentive statement", func(ctx context.Context) error { _, err := db.IncentiveStatementByID(ctx, sref); return err }},
 		{"approve incentive", func(ctx context.Context) error { return db.ApproveIncentive(ctx, act, branch, sref) }},
+		{"incentive so far", func(ctx context.Context) error { _, _, err := db.IncentiveSoFar(ctx, rs, agref, month); return err }},
+		{"village income", func(ctx context.Context) error {
+			_, err := db.VillageIncome(ctx, store.RefIn(munggu.Village, munggu.ID), today.Year())
+			return err
+		}},
 		{"claim", func(ctx context.Context) (err error) {
 			made, err := cf.jkm(t, who.Heirs[0].ID, "")
 			if err != nil {

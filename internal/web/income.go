@@ -45,7 +45,7 @@ func (s *Server) incomeOf(r *http.Request, p access.Principal) (network.Wadah, i
 	if err := access.Authorize(p, access.ReadIncentive, access.Resource{WadahID: w.ID, BranchID: w.BranchID}); err != nil {
 		return w, 0, nil, err
 	}
-	months, err := s.db.VillageIncome(r.Context(), w.ID, year)
+	months, err := s.db.VillageIncome(r.Context(), store.RefIn(w.Village, w.ID), year)
 	return w, year, months, err
 }
 

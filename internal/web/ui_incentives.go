@@ -49,7 +49,7 @@ func (s *Server) incentivesPage(w http.ResponseWriter, r *http.Request, p access
 	if p.Role == access.Agent {
 		rs := s.rs()
 		if sc, _, err := rs.IncentiveFor(data.Month); err == nil {
-			res, n, err := s.db.IncentiveSoFar(r.Context(), rs, p.AgentID, data.Month)
+			res, n, err := s.db.IncentiveSoFar(r.Context(), rs, own(p, p.AgentID), data.Month)
 			if err != nil {
 				return err
 			}
