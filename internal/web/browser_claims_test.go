@@ -70,7 +70,7 @@ func TestBrowserJKMClaim(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#documents .cards li:nth-child(%d)`, n))),
 		)
 	}
-	step("submit", chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`)), chromedp.WaitVisible(chromedp.CSS(`.badge.submitted`)))
+	step("submit", chromedp.Click(chromedp.CSS(`form[action*="/submit?"] button`)), chromedp.WaitVisible(chromedp.CSS(`.badge.submitted`)))
 	b.logout()
 
 	login("kc.denpasar")
@@ -80,10 +80,10 @@ func TestBrowserJKMClaim(t *testing.T) {
 		t.Fatalf("calculation total %q %v", total, err)
 	}
 	step("take and approve",
-		chromedp.Click(chromedp.CSS(`form[action$="/take"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`form[action$="/approve"]`)),
-		chromedp.Click(chromedp.CSS(`form[action$="/approve"] input[name=confirm]`)),
-		chromedp.Click(chromedp.CSS(`form[action$="/approve"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action*="/take?"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action*="/approve?"]`)),
+		chromedp.Click(chromedp.CSS(`form[action*="/approve?"] input[name=confirm]`)),
+		chromedp.Click(chromedp.CSS(`form[action*="/approve?"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`.badge.approved`)),
 	)
 	step("export the payout", chromedp.Navigate(base+"/claims"), chromedp.Click(chromedp.CSS(`form[action="/claim-payouts"] button`)))

@@ -55,8 +55,8 @@ func TestBrowserIncentives(t *testing.T) {
 	login("kc.denpasar")
 	step("approve",
 		chromedp.Navigate(base+"/incentives"),
-		chromedp.Click(chromedp.CSS(`form[action$="/approve"] input[name=confirm]`)),
-		chromedp.Click(chromedp.CSS(`form[action$="/approve"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action*="/approve?"] input[name=confirm]`)),
+		chromedp.Click(chromedp.CSS(`form[action*="/approve?"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#statements .badge.approved`)),
 	)
 	fits("the branch's incentives page")

@@ -100,7 +100,7 @@ func TestBrowserRegisterAndOpenCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	step("open the card", chromedp.Click(chromedp.CSS(`a[href$="card.png"]`)), chromedp.WaitReady(chromedp.CSS(`img`)))
+	step("open the card", chromedp.Click(chromedp.CSS(`a[href*="card.png?province=51"]`)), chromedp.WaitReady(chromedp.CSS(`img`)))
 	cardWidth, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.images[0].naturalWidth`))
 	if err != nil {
 		t.Fatal(err)
