@@ -48,8 +48,8 @@ func inProvince(col, province string, args []any) (string, []any) {
 }
 
 // Statement tracing, for the test that every read by a Ref stays in its province: a context
-// made by traceSQL records each statement run with it. tracing keeps the look-up off the
-// paths of contexts that never trace.
+// made by TraceSQL (export_test.go) records each statement run with it. tracing keeps the
+// look-up off the paths of contexts that never trace.
 type sqlTrace struct {
 	mu    sync.Mutex
 	stmts []traced
